@@ -1,0 +1,40 @@
+// Canonical Cap'n Proto bytes (the only bytes the ledger hashes or signs) and checked decoding.
+//
+// spec/LOG.md, "Canonical bytes": capnp::canonicalize() output, a single segment with no
+// segment table. Decoding accepts only canonical bytes; Cap'n Proto's kj::Exception on
+// malformed input is caught here, once, and returned as corruption.
+#pragma once
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+#include <memory>
+#include <string_view>
+
+#include "ledger/bytes.h"
+#include "ledger/status.h"
+
+namespace grantledger {
+
+template <typename Reader>
+Bytes canonical_bytes(Reader reader) {
+  kj::Array<capnp::word> words = capnp::canonicalize(reader);
+  return Bytes(reinterpret_cast<const char*>(words.begin()), words.size() * sizeof(capnp::word));
+}
+
+// An owned, validated message. Movable; readers obtained from it live as long as it does.
+class DecodedMessage {
+ public:
+  // corruption if `bytes` are not a canonical Cap'n Proto message.
+  static Result<DecodedMessage> decode(std::string_view bytes);
+
+  template <typename T>
+  typename T::Reader root() const {
+    return reader_->getRoot<T>();
+  }
+
+ private:
+  std::shared_ptr<capnp::MessageReader> reader_;
+};
+
+}  // namespace grantledger

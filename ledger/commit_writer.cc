@@ -1,0 +1,282 @@
+#include "ledger/commit_writer.h"
+
+#include <spdlog/spdlog.h>
+
+#include "ledger/canonical.h"
+#include "ledger/checkpoint.h"
+#include "ledger/date.h"
+#include "ledger/event_json.h"
+
+namespace grantledger {
+
+namespace {
+
+rocksdb::Slice slice(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
+
+std::string event_label(const CommitRequest& r, size_t i) {
+  if (i < r.event_labels.size() && !r.event_labels[i].empty()) return r.event_labels[i];
+  return "event " + std::to_string(i + 1) + " of the commit";
+}
+
+capnp::Data::Reader data_of(std::string_view b) {
+  return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(b.data()), b.size());
+}
+
+}  // namespace
+
+Ledger::Writer::Writer(Store& store, std::string origin, PrivateKey log_key, LedgerState state,
+                       Head head, MerkleFrontier frontier)
+    : store_(store),
+      origin_(std::move(origin)),
+      log_key_(std::move(log_key)),
+      state_(std::move(state)),
+      head_(head),
+      frontier_(std::move(frontier)) {
+  GL_ASSERT(frontier_.size() == head_.tree_size);
+}
+
+Ledger::Writer::~Writer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Ledger::Writer::start() { thread_ = std::thread([this] { run(); }); }
+
+std::future<Result<std::vector<CommitInfo>>> Ledger::Writer::submit(std::vector<CommitRequest> commits) {
+  Pending p{std::move(commits), {}};
+  auto future = p.promise.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    GL_ASSERT(!stopping_);
+    queue_.push_back(std::move(p));
+  }
+  cv_.notify_one();
+  return future;
+}
+
+Result<std::vector<CommitInfo>> Ledger::Writer::write_now(std::vector<CommitRequest> commits,
+                                                          rocksdb::WriteBatch prelude) {
+  GL_ASSERT(!thread_.joinable());
+  auto results = process({&commits}, &prelude);
+  return std::move(results[0]);
+}
+
+void Ledger::Writer::run() {
+  for (;;) {
+    std::vector<Pending> group;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued was written
+      size_t events = 0;
+      while (!queue_.empty() && (group.empty() || events < kMaxGroupEvents)) {
+        for (const auto& c : queue_.front().commits) events += c.events.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<std::vector<CommitRequest>*> requests;
+    for (auto& p : group) requests.push_back(&p.commits);
+    rocksdb::WriteBatch batch;
+    auto results = process(std::move(requests), &batch);
+    for (size_t i = 0; i < group.size(); ++i) group[i].promise.set_value(std::move(results[i]));
+  }
+}
+
+std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
+    std::vector<std::vector<CommitRequest>*> group, rocksdb::WriteBatch* batch) {
+  const size_t group_mark = state_.mark();
+  const Head head_before = head_;
+  const MerkleFrontier frontier_before = frontier_;
+  GroupIndex index;
+  std::vector<Result<std::vector<CommitInfo>>> results;
+  bool wrote_any = false;
+  for (auto* commits : group) {
+    results.push_back(stage_request(*commits, batch, &index));
+    if (results.back().has_value())
+      for (const auto& info : results.back().value()) wrote_any |= !info.replayed;
+  }
+  if (!wrote_any) {
+    state_.release();
+    return results;
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;  // acknowledged only when durable
+  Status s = from_rocks(store_.db()->Write(wo, batch), "write commit group");
+  if (!s.is_ok()) {
+    spdlog::error("append failed, nothing acknowledged: {}", s.to_string());
+    state_.rollback(group_mark);
+    head_ = head_before;
+    frontier_ = frontier_before;
+    for (auto& r : results)
+      if (r.has_value()) r = s;
+    return results;
+  }
+  state_.release();
+  spdlog::debug("group commit requests={} head_seq={} tree_size={}", group.size(),
+                head_.commit_count, head_.tree_size);
+  return results;
+}
+
+Result<std::vector<CommitInfo>> Ledger::Writer::stage_request(std::vector<CommitRequest>& commits,
+                                                              rocksdb::WriteBatch* batch,
+                                                              GroupIndex* index) {
+  if (commits.empty()) return Status::invalid_argument("an append needs at least one commit");
+  const size_t mark = state_.mark();
+  const Head head_before = head_;
+  const MerkleFrontier frontier_before = frontier_;
+  batch->SetSavePoint();
+  std::vector<std::string> index_keys;
+  std::vector<CommitInfo> infos;
+  for (size_t i = 0; i < commits.size(); ++i) {
+    auto info = stage_commit(commits[i], batch, index, &index_keys);
+    if (!info) {
+      state_.rollback(mark);
+      head_ = head_before;
+      frontier_ = frontier_before;
+      GL_ASSERT(batch->RollbackToSavePoint().ok());
+      for (const auto& k : index_keys) index->erase(k);
+      std::string where = commits.size() > 1 ? "commit " + std::to_string(i + 1) + " of " +
+                                                   std::to_string(commits.size()) + ": "
+                                             : "";
+      return info.error().with_context(where);
+    }
+    infos.push_back(std::move(info).value());
+  }
+  GL_ASSERT(batch->PopSavePoint().ok());
+  return infos;
+}
+
+Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
+                                                rocksdb::WriteBatch* batch, GroupIndex* index,
+                                                std::vector<std::string>* index_keys) {
+  // Preconditions that blame the caller.
+  if (!request.signer) return Status::invalid_argument("a commit needs a signer key");
+  if (request.events.empty()) return Status::invalid_argument("a commit holds at least one event");
+  if (request.events.size() > kMaxEventsPerCommit)
+    return Status::invalid_argument("a commit holds at most " + std::to_string(kMaxEventsPerCommit) +
+                                    " events, got " + std::to_string(request.events.size()));
+  if (request.idempotency_key.size() > kMaxIdempotencyKeyBytes)
+    return Status::invalid_argument("idempotency key longer than " + std::to_string(kMaxIdempotencyKeyBytes) + " bytes");
+
+  const Hash32 signer_id = request.signer->key_id();
+  std::vector<DecodedMessage> decoded;
+  std::vector<schema::Event::Reader> events;
+  std::vector<Hash32> leaf_hashes;
+  decoded.reserve(request.events.size());
+  for (size_t i = 0; i < request.events.size(); ++i) {
+    const Bytes& bytes = request.events[i];
+    if (bytes.size() > kMaxEventBytes)
+      return Status::invalid_argument(event_label(request, i) + ": event larger than " +
+                                      std::to_string(kMaxEventBytes) + " bytes");
+    auto msg = DecodedMessage::decode(bytes);
+    if (!msg) return Status::invalid_argument(event_label(request, i) + ": " + msg.error().message());
+    decoded.push_back(std::move(msg).value());
+    events.push_back(decoded.back().root<schema::Event>());
+    leaf_hashes.push_back(merkle_leaf_hash(sha_, bytes));
+  }
+
+  // Idempotency: same key and same content returns the original commit and writes nothing.
+  Hash32 content_hash{};
+  if (!request.idempotency_key.empty()) {
+    sha_.update(as_view(signer_id));
+    for (const auto& h : leaf_hashes) sha_.update(as_view(h));
+    content_hash = sha_.finish();
+    const std::string& key = request.idempotency_key;
+    auto conflict = [&](uint64_t seq) {
+      return Status::conflict("idempotency key \"" + key + "\" was used by commit " + std::to_string(seq) +
+                              " with different content (signer or events differ)");
+    };
+    auto staged = index->find(key);
+    if (staged != index->end()) {
+      if (staged->second.content_hash != content_hash) return conflict(staged->second.info.sequence);
+      CommitInfo info = staged->second.info;
+      info.replayed = true;
+      return info;
+    }
+    auto stored = store_.get(Cf::kIdempotency, key);
+    if (stored) {
+      uint64_t seq = get_u64_be(*stored);
+      if (to_hash32(std::string_view(*stored).substr(8, 32)) != content_hash) return conflict(seq);
+      GL_ASSIGN_OR_RETURN(Bytes commit_bytes, store_.get(Cf::kCommits, u64_be(seq)));
+      GL_ASSIGN_OR_RETURN(CommitRecord record, decode_commit(commit_bytes));
+      record.info.replayed = true;
+      return record.info;
+    }
+    if (stored.error().code() != StatusCode::kNotFound) return stored.error();
+  }
+
+  // Signer and rules.
+  const uint64_t seq = head_.commit_count;
+  if (seq == 0) {
+    GL_RETURN_IF_ERROR(LedgerState::check_genesis(signer_id, events));
+  } else {
+    GL_RETURN_IF_ERROR(state_.check_signer(signer_id));
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    EventContext ctx{seq, head_.tree_size + i, signer_id};
+    Status s = state_.apply(ctx, events[i]);
+    if (!s.is_ok()) return s.with_context(event_label(request, i) + " (" + event_type_name(events[i]) + "): ");
+  }
+
+  // The commit: body, signature, hash (spec/LOG.md, "Commits").
+  CommitInfo info;
+  info.sequence = seq;
+  info.first_event_index = head_.tree_size;
+  info.event_count = static_cast<uint32_t>(events.size());
+  info.recorded_at_ns = std::max(now_utc_ns(), head_.last_recorded_at_ns);
+  info.signer_key_id = signer_id;
+  info.idempotency_key = request.idempotency_key;
+
+  capnp::MallocMessageBuilder message;
+  auto commit = message.initRoot<schema::Commit>();
+  auto body = commit.initBody();
+  body.setOrigin(origin_);
+  body.setSequence(seq);
+  body.setFirstEventIndex(info.first_event_index);
+  body.setEventCount(info.event_count);
+  body.setRecordedAtNs(info.recorded_at_ns);
+  body.setSignerKeyId(data_of(as_view(signer_id)));
+  body.setIdempotencyKey(request.idempotency_key);
+  body.setPreviousCommitHash(data_of(as_view(head_.last_commit_hash)));
+  auto hashes = body.initEventHashes(info.event_count);
+  for (size_t i = 0; i < leaf_hashes.size(); ++i) hashes.set(static_cast<unsigned>(i), data_of(as_view(leaf_hashes[i])));
+  Bytes signed_bytes(kCommitSignaturePrefix);
+  signed_bytes += canonical_bytes(body.asReader());
+  Bytes signature = request.signer->sign(signed_bytes);
+  commit.setSignature(data_of(signature));
+  Bytes commit_bytes = canonical_bytes(commit.asReader());
+  info.commit_hash = sha_.digest(commit_bytes);
+
+  // Everything derived from the commit goes into the same batch.
+  for (size_t i = 0; i < request.events.size(); ++i)
+    batch->Put(store_.cf(Cf::kEvents), slice(u64_be(info.first_event_index + i)), slice(request.events[i]));
+  batch->Put(store_.cf(Cf::kCommits), slice(u64_be(seq)), slice(commit_bytes));
+  batch->Put(store_.cf(Cf::kCommitIndex), slice(u64_be(info.first_event_index)), slice(u64_be(seq)));
+  std::vector<std::pair<MerkleNodeId, Hash32>> nodes;
+  nodes.reserve(leaf_hashes.size() * 2 + 64);
+  for (const auto& h : leaf_hashes) frontier_.append(sha_, h, &nodes);
+  for (const auto& [id, hash] : nodes)
+    batch->Put(store_.cf(Cf::kTree), slice(tree_key(id.level, id.index)), slice(as_view(hash)));
+  if (!request.idempotency_key.empty()) {
+    Bytes value = u64_be(seq);
+    value += as_view(content_hash);
+    batch->Put(store_.cf(Cf::kIdempotency), slice(request.idempotency_key), slice(value));
+    (*index)[request.idempotency_key] = GroupEntry{content_hash, info};
+    index_keys->push_back(request.idempotency_key);
+  }
+  head_.commit_count = seq + 1;
+  head_.tree_size = frontier_.size();
+  head_.last_commit_hash = info.commit_hash;
+  head_.last_recorded_at_ns = info.recorded_at_ns;
+  Checkpoint cp{origin_, head_.tree_size, frontier_.root(sha_)};
+  batch->Put(store_.cf(Cf::kCheckpoints), slice(u64_be(head_.tree_size)), slice(sign_checkpoint(cp, log_key_)));
+  batch->Put(store_.cf(Cf::kMeta), "head", slice(head_.encode()));
+  return info;
+}
+
+}  // namespace grantledger

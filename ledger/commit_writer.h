@@ -1,0 +1,74 @@
+// Ledger::Writer: the single writer thread behind Ledger::append (group commit).
+//
+// Submitters enqueue requests; the thread takes everything queued (up to kMaxGroupEvents
+// events), stages each request's commits in arrival order into one WriteBatch, and writes the
+// batch with sync=true: one fsync for the group. A request that breaks a rule is rolled back
+// alone (WriteBatch save point + LedgerState undo log) and the others proceed. If the write
+// itself fails, every request of the group fails and the in-memory state is rolled back to
+// what is on disk.
+#pragma once
+
+#include <rocksdb/write_batch.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "ledger/sha256.h"
+
+namespace grantledger {
+
+class Ledger::Writer {
+ public:
+  Writer(Store& store, std::string origin, PrivateKey log_key, LedgerState state, Head head,
+         MerkleFrontier frontier);
+  ~Writer();  // drains the queue, then stops the thread
+
+  void start();
+  std::future<Result<std::vector<CommitInfo>>> submit(std::vector<CommitRequest> commits);
+  // Stages and writes one request on the calling thread, after `prelude` (used by init for
+  // the genesis commit together with the ledger's metadata). REQUIRES: thread not started.
+  Result<std::vector<CommitInfo>> write_now(std::vector<CommitRequest> commits,
+                                            rocksdb::WriteBatch prelude);
+  const LedgerState& state() const { return state_; }
+
+ private:
+  struct Pending {
+    std::vector<CommitRequest> commits;
+    std::promise<Result<std::vector<CommitInfo>>> promise;
+  };
+  struct GroupEntry {
+    Hash32 content_hash;
+    CommitInfo info;
+  };
+  using GroupIndex = std::map<std::string, GroupEntry>;  // idempotency key -> staged commit
+
+  void run();
+  // Stages every request of `group` into `batch` and writes it; returns one result each.
+  std::vector<Result<std::vector<CommitInfo>>> process(std::vector<std::vector<CommitRequest>*> group,
+                                                       rocksdb::WriteBatch* batch);
+  Result<std::vector<CommitInfo>> stage_request(std::vector<CommitRequest>& commits,
+                                                rocksdb::WriteBatch* batch, GroupIndex* index);
+  Result<CommitInfo> stage_commit(const CommitRequest& request, rocksdb::WriteBatch* batch,
+                                  GroupIndex* index, std::vector<std::string>* index_keys);
+
+  Store& store_;
+  std::string origin_;
+  PrivateKey log_key_;
+  LedgerState state_;
+  Head head_;
+  MerkleFrontier frontier_;
+  Sha256 sha_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace grantledger

@@ -1,0 +1,121 @@
+// Ledger: the signed, append-only event log. The one entry point for writes and reads.
+//
+// Writes go through one writer thread (group commit): concurrent append() calls are staged in
+// arrival order, each validated against every rule, signed, hashed into the Merkle tree and
+// checkpointed, and a whole group is made durable by a single RocksDB WriteBatch with sync.
+// append() returns only after that fsync (or with the reason nothing was written).
+// Reads are thread-safe and see one consistent snapshot per call.
+//
+// Formats: spec/LOG.md (layout, hashed and signed bytes, checkpoints).
+#pragma once
+
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/bytes.h"
+#include "ledger/ed25519.h"
+#include "ledger/ledger_state.h"
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace grantledger {
+
+// Limits (spec/LOG.md, "Limits").
+inline constexpr size_t kMaxEventsPerCommit = 10000;
+inline constexpr size_t kMaxEventBytes = 64 * 1024;
+inline constexpr size_t kMaxIdempotencyKeyBytes = 256;
+inline constexpr size_t kMaxGroupEvents = 100000;  // events per fsync group
+
+// One commit to append: its events (canonical Event bytes), the key that signs it and an
+// optional idempotency key. The signer's private key signs inside the writer, because the
+// signed bytes include the sequence number and previous commit hash only it can assign.
+struct CommitRequest {
+  std::vector<Bytes> events;
+  std::shared_ptr<const PrivateKey> signer;
+  std::string idempotency_key;  // empty: none
+  // Optional, one per event: where it came from ("input.jsonl line 12"), named in errors.
+  std::vector<std::string> event_labels;
+};
+
+// What the ledger acknowledged.
+struct CommitInfo {
+  uint64_t sequence = 0;
+  uint64_t first_event_index = 0;
+  uint32_t event_count = 0;
+  int64_t recorded_at_ns = 0;
+  Hash32 commit_hash{};
+  Hash32 signer_key_id{};
+  std::string idempotency_key;
+  bool replayed = false;  // an idempotent retry: the original commit, nothing new written
+};
+
+// A stored commit, decoded.
+struct CommitRecord {
+  CommitInfo info;
+  Hash32 previous_commit_hash{};
+  std::vector<Hash32> event_hashes;
+  Bytes signature;
+  Bytes bytes;  // canonical Commit bytes as stored
+};
+
+struct LedgerOptions {
+  bool read_only = false;  // no writer, no log key needed; audit tools open this way
+};
+
+class Ledger {
+ public:
+  // Creates a ledger in `dir` (which must not exist or be empty): a new log key in
+  // `dir`/keys/log.pem, and the genesis commit registering `admin` and the log key.
+  static Result<CommitInfo> init(const std::string& dir, const std::string& origin,
+                                 const PrivateKey& admin, const std::string& admin_name);
+
+  // Opens an existing ledger; read-write opens replay the log to rebuild the rule state.
+  static Result<std::unique_ptr<Ledger>> open(const std::string& dir, LedgerOptions options = {});
+  ~Ledger();
+
+  // Appends commits atomically: all of them become durable in one WriteBatch, or none does.
+  // A rejected request writes nothing; its error names the commit, the event and the rule.
+  // REQUIRES: not opened read-only.
+  Result<std::vector<CommitInfo>> append(std::vector<CommitRequest> commits);
+  std::future<Result<std::vector<CommitInfo>>> append_async(std::vector<CommitRequest> commits);
+
+  // --- reads: each call sees one consistent snapshot ---------------------------------------
+  Result<Head> head();
+  const std::string& origin() const { return origin_; }
+  const PublicKey& log_public_key() const { return *log_public_; }
+  Result<CommitRecord> commit(uint64_t sequence);
+  // Up to `limit` commits from `from_sequence` on, read from one snapshot.
+  Result<std::vector<CommitRecord>> commits(uint64_t from_sequence, uint64_t limit);
+  Result<Bytes> event(uint64_t index);
+  // The sequence of the commit holding event `index`.
+  Result<uint64_t> commit_of_event(uint64_t index);
+  // The signed note for `tree_size` (the latest when nullopt).
+  Result<std::string> checkpoint(std::optional<uint64_t> tree_size = std::nullopt);
+  Result<Hash32> root(uint64_t tree_size);
+  Result<std::vector<Hash32>> inclusion_proof(uint64_t index, uint64_t tree_size);
+  Result<std::vector<Hash32>> consistency_proof(uint64_t old_size, uint64_t new_size);
+  // The rule state as of the last durable commit. REQUIRES: not opened read-only.
+  // Call only while no append is in flight (tests, CLI summaries).
+  const LedgerState& state() const;
+
+  Store& store() { return *store_; }
+
+  class Writer;  // ledger/commit_writer.h
+
+ private:
+  Ledger() = default;
+  std::unique_ptr<Store> store_;
+  std::string origin_;
+  std::optional<PublicKey> log_public_;
+  std::unique_ptr<Writer> writer_;
+};
+
+// Decodes a stored Commit.
+Result<CommitRecord> decode_commit(std::string_view bytes);
+// The bytes a commit's signer signs: "grantledger/commit/v1\n" || canonical(CommitBody).
+inline constexpr std::string_view kCommitSignaturePrefix = "grantledger/commit/v1\n";
+
+}  // namespace grantledger

@@ -1,0 +1,210 @@
+#include "ledger/ledger_state.h"
+
+#include "ledger/ed25519.h"
+#include "ledger/event_json.h"
+#include "ledger/rejection.h"
+
+namespace grantledger {
+
+namespace {
+using Which = schema::Event::Body::Which;
+
+std::string short_id(const Hash32& id) { return to_hex(as_view(id)).substr(0, 16); }
+
+std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+std::string kind_name(schema::EntityKind k) {
+  switch (k) {
+    case schema::EntityKind::MUNICIPALITY: return "municipality";
+    case schema::EntityKind::REGION: return "region";
+    case schema::EntityKind::STATE_INSTITUTION: return "state_institution";
+    case schema::EntityKind::PROVIDER: return "provider";
+    case schema::EntityKind::EMPLOYER: return "employer";
+  }
+  return "unknown";
+}
+}  // namespace
+
+std::string role_name(schema::Role role) {
+  switch (role) {
+    case schema::Role::ADMIN: return "admin";
+    case schema::Role::LOG: return "log";
+    case schema::Role::PROGRAMME_ADMINISTRATOR: return "programme_administrator";
+    case schema::Role::FINANCE_OFFICER: return "finance_officer";
+    case schema::Role::RECONCILER: return "reconciler";
+    case schema::Role::AUDITOR: return "auditor";
+  }
+  return "unknown";
+}
+
+bool role_may_submit(schema::Role role, Which which) {
+  switch (which) {
+    case Which::KEY_REGISTERED:
+    case Which::KEY_REVOKED:
+    case Which::ENTITY_REGISTERED:
+    case Which::ENTITY_RENAMED:
+    case Which::ENTITY_CLOSED:
+      return role == schema::Role::ADMIN;
+  }
+  return false;
+}
+
+const KeyState* LedgerState::key(const Hash32& key_id) const {
+  auto it = keys_.find(key_id);
+  return it == keys_.end() ? nullptr : &it->second;
+}
+
+const EntityState* LedgerState::entity(const std::string& code) const {
+  auto it = entities_.find(code);
+  return it == entities_.end() ? nullptr : &it->second;
+}
+
+void LedgerState::rollback(size_t mark) {
+  GL_ASSERT(mark <= undo_.size());
+  while (undo_.size() > mark) {
+    undo_.back()();
+    undo_.pop_back();
+  }
+}
+
+Status LedgerState::check_signer(const Hash32& key_id) const {
+  const KeyState* k = key(key_id);
+  if (!k) return reject(Rejection::kUnknownSigner, "signer key " + short_id(key_id) + " is not registered in this ledger");
+  if (!k->active())
+    return reject(Rejection::kRevokedSigner, "signer key " + short_id(key_id) + " (" + k->name +
+                                                 ") was revoked in commit " + std::to_string(*k->revoked_seq));
+  if (k->role == schema::Role::LOG || k->role == schema::Role::AUDITOR)
+    return reject(Rejection::kRoleNotAllowed,
+                  "a key with role " + role_name(k->role) + " (" + k->name + ") cannot sign commits");
+  return Status::ok();
+}
+
+Status LedgerState::check_genesis(const Hash32& signer_key_id,
+                                  const std::vector<schema::Event::Reader>& events) {
+  auto is_key = [](schema::Event::Reader e, schema::Role role) {
+    return e.getBody().which() == Which::KEY_REGISTERED && e.getBody().getKeyRegistered().getRole() == role;
+  };
+  if (events.size() != 2 || !is_key(events[0], schema::Role::ADMIN) || !is_key(events[1], schema::Role::LOG))
+    return reject(Rejection::kBadGenesis, "the genesis commit registers exactly the admin key, then the log key");
+  auto pub = events[0].getBody().getKeyRegistered().getPublicKey();
+  Hash32 admin_id = key_id_of(std::string_view(reinterpret_cast<const char*>(pub.begin()), pub.size()));
+  if (admin_id != signer_key_id)
+    return reject(Rejection::kBadGenesis, "the genesis commit is signed by the admin key it registers");
+  return Status::ok();
+}
+
+Status LedgerState::check_role(const EventContext& ctx, Which which) const {
+  const KeyState* signer = key(ctx.signer_key_id);
+  GL_ASSERT(signer != nullptr);  // check_signer ran first (or genesis registered it)
+  if (!role_may_submit(signer->role, which))
+    return reject(Rejection::kRoleNotAllowed, "key " + short_id(ctx.signer_key_id) + " (" + signer->name +
+                                                  ") has role " + role_name(signer->role) +
+                                                  ", which may not submit this event type");
+  return Status::ok();
+}
+
+Status LedgerState::apply(const EventContext& ctx, schema::Event::Reader event) {
+  auto body = event.getBody();
+  bool genesis = ctx.commit_sequence == 0;
+  if (!genesis) GL_RETURN_IF_ERROR(check_role(ctx, body.which()));
+  switch (body.which()) {
+    case Which::KEY_REGISTERED: return apply_key_registered(ctx, body.getKeyRegistered());
+    case Which::KEY_REVOKED: return apply_key_revoked(ctx, body.getKeyRevoked());
+    case Which::ENTITY_REGISTERED: return apply_entity_registered(body.getEntityRegistered());
+    case Which::ENTITY_RENAMED: return apply_entity_renamed(body.getEntityRenamed());
+    case Which::ENTITY_CLOSED: return apply_entity_closed(body.getEntityClosed());
+  }
+  return reject(Rejection::kInvalidValue, "unknown event type");
+}
+
+Status LedgerState::apply_key_registered(const EventContext& ctx, schema::KeyRegistered::Reader e) {
+  auto raw = e.getPublicKey();
+  std::string_view raw_view(reinterpret_cast<const char*>(raw.begin()), raw.size());
+  auto pub = PublicKey::from_raw(raw_view);
+  if (!pub) return reject(Rejection::kInvalidValue, "public_key: " + pub.error().message());
+  if (e.getName().size() == 0) return reject(Rejection::kInvalidValue, "name: must not be empty");
+  Hash32 id = pub->key_id();
+  if (const KeyState* old = key(id))
+    return reject(Rejection::kKeyAlreadyRegistered,
+                  "key " + short_id(id) + " was registered in commit " + std::to_string(old->registered_seq) +
+                      " as " + old->name + "; a key is registered once");
+  if (e.getRole() == schema::Role::LOG && ctx.commit_sequence != 0)
+    return reject(Rejection::kLogKeyRole, "the log key is registered only in the genesis commit");
+  std::string scope = text(e.getScopeEntity());
+  bool needs_scope = e.getRole() == schema::Role::FINANCE_OFFICER;
+  if (needs_scope && scope.empty())
+    return reject(Rejection::kBadKeyScope, "a finance_officer key needs scope_entity");
+  if (!needs_scope && !scope.empty())
+    return reject(Rejection::kBadKeyScope, "only finance_officer keys have a scope_entity");
+  if (needs_scope && !entity(scope))
+    return reject(Rejection::kEntityNotFound, "scope_entity \"" + scope + "\" is not a registered entity");
+  KeyState k{Bytes(raw_view), e.getRole(), text(e.getName()), scope, ctx.commit_sequence, std::nullopt};
+  put(keys_, id, std::move(k));
+  return Status::ok();
+}
+
+Status LedgerState::apply_key_revoked(const EventContext& ctx, schema::KeyRevoked::Reader e) {
+  auto raw = e.getKeyId();
+  if (raw.size() != 32) return reject(Rejection::kInvalidValue, "key_id: must be 32 bytes (64 hex digits)");
+  Hash32 id = to_hash32(std::string_view(reinterpret_cast<const char*>(raw.begin()), raw.size()));
+  const KeyState* k = key(id);
+  if (!k) return reject(Rejection::kKeyNotFound, "key " + short_id(id) + " is not registered");
+  if (!k->active())
+    return reject(Rejection::kKeyAlreadyRevoked,
+                  "key " + short_id(id) + " was revoked in commit " + std::to_string(*k->revoked_seq));
+  if (k->role == schema::Role::LOG) return reject(Rejection::kLogKeyRole, "the log key cannot be revoked");
+  if (k->role == schema::Role::ADMIN) {
+    int active_admins = 0;
+    for (const auto& [_, other] : keys_) active_admins += other.active() && other.role == schema::Role::ADMIN;
+    if (active_admins <= 1) return reject(Rejection::kLastAdminKey, "key " + short_id(id) + " is the last active admin key");
+  }
+  KeyState revoked = *k;
+  revoked.revoked_seq = ctx.commit_sequence;
+  put(keys_, id, std::move(revoked));
+  return Status::ok();
+}
+
+Status LedgerState::apply_entity_registered(schema::EntityRegistered::Reader e) {
+  std::string code = text(e.getCode());
+  if (code.empty()) return reject(Rejection::kInvalidValue, "code: must not be empty");
+  if (e.getName().size() == 0) return reject(Rejection::kInvalidValue, "name: must not be empty");
+  if (e.getPopulation() < 0) return reject(Rejection::kInvalidValue, "population: must not be negative");
+  if (const EntityState* old = entity(code))
+    return reject(Rejection::kEntityAlreadyExists, "entity " + code + " is already registered as " + old->name);
+  std::string parent = text(e.getParentCode());
+  if (e.getKind() == schema::EntityKind::MUNICIPALITY) {
+    const EntityState* region = entity(parent);
+    if (!region || region->kind != schema::EntityKind::REGION)
+      return reject(Rejection::kBadEntityParent, "municipality " + code + ": parent_code \"" + parent +
+                                                     "\" is not a registered region");
+  } else if (!parent.empty()) {
+    return reject(Rejection::kBadEntityParent, kind_name(e.getKind()) + " " + code + " has no parent_code");
+  }
+  put(entities_, code, EntityState{e.getKind(), text(e.getName()), parent, e.getPopulation(), false});
+  return Status::ok();
+}
+
+Status LedgerState::apply_entity_renamed(schema::EntityRenamed::Reader e) {
+  std::string code = text(e.getCode());
+  const EntityState* old = entity(code);
+  if (!old) return reject(Rejection::kEntityNotFound, "entity " + code + " is not registered");
+  if (old->closed) return reject(Rejection::kEntityClosed, "entity " + code + " (" + old->name + ") is closed");
+  if (e.getName().size() == 0) return reject(Rejection::kInvalidValue, "name: must not be empty");
+  EntityState renamed = *old;
+  renamed.name = text(e.getName());
+  put(entities_, code, std::move(renamed));
+  return Status::ok();
+}
+
+Status LedgerState::apply_entity_closed(schema::EntityClosed::Reader e) {
+  std::string code = text(e.getCode());
+  const EntityState* old = entity(code);
+  if (!old) return reject(Rejection::kEntityNotFound, "entity " + code + " is not registered");
+  if (old->closed) return reject(Rejection::kEntityClosed, "entity " + code + " (" + old->name + ") is already closed");
+  EntityState closed = *old;
+  closed.closed = true;
+  put(entities_, code, std::move(closed));
+  return Status::ok();
+}
+
+}  // namespace grantledger

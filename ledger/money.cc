@@ -1,0 +1,42 @@
+#include "ledger/money.h"
+
+namespace grantledger {
+
+std::optional<Ore> checked_add(Ore a, Ore b) {
+  int64_t r;
+  if (__builtin_add_overflow(a.value, b.value, &r)) return std::nullopt;
+  return Ore{r};
+}
+
+std::optional<Ore> checked_sub(Ore a, Ore b) {
+  int64_t r;
+  if (__builtin_sub_overflow(a.value, b.value, &r)) return std::nullopt;
+  return Ore{r};
+}
+
+namespace {
+// Magnitude as unsigned, correct for INT64_MIN too.
+uint64_t magnitude(int64_t v) { return v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v); }
+
+std::string format(Ore amount, char thousands, char decimal) {
+  uint64_t m = magnitude(amount.value);
+  std::string whole = std::to_string(m / 100);
+  std::string grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (thousands && i > 0 && (whole.size() - i) % 3 == 0) grouped += thousands;
+    grouped += whole[i];
+  }
+  unsigned cents = static_cast<unsigned>(m % 100);
+  std::string out = amount.value < 0 ? "-" : "";
+  out += grouped;
+  out += decimal;
+  out += static_cast<char>('0' + cents / 10);
+  out += static_cast<char>('0' + cents % 10);
+  return out;
+}
+}  // namespace
+
+std::string format_kroner_da(Ore amount) { return format(amount, '.', ',') + " kr."; }
+std::string format_kroner_plain(Ore amount) { return format(amount, 0, '.'); }
+
+}  // namespace grantledger

@@ -1,0 +1,129 @@
+#include "ledger/store.h"
+
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/filter_policy.h>
+
+#include <filesystem>
+#include <vector>
+
+namespace grantledger {
+
+namespace {
+const char* const kCfNames[] = {"events", "commits", "commit_index", "tree",
+                                "idempotency", "checkpoints", "meta"};
+static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<size_t>(Cf::kCount));
+
+rocksdb::ColumnFamilyOptions cf_options() {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  o.compression = rocksdb::kNoCompression;  // hashes and signatures do not compress
+  return o;
+}
+}  // namespace
+
+Status from_rocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return Status::ok();
+  if (s.IsNotFound()) return Status::not_found(what + ": not found");
+  if (s.IsCorruption()) return Status::corruption(what + ": " + s.ToString());
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
+    return Status::conflict(what + ": the ledger is in use by another process (" + s.ToString() + ")");
+  return Status::io_error(what + ": " + s.ToString());
+}
+
+Bytes Head::encode() const {
+  Bytes out;
+  put_u64_be(&out, commit_count);
+  put_u64_be(&out, tree_size);
+  out += as_view(last_commit_hash);
+  put_u64_be(&out, static_cast<uint64_t>(last_recorded_at_ns));
+  return out;
+}
+
+Result<Head> Head::decode(std::string_view b) {
+  if (b.size() != 8 + 8 + 32 + 8) return Status::corruption("meta head: wrong length " + std::to_string(b.size()));
+  Head h;
+  h.commit_count = get_u64_be(b);
+  h.tree_size = get_u64_be(b.substr(8));
+  h.last_commit_hash = to_hash32(b.substr(16, 32));
+  h.last_recorded_at_ns = static_cast<int64_t>(get_u64_be(b.substr(48)));
+  return h;
+}
+
+Bytes tree_key(uint8_t level, uint64_t index) {
+  Bytes k(1, static_cast<char>(level));
+  put_u64_be(&k, index);
+  return k;
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (mode == Mode::kCreate) {
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
+      return Status::invalid_argument("data directory " + dir + " exists and is not empty");
+  } else if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
+    return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger (run grantledger init --data " + dir + ")");
+  }
+  rocksdb::DBOptions db_opts;
+  db_opts.create_if_missing = mode == Mode::kCreate;
+  db_opts.create_missing_column_families = mode == Mode::kCreate;
+  db_opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_opts.keep_log_file_num = 2;
+  db_opts.max_background_jobs = 2;
+  db_opts.paranoid_checks = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options());
+  for (const char* name : kCfNames) cfs.emplace_back(name, cf_options());
+
+  std::unique_ptr<Store> store(new Store());
+  store->dir_ = dir;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = mode == Mode::kReadOnly
+                          ? rocksdb::DB::OpenForReadOnly(db_opts, dir, cfs, &handles, &raw)
+                          : rocksdb::DB::Open(db_opts, dir, cfs, &handles, &raw);
+  if (!s.ok()) {
+    if (s.IsInvalidArgument() && mode != Mode::kCreate)
+      return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger: " + s.ToString());
+    return from_rocks(s, "open " + dir);
+  }
+  store->db_.reset(raw);
+  // handles[0] is the default family, which the ledger does not use.
+  store->db_->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
+  for (size_t i = 1; i < handles.size(); ++i) store->handles_[i - 1] = handles[i];
+
+  if (mode != Mode::kCreate) {
+    auto format = store->get(Cf::kMeta, "format");
+    if (!format || *format != kFormatVersion)
+      return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger of format " + kFormatVersion);
+  }
+  return store;
+}
+
+Store::~Store() {
+  if (!db_) return;
+  for (auto* h : handles_)
+    if (h) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+Result<Bytes> Store::get(Cf which, std::string_view key, const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.verify_checksums = true;
+  std::string value;
+  rocksdb::Status s = db_->Get(ro, cf(which), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return Status::not_found(std::string(kCfNames[static_cast<int>(which)]) + " key not found");
+  GL_RETURN_IF_ERROR(from_rocks(s, std::string("read ") + kCfNames[static_cast<int>(which)]));
+  return value;
+}
+
+Result<Head> Store::head(const rocksdb::Snapshot* snapshot) {
+  GL_ASSIGN_OR_RETURN(Bytes b, get(Cf::kMeta, "head", snapshot));
+  return Head::decode(b);
+}
+
+}  // namespace grantledger

@@ -1,0 +1,82 @@
+// The on-disk layout: one RocksDB database with a column family per concern.
+// spec/LOG.md, "On-disk layout" is the authority; this file mirrors it.
+//
+//   cf            key                               value
+//   events        event index (u64 BE)              canonical Event bytes
+//   commits       sequence (u64 BE)                 canonical Commit bytes
+//   commit_index  first event index (u64 BE)        sequence (u64 BE)
+//   tree          level (u8) || index (u64 BE)      32-byte node hash (perfect subtrees only)
+//   idempotency   idempotency key (bytes)           sequence (u64 BE) || content hash (32)
+//   checkpoints   tree size (u64 BE)                signed note (text)
+//   meta          "format", "origin", "head"        see spec/LOG.md
+//
+// Every commit and everything derived from it is one WriteBatch written with sync=true.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "ledger/bytes.h"
+#include "ledger/status.h"
+
+namespace grantledger {
+
+enum class Cf : int { kEvents = 0, kCommits, kCommitIndex, kTree, kIdempotency, kCheckpoints, kMeta, kCount };
+
+inline constexpr const char* kFormatVersion = "grantledger-log-v1";
+
+// The head of the log: what the next commit builds on. Stored in meta "head".
+struct Head {
+  uint64_t commit_count = 0;       // = next sequence number
+  uint64_t tree_size = 0;          // = next event index
+  Hash32 last_commit_hash{};       // zeros before genesis
+  int64_t last_recorded_at_ns = 0;
+  Bytes encode() const;
+  static Result<Head> decode(std::string_view bytes);
+};
+
+Bytes tree_key(uint8_t level, uint64_t index);
+
+class Store {
+ public:
+  enum class Mode { kCreate, kReadWrite, kReadOnly };
+  // kCreate fails if `dir` holds anything; kReadWrite and kReadOnly fail with invalid_argument
+  // if `dir` is not a grantledger ledger.
+  static Result<std::unique_ptr<Store>> open(const std::string& dir, Mode mode);
+  ~Store();
+
+  rocksdb::DB* db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(Cf which) { return handles_[static_cast<int>(which)]; }
+  const std::string& dir() const { return dir_; }
+
+  // Point read; not_found when absent. `snapshot` may be null (latest).
+  Result<Bytes> get(Cf which, std::string_view key, const rocksdb::Snapshot* snapshot = nullptr);
+  Result<Head> head(const rocksdb::Snapshot* snapshot = nullptr);
+
+ private:
+  Store() = default;
+  std::string dir_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Cf::kCount)> handles_{};
+};
+
+// RAII snapshot: reads through it see one consistent state of the ledger.
+class Snapshot {
+ public:
+  explicit Snapshot(rocksdb::DB* db) : db_(db), snap_(db->GetSnapshot()) {}
+  ~Snapshot() { db_->ReleaseSnapshot(snap_); }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  const rocksdb::Snapshot* get() const { return snap_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snap_;
+};
+
+Status from_rocks(const rocksdb::Status& s, const std::string& what);
+
+}  // namespace grantledger

@@ -1,0 +1,37 @@
+// grantledger log --data DIR [--from SEQ] [--limit N] [--format table|json]
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "ledger/canonical.h"
+#include "ledger/date.h"
+#include "ledger/event_json.h"
+#include "ledger/ledger.h"
+#include "tools/commands.h"
+#include "tools/log_format.h"
+
+namespace grantledger::cli {
+
+void add_log(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("log", "Print commits and their events");
+  struct Opts {
+    std::string data, format = "table";
+    uint64_t from = 0, limit = 100;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("--data", o->data, "ledger data directory")->required();
+  cmd->add_option("--from", o->from, "first commit sequence")->capture_default_str();
+  cmd->add_option("--limit", o->limit, "commits to print")
+      ->check(CLI::Range(uint64_t{1}, kMaxLogPageSize))
+      ->capture_default_str();
+  cmd->add_option("--format", o->format, "table, or json (one JSON object per commit per line)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([action, o] {
+    *action = [o]() -> Status {
+      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, {.read_only = true}));
+      return print_log(*ledger, o->from, o->limit, o->format == "json", std::cout);
+    };
+  });
+}
+
+}  // namespace grantledger::cli

@@ -1,0 +1,22 @@
+// The grantledger CLI's subcommands (spec/CLI.md). Each add_* registers one subcommand on `app`
+// and, when it is chosen, stores the work to run in *action; main() runs it and maps the
+// resulting Status to an exit code in one place (exit_code.h).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "ledger/status.h"
+
+namespace grantledger::cli {
+
+using Action = std::function<Status()>;
+
+void add_init(CLI::App& app, Action* action);
+void add_keygen(CLI::App& app, Action* action);
+void add_append(CLI::App& app, Action* action);
+void add_log(CLI::App& app, Action* action);
+void add_checkpoint(CLI::App& app, Action* action);
+void add_demo(CLI::App& app, Action* action);
+
+}  // namespace grantledger::cli

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: installs dependencies, builds, runs every test; then builds again with
+# AddressSanitizer + UndefinedBehaviorSanitizer and runs every test once more.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+tools/build.sh build
+ctest --test-dir build -j2 --output-on-failure
+tools/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRANTLEDGER_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan -j2 --output-on-failure
