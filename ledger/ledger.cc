@@ -7,6 +7,7 @@
 
 #include "ledger/canonical.h"
 #include "ledger/commit_writer.h"
+#include "ledger/date.h"
 #include "ledger/merkle.h"
 
 namespace grantledger {
@@ -73,6 +74,15 @@ Result<CommitRecord> decode_commit(std::string_view bytes) {
   return r;
 }
 
+bool commit_signature_valid(std::string_view commit_bytes, const PublicKey& signer) {
+  auto msg = DecodedMessage::decode(commit_bytes);
+  if (!msg) return false;
+  auto c = msg->root<schema::Commit>();
+  Bytes signed_bytes(kCommitSignaturePrefix);
+  signed_bytes += canonical_bytes(c.getBody());
+  return signer.verify(signed_bytes, view(c.getSignature()));
+}
+
 Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origin,
                                  const PrivateKey& admin, const std::string& admin_name) {
   if (origin.empty() || origin.find('\n') != std::string::npos || origin.find(' ') != std::string::npos)
@@ -91,12 +101,14 @@ Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origi
 
   CommitRequest genesis;
   genesis.signer = std::make_shared<PrivateKey>(admin);
-  genesis.events.push_back(key_registered_event(0, admin.public_key(), schema::Role::ADMIN, admin_name));
-  genesis.events.push_back(key_registered_event(0, log_key.public_key(), schema::Role::LOG, "log"));
+  // The keys are effective from the day the ledger is created (UTC).
+  const int32_t today = static_cast<int32_t>(now_utc_ns() / (86400LL * 1000000000LL));
+  genesis.events.push_back(key_registered_event(today, admin.public_key(), schema::Role::ADMIN, admin_name));
+  genesis.events.push_back(key_registered_event(today, log_key.public_key(), schema::Role::LOG, "log"));
   genesis.idempotency_key = "genesis";
   Ledger::Writer writer(*store, origin, log_key, LedgerState(), Head(), MerkleFrontier());
   GL_ASSIGN_OR_RETURN(auto infos, writer.write_now({std::move(genesis)}, std::move(prelude)));
-  spdlog::info("init dir={} origin={}", dir, origin);
+  spdlog::debug("init dir={} origin={}", dir, origin);
   return infos.at(0);
 }
 

@@ -115,6 +115,8 @@ class Ledger {
 
 // Decodes a stored Commit.
 Result<CommitRecord> decode_commit(std::string_view bytes);
+// True iff the stored Commit's signature verifies with `signer` over its signed bytes.
+bool commit_signature_valid(std::string_view commit_bytes, const PublicKey& signer);
 // The bytes a commit's signer signs: "grantledger/commit/v1\n" || canonical(CommitBody).
 inline constexpr std::string_view kCommitSignaturePrefix = "grantledger/commit/v1\n";
 
