@@ -44,7 +44,21 @@ bool role_may_submit(schema::Role role, Which which) {
     case Which::ENTITY_REGISTERED:
     case Which::ENTITY_RENAMED:
     case Which::ENTITY_CLOSED:
+    case Which::PROGRAMME_CREATED:
+    case Which::PROGRAMME_CLOSED:
       return role == schema::Role::ADMIN;
+    case Which::SECTOR_SHARE_ALLOCATED:
+    case Which::ALLOCATION_MADE:
+    case Which::REIMBURSEMENT_APPROVED:
+    case Which::REIMBURSEMENT_REJECTED:
+    case Which::REIMBURSEMENT_PAID:
+    case Which::REIMBURSEMENT_CANCELLED:
+      return role == schema::Role::PROGRAMME_ADMINISTRATOR;
+    case Which::COURSE_PAYMENT_RECORDED:
+    case Which::REIMBURSEMENT_CLAIMED:
+      return role == schema::Role::FINANCE_OFFICER;
+    case Which::EVENT_REVERSED:  // further: the role that may submit the event reversed
+      return role == schema::Role::PROGRAMME_ADMINISTRATOR || role == schema::Role::FINANCE_OFFICER;
   }
   return false;
 }
@@ -103,7 +117,7 @@ Status LedgerState::check_role(const EventContext& ctx, Which which) const {
   return Status::ok();
 }
 
-Status LedgerState::apply(const EventContext& ctx, schema::Event::Reader event) {
+Status LedgerState::apply(const EventContext& ctx, schema::Event::Reader event, std::vector<Posting>* postings) {
   auto body = event.getBody();
   bool genesis = ctx.commit_sequence == 0;
   if (!genesis) GL_RETURN_IF_ERROR(check_role(ctx, body.which()));
@@ -113,6 +127,17 @@ Status LedgerState::apply(const EventContext& ctx, schema::Event::Reader event) 
     case Which::ENTITY_REGISTERED: return apply_entity_registered(body.getEntityRegistered());
     case Which::ENTITY_RENAMED: return apply_entity_renamed(body.getEntityRenamed());
     case Which::ENTITY_CLOSED: return apply_entity_closed(body.getEntityClosed());
+    case Which::PROGRAMME_CREATED: return apply_programme_created(ctx, body.getProgrammeCreated(), postings);
+    case Which::PROGRAMME_CLOSED: return apply_programme_closed(body.getProgrammeClosed(), postings);
+    case Which::SECTOR_SHARE_ALLOCATED: return apply_sector_share(ctx, body.getSectorShareAllocated(), postings);
+    case Which::ALLOCATION_MADE: return apply_allocation(ctx, body.getAllocationMade(), postings);
+    case Which::COURSE_PAYMENT_RECORDED: return apply_course_payment(ctx, body.getCoursePaymentRecorded(), postings);
+    case Which::REIMBURSEMENT_CLAIMED: return apply_claim(ctx, event.getEffectiveDate(), body.getReimbursementClaimed());
+    case Which::REIMBURSEMENT_APPROVED: return apply_approved(ctx, body.getReimbursementApproved(), postings);
+    case Which::REIMBURSEMENT_REJECTED: return apply_rejected(ctx, body.getReimbursementRejected());
+    case Which::REIMBURSEMENT_PAID: return apply_paid(ctx, body.getReimbursementPaid(), postings);
+    case Which::REIMBURSEMENT_CANCELLED: return apply_cancelled(ctx, body.getReimbursementCancelled(), postings);
+    case Which::EVENT_REVERSED: return apply_reversed(ctx, body.getEventReversed(), postings);
   }
   return reject(Rejection::kInvalidValue, "unknown event type");
 }

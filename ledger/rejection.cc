@@ -19,6 +19,30 @@ const char* rejection_name(Rejection r) {
     case Rejection::kBadEntityParent: return "bad_entity_parent";
     case Rejection::kInvalidValue: return "invalid_value";
     case Rejection::kLogKeyRole: return "log_key_role";
+    case Rejection::kOutOfScope: return "out_of_scope";
+    case Rejection::kProgrammeAlreadyExists: return "programme_already_exists";
+    case Rejection::kProgrammeNotFound: return "programme_not_found";
+    case Rejection::kProgrammeClosed: return "programme_closed";
+    case Rejection::kInsufficientFunds: return "insufficient_funds";
+    case Rejection::kBadSplit: return "bad_split";
+    case Rejection::kWrongRecipient: return "wrong_recipient";
+    case Rejection::kPaymentAlreadyExists: return "payment_already_exists";
+    case Rejection::kPaymentNotFound: return "payment_not_found";
+    case Rejection::kPersonalIdentifier: return "personal_identifier";
+    case Rejection::kClaimAlreadyExists: return "claim_already_exists";
+    case Rejection::kClaimNotFound: return "claim_not_found";
+    case Rejection::kClaimWrongState: return "claim_wrong_state";
+    case Rejection::kOverReimbursement: return "over_reimbursement";
+    case Rejection::kClaimDeadlinePassed: return "claim_deadline_passed";
+    case Rejection::kCourseKindNotFunded: return "course_kind_not_funded";
+    case Rejection::kPaymentDateOutsideWindow: return "payment_date_outside_window";
+    case Rejection::kCourseStartOutsideWindow: return "course_start_outside_window";
+    case Rejection::kParticipantCapExceeded: return "participant_cap_exceeded";
+    case Rejection::kExceedsRemainingAllocation: return "exceeds_remaining_allocation";
+    case Rejection::kSegregationOfDuties: return "segregation_of_duties";
+    case Rejection::kDuplicatePaymentReference: return "duplicate_payment_reference";
+    case Rejection::kNotReversible: return "not_reversible";
+    case Rejection::kOpenReservations: return "open_reservations";
   }
   return "unknown";
 }

@@ -26,6 +26,30 @@ enum class Rejection : int {
   kBadEntityParent = 13,      // a municipality's region must be a registered region
   kInvalidValue = 14,         // a field value breaks a rule (empty name, negative population)
   kLogKeyRole = 15,           // a log key is registered only in the genesis commit
+  kOutOfScope = 16,           // a finance officer acts only for its scope entity
+  kProgrammeAlreadyExists = 17,
+  kProgrammeNotFound = 18,
+  kProgrammeClosed = 19,
+  kInsufficientFunds = 20,    // an account with a floor would go below zero (pool, share, allocation)
+  kBadSplit = 21,             // allocation lines do not sum to the amount or differ from the key's split
+  kWrongRecipient = 22,       // recipient is not an open entity of the sector's kind, or listed twice
+  kPaymentAlreadyExists = 23,
+  kPaymentNotFound = 24,
+  kPersonalIdentifier = 25,   // a participant looks like a CPR number; use a pseudonym
+  kClaimAlreadyExists = 26,
+  kClaimNotFound = 27,
+  kClaimWrongState = 28,      // e.g. approving a claim that is already paid
+  kOverReimbursement = 29,    // claims on a course payment exceed its amount times the rate
+  kClaimDeadlinePassed = 30,
+  kCourseKindNotFunded = 31,
+  kPaymentDateOutsideWindow = 32,
+  kCourseStartOutsideWindow = 33,
+  kParticipantCapExceeded = 34,
+  kExceedsRemainingAllocation = 35,
+  kSegregationOfDuties = 36,  // the key that claimed never approves, rejects or pays
+  kDuplicatePaymentReference = 37,
+  kNotReversible = 38,        // the event does not exist, is not reversible, or is already reversed
+  kOpenReservations = 39,     // a programme with approved, unpaid claims cannot close
 };
 
 const char* rejection_name(Rejection r);

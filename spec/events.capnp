@@ -49,6 +49,17 @@ struct Event {
     entityRegistered @3 :EntityRegistered;
     entityRenamed @4 :EntityRenamed;
     entityClosed @5 :EntityClosed;
+    programmeCreated @6 :ProgrammeCreated;
+    programmeClosed @7 :ProgrammeClosed;
+    sectorShareAllocated @8 :SectorShareAllocated;
+    allocationMade @9 :AllocationMade;
+    coursePaymentRecorded @10 :CoursePaymentRecorded;
+    reimbursementClaimed @11 :ReimbursementClaimed;
+    reimbursementApproved @12 :ReimbursementApproved;
+    reimbursementRejected @13 :ReimbursementRejected;
+    reimbursementPaid @14 :ReimbursementPaid;
+    reimbursementCancelled @15 :ReimbursementCancelled;
+    eventReversed @16 :EventReversed;
   }
 }
 
@@ -81,6 +92,130 @@ struct EntityRenamed {
 
 struct EntityClosed {
   code @0 :Text;
+  reason @1 :Text;
+}
+
+# ---------------------------------------------------------------------------------------------
+# Grants: programmes, allocations, course payments, reimbursements (spec/DOMAIN.md).
+
+enum Sector {
+  municipalities @0;     # kommuner
+  regions @1;            # regioner
+  state @2;              # staten
+}
+
+enum CourseKind {
+  amu @0;                # arbejdsmarkedsuddannelse
+  akademi @1;            # akademiuddannelse (VVU level), e.g. akademiuddannelsen i ledelse
+  diplom @2;             # diplomuddannelse (e.g. den offentlige lederuddannelse)
+  master @3;             # masteruddannelse (e.g. master i offentlig ledelse)
+  other @4;
+}
+
+enum AllocationMethod {
+  fixed @0;              # amounts as given
+  population @1;         # largest remainder by each recipient's registered population
+  weights @2;            # largest remainder by the weights given in the lines
+}
+
+# Which course payments a programme reimburses: one rule per course kind it funds.
+struct EligibilityRule {
+  courseKind @0 :CourseKind;
+  paymentFrom @1 :Int32 $date;       # payment date window, inclusive
+  paymentTo @2 :Int32 $date;
+  courseStartFrom @3 :Int32 $date;   # course start window, inclusive
+  courseStartTo @4 :Int32 $date;
+}
+
+# A subsidy scheme's pool. With parentCode, an earmarked part of the parent's pool.
+struct ProgrammeCreated {
+  code @0 :Text;
+  name @1 :Text;
+  totalOre @2 :Int64 $ore;
+  periodStart @3 :Int32 $date;
+  periodEnd @4 :Int32 $date;
+  rules @5 :List(EligibilityRule);
+  claimDeadline @6 :Int32 $date;             # claims effective after this day are refused
+  rateBasisPoints @7 :UInt32;                # reimbursement rate, 1..10000 (10000 = 100 %)
+  capPerParticipantOre @8 :Int64 $ore $optional;  # 0: no cap
+  parentCode @9 :Text $optional;
+}
+
+# Closes a programme: unused allocations and sector shares return to its pool; an earmarked
+# programme's pool returns to its parent.
+struct ProgrammeClosed {
+  code @0 :Text;
+  reason @1 :Text;
+}
+
+# Pool -> a sector's share.
+struct SectorShareAllocated {
+  programmeCode @0 :Text;
+  sector @1 :Sector;
+  amountOre @2 :Int64 $ore;
+}
+
+struct AllocationLine {
+  recipientCode @0 :Text;
+  weight @1 :Int64;                  # the key's weight (population, or given); 0 for fixed
+  amountOre @2 :Int64 $ore;
+}
+
+# A sector's share -> recipients (block grants). The lines must sum to amountOre exactly and,
+# for population / weights, equal the largest-remainder split of amountOre by the weights.
+struct AllocationMade {
+  programmeCode @0 :Text;
+  sector @1 :Sector;
+  amountOre @2 :Int64 $ore;
+  method @3 :AllocationMethod;
+  lines @4 :List(AllocationLine);
+}
+
+# An employer paid a provider a participant fee (deltagerbetaling) for a course module.
+struct CoursePaymentRecorded {
+  paymentId @0 :Text;                # unique, chosen by the employer
+  employerCode @1 :Text;
+  providerCode @2 :Text;
+  participant @3 :Text;              # a pseudonym, never a CPR number
+  courseKind @4 :CourseKind;
+  module @5 :Text;
+  courseStartDate @6 :Int32 $date;
+  paymentDate @7 :Int32 $date;
+  amountOre @8 :Int64 $ore;
+}
+
+struct ReimbursementClaimed {
+  claimId @0 :Text;                  # unique
+  programmeCode @1 :Text;
+  paymentId @2 :Text;
+  amountOre @3 :Int64 $ore;
+}
+
+# Reserves the claim's amount from the employer's remaining allocation.
+struct ReimbursementApproved {
+  claimId @0 :Text;
+}
+
+struct ReimbursementRejected {
+  claimId @0 :Text;
+  reason @1 :Text;
+}
+
+struct ReimbursementPaid {
+  claimId @0 :Text;
+  paymentReference @1 :Text;         # unique; what reconciliation matches statements on
+}
+
+# Releases an approved claim's reservation, or withdraws a claim not yet decided.
+struct ReimbursementCancelled {
+  claimId @0 :Text;
+  reason @1 :Text;
+}
+
+# A correction: undoes the effects of an earlier event (a reversal, or a clawback of a paid
+# reimbursement). Reversing a reversal restores the original event's effects.
+struct EventReversed {
+  eventIndex @0 :UInt64;             # the event corrected
   reason @1 :Text;
 }
 

@@ -1,4 +1,4 @@
-// Reference data embedded in the binary at build time from tools/data/*.csv (copied from the
+// Reference data embedded in the binary at build time from tools/demo/data/*.csv (copied from the
 // project's shared reference folder; sources in tools/data/README.md). The product never reads
 // files outside its repository at run time.
 #pragma once
@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace grantledger::cli {
+namespace grantledger::demo {
 
 std::string_view municipalities_csv();       // code,name,region_code,region_name,population,population_year
 std::string_view regions_csv();              // code,name,population,population_year
@@ -17,4 +17,4 @@ std::string_view providers_csv();            // key,name,kind
 // Rows of a simple CSV (no quoted commas in these files), header row dropped.
 std::vector<std::vector<std::string>> csv_rows(std::string_view csv);
 
-}  // namespace grantledger::cli
+}  // namespace grantledger::demo

@@ -1,6 +1,6 @@
-#include "tools/reference_data.h"
+#include "tools/demo/reference_data.h"
 
-namespace grantledger::cli {
+namespace grantledger::demo {
 
 std::vector<std::vector<std::string>> csv_rows(std::string_view csv) {
   std::vector<std::vector<std::string>> rows;
@@ -29,4 +29,4 @@ std::vector<std::vector<std::string>> csv_rows(std::string_view csv) {
   return rows;
 }
 
-}  // namespace grantledger::cli
+}  // namespace grantledger::demo

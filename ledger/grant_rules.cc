@@ -1,0 +1,631 @@
+// The grant rules of LedgerState: programmes, allocations, course payments, reimbursements and
+// reversals (spec/DOMAIN.md). Every check runs before any state changes; a rejection names the
+// rule, the event's ids and the figures involved.
+#include <algorithm>
+
+#include "ledger/date.h"
+#include "ledger/largest_remainder.h"
+#include "ledger/ledger_state.h"
+#include "ledger/rejection.h"
+
+namespace grantledger {
+
+namespace {
+
+using Which = schema::Event::Body::Which;
+
+std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+std::string kr(int64_t ore) { return format_kroner_da(Ore{ore}); }
+
+const char* sector_name(schema::Sector s) {
+  switch (s) {
+    case schema::Sector::MUNICIPALITIES: return "municipalities";
+    case schema::Sector::REGIONS: return "regions";
+    case schema::Sector::STATE: return "state";
+  }
+  return "unknown";
+}
+
+schema::EntityKind sector_kind(schema::Sector s) {
+  switch (s) {
+    case schema::Sector::MUNICIPALITIES: return schema::EntityKind::MUNICIPALITY;
+    case schema::Sector::REGIONS: return schema::EntityKind::REGION;
+    case schema::Sector::STATE: return schema::EntityKind::STATE_INSTITUTION;
+  }
+  return schema::EntityKind::EMPLOYER;
+}
+
+const char* course_kind_name(schema::CourseKind k) {
+  switch (k) {
+    case schema::CourseKind::AMU: return "amu";
+    case schema::CourseKind::AKADEMI: return "akademi";
+    case schema::CourseKind::DIPLOM: return "diplom";
+    case schema::CourseKind::MASTER: return "master";
+    case schema::CourseKind::OTHER: return "other";
+  }
+  return "unknown";
+}
+
+constexpr schema::Sector kSectors[] = {schema::Sector::MUNICIPALITIES, schema::Sector::REGIONS,
+                                       schema::Sector::STATE};
+constexpr size_t kMaxPseudonymBytes = 64;
+
+std::string percent(uint32_t basis_points) {
+  std::string frac = std::to_string(basis_points % 100);
+  return std::to_string(basis_points / 100) + "," + (frac.size() == 1 ? "0" + frac : frac) + " %";
+}
+
+// A CPR number is ten digits (DDMMYY-SSSS); a pseudonym never holds ten digits in a row,
+// ignoring separators.
+bool looks_like_cpr(const std::string& s) {
+  int run = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      if (++run >= 10) return true;
+    } else if (c != '-' && c != ' ' && c != '.') {
+      run = 0;
+    }
+  }
+  return false;
+}
+
+std::vector<Posting> negated(const std::vector<Posting>& ps) {
+  std::vector<Posting> out = ps;
+  for (auto& p : out) p.amount_ore = -p.amount_ore;
+  return out;
+}
+
+}  // namespace
+
+namespace accounts {
+std::string funding(const std::string& p) { return "funding:" + p; }
+std::string pool(const std::string& p) { return "grant:" + p + ":pool"; }
+std::string sector(const std::string& p, schema::Sector s) { return "grant:" + p + ":sector:" + sector_name(s); }
+std::string available(const std::string& p, const std::string& r) { return "grant:" + p + ":recipient:" + r + ":available"; }
+std::string reserved(const std::string& p, const std::string& r) { return "grant:" + p + ":recipient:" + r + ":reserved"; }
+std::string paid(const std::string& p, const std::string& r) { return "grant:" + p + ":recipient:" + r + ":paid"; }
+std::string course_fees(const std::string& e) { return "employer:" + e + ":course_fees"; }
+std::string course_income(const std::string& v) { return "provider:" + v + ":course_income"; }
+bool has_floor(const std::string& account) { return account.rfind("grant:", 0) == 0; }
+}  // namespace accounts
+
+const char* claim_status_name(ClaimStatus s) {
+  switch (s) {
+    case ClaimStatus::kClaimed: return "claimed";
+    case ClaimStatus::kApproved: return "approved";
+    case ClaimStatus::kRejected: return "rejected";
+    case ClaimStatus::kPaid: return "paid";
+    case ClaimStatus::kCancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+const ProgrammeState* LedgerState::programme(const std::string& code) const {
+  auto it = programmes_.find(code);
+  return it == programmes_.end() ? nullptr : &it->second;
+}
+
+const CoursePaymentState* LedgerState::course_payment(const std::string& id) const {
+  auto it = payments_.find(id);
+  return it == payments_.end() ? nullptr : &it->second;
+}
+
+const ClaimState* LedgerState::claim(const std::string& id) const {
+  auto it = claims_.find(id);
+  return it == claims_.end() ? nullptr : &it->second;
+}
+
+int64_t LedgerState::balance(const std::string& account) const {
+  auto it = balances_.find(account);
+  return it == balances_.end() ? 0 : it->second;
+}
+
+int64_t LedgerState::trial_balance() const {
+  int64_t sum = 0;
+  for (const auto& [_, b] : balances_) sum += b;
+  return sum;
+}
+
+std::string LedgerState::entity_label(const std::string& code) const {
+  const EntityState* e = entity(code);
+  return e ? e->name + " (" + code + ")" : code;
+}
+
+Status LedgerState::check_scope(const EventContext& ctx, const std::string& entity_code) const {
+  const KeyState* signer = key(ctx.signer_key_id);
+  GL_ASSERT(signer != nullptr);
+  if (signer->role == schema::Role::FINANCE_OFFICER && signer->scope_entity != entity_code)
+    return reject(Rejection::kOutOfScope, "key " + signer->name + " acts for " + entity_label(signer->scope_entity) +
+                                              ", not for " + entity_label(entity_code));
+  return Status::ok();
+}
+
+Status LedgerState::post(const std::vector<Posting>& postings, std::vector<Posting>* out) {
+  std::map<std::string, int64_t> next;
+  int64_t sum = 0;
+  for (const Posting& p : postings) {
+    auto [it, fresh] = next.try_emplace(p.account, balance(p.account));
+    if (__builtin_add_overflow(it->second, p.amount_ore, &it->second) ||
+        __builtin_add_overflow(sum, p.amount_ore, &sum))
+      return reject(Rejection::kInvalidValue, "amount overflows account " + p.account);
+  }
+  GL_ASSERT(sum == 0);  // double entry: every event's postings sum to zero
+  for (const auto& [account, b] : next)
+    if (b < 0 && accounts::has_floor(account))
+      return reject(Rejection::kInsufficientFunds, "account " + account + " would go to " + kr(b) +
+                                                       " (balance " + kr(balance(account)) + ")");
+  for (const auto& [account, b] : next) put(balances_, account, b);
+  if (out) out->insert(out->end(), postings.begin(), postings.end());
+  return Status::ok();
+}
+
+Result<const ProgrammeState*> LedgerState::open_programme(const std::string& code) const {
+  const ProgrammeState* p = programme(code);
+  if (!p) return reject(Rejection::kProgrammeNotFound, "programme " + code + " is not registered");
+  if (p->closed) return reject(Rejection::kProgrammeClosed, "programme " + code + " is closed");
+  return p;
+}
+
+// --- programmes --------------------------------------------------------------------------------
+
+Status LedgerState::apply_programme_created(const EventContext&, schema::ProgrammeCreated::Reader e,
+                                            std::vector<Posting>* out) {
+  std::string code = text(e.getCode());
+  if (code.empty() || code.find(':') != std::string::npos)
+    return reject(Rejection::kInvalidValue, "code: must be non-empty and without ':'");
+  if (e.getName().size() == 0) return reject(Rejection::kInvalidValue, "name: must not be empty");
+  if (programme(code)) return reject(Rejection::kProgrammeAlreadyExists, "programme " + code + " is already registered");
+  if (e.getTotalOre() <= 0) return reject(Rejection::kInvalidValue, "total_ore: must be positive");
+  if (e.getPeriodStart() > e.getPeriodEnd())
+    return reject(Rejection::kInvalidValue, "period_start " + format_date(e.getPeriodStart()) + " is after period_end " +
+                                                format_date(e.getPeriodEnd()));
+  if (e.getRateBasisPoints() < 1 || e.getRateBasisPoints() > 10000)
+    return reject(Rejection::kInvalidValue, "rate_basis_points: must be 1..10000, got " + std::to_string(e.getRateBasisPoints()));
+  if (e.getCapPerParticipantOre() < 0) return reject(Rejection::kInvalidValue, "cap_per_participant_ore: must not be negative");
+  ProgrammeState p;
+  p.name = text(e.getName());
+  p.total_ore = e.getTotalOre();
+  p.period_start = e.getPeriodStart();
+  p.period_end = e.getPeriodEnd();
+  p.claim_deadline = e.getClaimDeadline();
+  p.rate_basis_points = e.getRateBasisPoints();
+  p.cap_per_participant_ore = e.getCapPerParticipantOre();
+  p.parent_code = text(e.getParentCode());
+  for (auto r : e.getRules()) {
+    if (r.getPaymentFrom() > r.getPaymentTo() || r.getCourseStartFrom() > r.getCourseStartTo())
+      return reject(Rejection::kInvalidValue, std::string("rules: the ") + course_kind_name(r.getCourseKind()) +
+                                                  " rule has a window that ends before it starts");
+    for (const auto& other : p.rules)
+      if (other.kind == r.getCourseKind())
+        return reject(Rejection::kInvalidValue, std::string("rules: two rules for ") + course_kind_name(r.getCourseKind()));
+    p.rules.push_back({r.getCourseKind(), r.getPaymentFrom(), r.getPaymentTo(), r.getCourseStartFrom(), r.getCourseStartTo()});
+  }
+  std::vector<Posting> postings;
+  if (!p.parent_code.empty()) {
+    GL_ASSIGN_OR_RETURN(const ProgrammeState* parent, open_programme(p.parent_code));
+    (void)parent;
+    int64_t parent_pool = balance(accounts::pool(p.parent_code));
+    if (parent_pool < p.total_ore)
+      return reject(Rejection::kInsufficientFunds, "earmark " + kr(p.total_ore) + " for " + code +
+                                                       " exceeds the unallocated pool " + kr(parent_pool) + " of programme " +
+                                                       p.parent_code);
+    postings = {{accounts::pool(p.parent_code), -p.total_ore}, {accounts::pool(code), p.total_ore}};
+  } else {
+    postings = {{accounts::funding(code), -p.total_ore}, {accounts::pool(code), p.total_ore}};
+  }
+  GL_RETURN_IF_ERROR(post(postings, out));
+  put(programmes_, code, std::move(p));
+  return Status::ok();
+}
+
+Status LedgerState::apply_programme_closed(schema::ProgrammeClosed::Reader e, std::vector<Posting>* out) {
+  std::string code = text(e.getCode());
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
+  std::vector<Posting> postings;
+  int64_t returned = 0;
+  for (const std::string& r : p->recipients) {
+    int64_t reserved = balance(accounts::reserved(code, r));
+    if (reserved != 0)
+      return reject(Rejection::kOpenReservations, entity_label(r) + " has " + kr(reserved) +
+                                                      " reserved for approved, unpaid claims in programme " + code);
+    int64_t available = balance(accounts::available(code, r));
+    if (available != 0) postings.push_back({accounts::available(code, r), -available});
+    returned += available;
+  }
+  for (schema::Sector s : kSectors) {
+    int64_t share = balance(accounts::sector(code, s));
+    if (share != 0) postings.push_back({accounts::sector(code, s), -share});
+    returned += share;
+  }
+  int64_t pool_after = balance(accounts::pool(code)) + returned;
+  if (!p->parent_code.empty()) {
+    // An earmark's unused money goes back to its parent's pool.
+    if (pool_after != 0) postings.push_back({accounts::pool(p->parent_code), pool_after});
+    postings.push_back({accounts::pool(code), returned - pool_after});
+  } else if (returned != 0) {
+    postings.push_back({accounts::pool(code), returned});
+  }
+  GL_RETURN_IF_ERROR(post(postings, out));
+  ProgrammeState closed = *p;
+  closed.closed = true;
+  put(programmes_, code, std::move(closed));
+  return Status::ok();
+}
+
+// --- allocations -------------------------------------------------------------------------------
+
+Status LedgerState::apply_sector_share(const EventContext& ctx, schema::SectorShareAllocated::Reader e,
+                                       std::vector<Posting>* out) {
+  std::string code = text(e.getProgrammeCode());
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
+  (void)p;
+  int64_t amount = e.getAmountOre();
+  if (amount <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
+  int64_t pool = balance(accounts::pool(code));
+  if (pool < amount)
+    return reject(Rejection::kInsufficientFunds, std::string(sector_name(e.getSector())) + " share " + kr(amount) +
+                                                     " exceeds the unallocated pool " + kr(pool) + " of programme " + code);
+  std::vector<Posting> postings = {{accounts::pool(code), -amount}, {accounts::sector(code, e.getSector()), amount}};
+  GL_RETURN_IF_ERROR(post(postings, out));
+  put(effects_, ctx.event_index, EffectState{Which::SECTOR_SHARE_ALLOCATED, postings, code, std::nullopt, false});
+  return Status::ok();
+}
+
+Status LedgerState::apply_allocation(const EventContext& ctx, schema::AllocationMade::Reader e,
+                                     std::vector<Posting>* out) {
+  std::string code = text(e.getProgrammeCode());
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
+  int64_t amount = e.getAmountOre();
+  auto lines = e.getLines();
+  if (amount <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
+  if (lines.size() == 0 || lines.size() > kMaxSplitParts)
+    return reject(Rejection::kInvalidValue, "lines: 1.." + std::to_string(kMaxSplitParts) + " recipients");
+  schema::EntityKind kind = sector_kind(e.getSector());
+  std::set<std::string> seen;
+  std::vector<int64_t> weights;
+  int64_t sum = 0;
+  for (auto line : lines) {
+    std::string r = text(line.getRecipientCode());
+    const EntityState* ent = entity(r);
+    if (!ent || ent->kind != kind || ent->closed)
+      return reject(Rejection::kWrongRecipient, "recipient " + r + " is not an open entity of the " +
+                                                    sector_name(e.getSector()) + " sector");
+    if (!seen.insert(r).second) return reject(Rejection::kWrongRecipient, "recipient " + r + " is listed twice");
+    if (line.getAmountOre() < 0 || __builtin_add_overflow(sum, line.getAmountOre(), &sum))
+      return reject(Rejection::kBadSplit, "recipient " + r + ": amount_ore must be 0 or more");
+    switch (e.getMethod()) {
+      case schema::AllocationMethod::FIXED:
+        if (line.getWeight() != 0) return reject(Rejection::kBadSplit, "recipient " + r + ": a fixed allocation has weight 0");
+        break;
+      case schema::AllocationMethod::POPULATION:
+        if (line.getWeight() != ent->population)
+          return reject(Rejection::kBadSplit, "recipient " + r + ": weight " + std::to_string(line.getWeight()) +
+                                                  " is not its registered population " + std::to_string(ent->population));
+        break;
+      case schema::AllocationMethod::WEIGHTS: break;
+    }
+    weights.push_back(line.getWeight());
+  }
+  if (sum != amount)
+    return reject(Rejection::kBadSplit, "the lines sum to " + kr(sum) + ", not the amount " + kr(amount));
+  if (e.getMethod() != schema::AllocationMethod::FIXED) {
+    auto split = split_largest_remainder(amount, weights);
+    if (!split) return reject(Rejection::kBadSplit, split.error().message());
+    for (unsigned i = 0; i < lines.size(); ++i)
+      if ((*split)[i] != lines[i].getAmountOre())
+        return reject(Rejection::kBadSplit, "recipient " + text(lines[i].getRecipientCode()) + ": " +
+                                                kr(lines[i].getAmountOre()) + " differs from its largest-remainder share " +
+                                                kr((*split)[i]));
+  }
+  int64_t share = balance(accounts::sector(code, e.getSector()));
+  if (share < amount)
+    return reject(Rejection::kInsufficientFunds, "allocation " + kr(amount) + " exceeds the unallocated " +
+                                                     sector_name(e.getSector()) + " share " + kr(share) + " of programme " + code);
+  std::vector<Posting> postings = {{accounts::sector(code, e.getSector()), -amount}};
+  for (auto line : lines)
+    if (line.getAmountOre() != 0)
+      postings.push_back({accounts::available(code, text(line.getRecipientCode())), line.getAmountOre()});
+  GL_RETURN_IF_ERROR(post(postings, out));
+  ProgrammeState updated = *p;
+  updated.recipients.insert(seen.begin(), seen.end());
+  put(programmes_, code, std::move(updated));
+  put(effects_, ctx.event_index, EffectState{Which::ALLOCATION_MADE, postings, code, std::nullopt, false});
+  return Status::ok();
+}
+
+// --- course payments ---------------------------------------------------------------------------
+
+Status LedgerState::apply_course_payment(const EventContext& ctx, schema::CoursePaymentRecorded::Reader e,
+                                         std::vector<Posting>* out) {
+  std::string id = text(e.getPaymentId());
+  if (id.empty()) return reject(Rejection::kInvalidValue, "payment_id: must not be empty");
+  if (payments_.count(id)) return reject(Rejection::kPaymentAlreadyExists, "course payment " + id + " is already recorded");
+  CoursePaymentState p;
+  p.employer = text(e.getEmployerCode());
+  p.provider = text(e.getProviderCode());
+  p.participant = text(e.getParticipant());
+  p.module = text(e.getModule());
+  p.kind = e.getCourseKind();
+  p.course_start = e.getCourseStartDate();
+  p.payment_date = e.getPaymentDate();
+  p.amount_ore = e.getAmountOre();
+  const EntityState* employer = entity(p.employer);
+  if (!employer || employer->kind == schema::EntityKind::PROVIDER)
+    return reject(Rejection::kEntityNotFound, "employer_code " + p.employer + " is not a registered employer");
+  if (employer->closed) return reject(Rejection::kEntityClosed, "employer " + entity_label(p.employer) + " is closed");
+  const EntityState* provider = entity(p.provider);
+  if (!provider || provider->kind != schema::EntityKind::PROVIDER)
+    return reject(Rejection::kEntityNotFound, "provider_code " + p.provider + " is not a registered course provider");
+  GL_RETURN_IF_ERROR(check_scope(ctx, p.employer));
+  if (p.participant.empty() || p.participant.size() > kMaxPseudonymBytes)
+    return reject(Rejection::kInvalidValue, "participant: a pseudonym of 1.." + std::to_string(kMaxPseudonymBytes) + " bytes");
+  if (looks_like_cpr(p.participant))
+    return reject(Rejection::kPersonalIdentifier, "participant of payment " + id +
+                                                      " contains ten digits, like a CPR number; record a pseudonym");
+  if (p.module.empty()) return reject(Rejection::kInvalidValue, "module: must not be empty");
+  if (p.amount_ore <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
+  std::vector<Posting> postings = {{accounts::course_fees(p.employer), p.amount_ore},
+                                   {accounts::course_income(p.provider), -p.amount_ore}};
+  GL_RETURN_IF_ERROR(post(postings, out));
+  put(payments_, id, std::move(p));
+  put(effects_, ctx.event_index, EffectState{Which::COURSE_PAYMENT_RECORDED, postings, id, std::nullopt, false});
+  return Status::ok();
+}
+
+// --- reimbursements ----------------------------------------------------------------------------
+
+Status LedgerState::apply_claim(const EventContext& ctx, int32_t effective_date, schema::ReimbursementClaimed::Reader e) {
+  std::string id = text(e.getClaimId());
+  if (id.empty()) return reject(Rejection::kInvalidValue, "claim_id: must not be empty");
+  if (claims_.count(id)) return reject(Rejection::kClaimAlreadyExists, "claim " + id + " is already recorded");
+  std::string code = text(e.getProgrammeCode());
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
+  std::string payment_id = text(e.getPaymentId());
+  const CoursePaymentState* pay = course_payment(payment_id);
+  if (!pay || pay->reversed)
+    return reject(Rejection::kPaymentNotFound, "course payment " + payment_id + (pay ? " was reversed" : " is not recorded"));
+  GL_RETURN_IF_ERROR(check_scope(ctx, pay->employer));
+  int64_t amount = e.getAmountOre();
+  if (amount <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
+  if (effective_date > p->claim_deadline)
+    return reject(Rejection::kClaimDeadlinePassed, "claim " + id + " dated " + format_date(effective_date) +
+                                                       " is after the claim deadline " + format_date(p->claim_deadline) +
+                                                       " of programme " + code);
+  // Never reimbursed beyond the payment's amount (across all claims), nor beyond its rate.
+  int64_t by_rate = static_cast<int64_t>(static_cast<__int128>(pay->amount_ore) * p->rate_basis_points / 10000);
+  if (pay->claimed_ore + amount > by_rate)
+    return reject(Rejection::kOverReimbursement,
+                  "claim " + id + " of " + kr(amount) + " on course payment " + payment_id + " (" + kr(pay->amount_ore) +
+                      ") would bring its claims to " + kr(pay->claimed_ore + amount) + ", above the " + kr(by_rate) +
+                      " reimbursable at " + percent(p->rate_basis_points));
+  ClaimState c{code, payment_id, pay->employer, pay->participant, "", amount, ClaimStatus::kClaimed, ctx.signer_key_id, ctx.event_index};
+  CoursePaymentState updated = *pay;
+  updated.claimed_ore += amount;
+  put(payments_, payment_id, std::move(updated));
+  put(claims_, id, std::move(c));
+  return Status::ok();
+}
+
+Result<const ClaimState*> LedgerState::pending_claim(const std::string& id, ClaimStatus want) const {
+  const ClaimState* c = claim(id);
+  if (!c) return reject(Rejection::kClaimNotFound, "claim " + id + " is not recorded");
+  if (c->status != want)
+    return reject(Rejection::kClaimWrongState, "claim " + id + " is " + claim_status_name(c->status) + ", not " +
+                                                   claim_status_name(want));
+  return c;
+}
+
+Status LedgerState::segregation(const EventContext& ctx, const ClaimState& c) const {
+  if (ctx.signer_key_id == c.claimant_key_id)
+    return reject(Rejection::kSegregationOfDuties, "the key that claimed cannot decide or pay the same claim");
+  return Status::ok();
+}
+
+Status LedgerState::check_claim_eligible(const std::string& id) const {
+  GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(c->programme));
+  const CoursePaymentState* pay = course_payment(c->payment_id);
+  GL_ASSERT(pay != nullptr);
+  auto rule = std::find_if(p->rules.begin(), p->rules.end(), [&](const auto& r) { return r.kind == pay->kind; });
+  if (rule == p->rules.end())
+    return reject(Rejection::kCourseKindNotFunded, std::string("programme ") + c->programme + " does not fund " +
+                                                       course_kind_name(pay->kind) + " courses (claim " + id + ")");
+  if (pay->payment_date < rule->payment_from || pay->payment_date > rule->payment_to)
+    return reject(Rejection::kPaymentDateOutsideWindow,
+                  "claim " + id + ": payment date " + format_date(pay->payment_date) + " is outside " +
+                      format_date(rule->payment_from) + ".." + format_date(rule->payment_to) + " for " +
+                      course_kind_name(pay->kind) + " in programme " + c->programme);
+  if (pay->course_start < rule->course_start_from || pay->course_start > rule->course_start_to)
+    return reject(Rejection::kCourseStartOutsideWindow,
+                  "claim " + id + ": course start " + format_date(pay->course_start) + " is outside " +
+                      format_date(rule->course_start_from) + ".." + format_date(rule->course_start_to) + " for " +
+                      course_kind_name(pay->kind) + " in programme " + c->programme);
+  if (p->cap_per_participant_ore > 0) {
+    auto it = participant_use_.find({c->programme, c->participant});
+    int64_t used = it == participant_use_.end() ? 0 : it->second;
+    if (used + c->amount_ore > p->cap_per_participant_ore)
+      return reject(Rejection::kParticipantCapExceeded,
+                    "claim " + id + " of " + kr(c->amount_ore) + " would bring participant " + c->participant + " to " +
+                        kr(used + c->amount_ore) + ", above the cap " + kr(p->cap_per_participant_ore) + " of programme " +
+                        c->programme);
+  }
+  int64_t remaining = balance(accounts::available(c->programme, c->employer));
+  if (c->amount_ore > remaining)
+    return reject(Rejection::kExceedsRemainingAllocation,
+                  "claim " + id + " of " + kr(c->amount_ore) + " exceeds the remaining allocation " + kr(remaining) + " of " +
+                      entity_label(c->employer) + " in programme " + c->programme);
+  return Status::ok();
+}
+
+Status LedgerState::apply_approved(const EventContext& ctx, schema::ReimbursementApproved::Reader e,
+                                   std::vector<Posting>* out) {
+  std::string id = text(e.getClaimId());
+  GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
+  GL_RETURN_IF_ERROR(segregation(ctx, *c));
+  GL_RETURN_IF_ERROR(check_claim_eligible(id));
+  GL_RETURN_IF_ERROR(post({{accounts::available(c->programme, c->employer), -c->amount_ore},
+                           {accounts::reserved(c->programme, c->employer), c->amount_ore}},
+                          out));
+  auto use_key = std::make_pair(c->programme, c->participant);
+  auto it = participant_use_.find(use_key);
+  put(participant_use_, use_key, (it == participant_use_.end() ? 0 : it->second) + c->amount_ore);
+  ClaimState approved = *c;
+  approved.status = ClaimStatus::kApproved;
+  put(claims_, id, std::move(approved));
+  return Status::ok();
+}
+
+Status LedgerState::apply_rejected(const EventContext& ctx, schema::ReimbursementRejected::Reader e) {
+  std::string id = text(e.getClaimId());
+  GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
+  GL_RETURN_IF_ERROR(segregation(ctx, *c));
+  if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a rejection records its reason");
+  CoursePaymentState pay = *course_payment(c->payment_id);
+  pay.claimed_ore -= c->amount_ore;
+  put(payments_, c->payment_id, std::move(pay));
+  ClaimState rejected = *c;
+  rejected.status = ClaimStatus::kRejected;
+  put(claims_, id, std::move(rejected));
+  return Status::ok();
+}
+
+Status LedgerState::apply_paid(const EventContext& ctx, schema::ReimbursementPaid::Reader e, std::vector<Posting>* out) {
+  std::string id = text(e.getClaimId());
+  GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kApproved));
+  GL_RETURN_IF_ERROR(segregation(ctx, *c));
+  std::string reference = text(e.getPaymentReference());
+  if (reference.empty()) return reject(Rejection::kInvalidValue, "payment_reference: must not be empty");
+  auto used = payment_references_.find(reference);
+  if (used != payment_references_.end())
+    return reject(Rejection::kDuplicatePaymentReference, "payment reference " + reference + " was used for claim " + used->second);
+  std::vector<Posting> postings = {{accounts::reserved(c->programme, c->employer), -c->amount_ore},
+                                   {accounts::paid(c->programme, c->employer), c->amount_ore}};
+  GL_RETURN_IF_ERROR(post(postings, out));
+  put(payment_references_, reference, id);
+  ClaimState paid = *c;
+  paid.status = ClaimStatus::kPaid;
+  paid.payment_reference = reference;
+  put(claims_, id, std::move(paid));
+  put(effects_, ctx.event_index, EffectState{Which::REIMBURSEMENT_PAID, postings, id, std::nullopt, false});
+  return Status::ok();
+}
+
+Status LedgerState::apply_cancelled(const EventContext& ctx, schema::ReimbursementCancelled::Reader e,
+                                    std::vector<Posting>* out) {
+  std::string id = text(e.getClaimId());
+  const ClaimState* c = claim(id);
+  if (!c) return reject(Rejection::kClaimNotFound, "claim " + id + " is not recorded");
+  if (c->status != ClaimStatus::kClaimed && c->status != ClaimStatus::kApproved)
+    return reject(Rejection::kClaimWrongState, "claim " + id + " is " + claim_status_name(c->status) +
+                                                   "; only claimed or approved claims can be cancelled");
+  GL_RETURN_IF_ERROR(segregation(ctx, *c));
+  if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a cancellation records its reason");
+  if (c->status == ClaimStatus::kApproved) {
+    GL_RETURN_IF_ERROR(post({{accounts::reserved(c->programme, c->employer), -c->amount_ore},
+                             {accounts::available(c->programme, c->employer), c->amount_ore}},
+                            out));
+    auto use_key = std::make_pair(c->programme, c->participant);
+    put(participant_use_, use_key, participant_use_.at(use_key) - c->amount_ore);
+  }
+  CoursePaymentState pay = *course_payment(c->payment_id);
+  pay.claimed_ore -= c->amount_ore;
+  put(payments_, c->payment_id, std::move(pay));
+  ClaimState cancelled = *c;
+  cancelled.status = ClaimStatus::kCancelled;
+  put(claims_, id, std::move(cancelled));
+  return Status::ok();
+}
+
+// --- corrections -------------------------------------------------------------------------------
+
+Status LedgerState::undo_effect(uint64_t index, std::vector<Posting>* out) {
+  EffectState effect = effects_.at(index);
+  if (effect.target) {
+    GL_RETURN_IF_ERROR(redo_effect(*effect.target, out));
+  } else {
+    switch (effect.type) {
+      case Which::COURSE_PAYMENT_RECORDED: {
+        CoursePaymentState pay = *course_payment(effect.id);
+        if (pay.claimed_ore != 0)
+          return reject(Rejection::kNotReversible, "course payment " + effect.id + " has claims of " + kr(pay.claimed_ore) +
+                                                       "; reject or cancel them first");
+        pay.reversed = true;
+        GL_RETURN_IF_ERROR(post(negated(effect.postings), out));
+        put(payments_, effect.id, std::move(pay));
+        break;
+      }
+      case Which::REIMBURSEMENT_PAID: {
+        ClaimState c = *claim(effect.id);
+        if (c.status != ClaimStatus::kPaid)
+          return reject(Rejection::kNotReversible, "claim " + effect.id + " is " + claim_status_name(c.status));
+        GL_RETURN_IF_ERROR(post(negated(effect.postings), out));
+        c.status = ClaimStatus::kApproved;  // the payment is undone; the reservation stands
+        put(claims_, effect.id, std::move(c));
+        break;
+      }
+      default:
+        GL_RETURN_IF_ERROR(post(negated(effect.postings), out));
+    }
+  }
+  effect.reversed = true;
+  put(effects_, index, std::move(effect));
+  return Status::ok();
+}
+
+Status LedgerState::redo_effect(uint64_t index, std::vector<Posting>* out) {
+  EffectState effect = effects_.at(index);
+  if (effect.target) {
+    GL_RETURN_IF_ERROR(undo_effect(*effect.target, out));
+  } else {
+    switch (effect.type) {
+      case Which::COURSE_PAYMENT_RECORDED: {
+        CoursePaymentState pay = *course_payment(effect.id);
+        pay.reversed = false;
+        GL_RETURN_IF_ERROR(post(effect.postings, out));
+        put(payments_, effect.id, std::move(pay));
+        break;
+      }
+      case Which::REIMBURSEMENT_PAID: {
+        ClaimState c = *claim(effect.id);
+        if (c.status != ClaimStatus::kApproved)
+          return reject(Rejection::kNotReversible, "claim " + effect.id + " is " + claim_status_name(c.status));
+        GL_RETURN_IF_ERROR(post(effect.postings, out));
+        c.status = ClaimStatus::kPaid;
+        put(claims_, effect.id, std::move(c));
+        break;
+      }
+      default:
+        GL_RETURN_IF_ERROR(post(effect.postings, out));
+    }
+  }
+  effect.reversed = false;
+  put(effects_, index, std::move(effect));
+  return Status::ok();
+}
+
+Status LedgerState::apply_reversed(const EventContext& ctx, schema::EventReversed::Reader e, std::vector<Posting>* out) {
+  uint64_t target = e.getEventIndex();
+  std::string what = "event " + std::to_string(target);
+  if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a reversal records its reason");
+  auto it = effects_.find(target);
+  if (target >= ctx.event_index || it == effects_.end())
+    return reject(Rejection::kNotReversible, what + " is not a reversible event of this ledger");
+  if (it->second.reversed) return reject(Rejection::kNotReversible, what + " is already reversed");
+  // The signer must be allowed to submit the original event (following reversal chains).
+  uint64_t base = target;
+  while (effects_.at(base).target) base = *effects_.at(base).target;
+  const EffectState& original = effects_.at(base);
+  const KeyState* signer = key(ctx.signer_key_id);
+  if (!role_may_submit(signer->role, original.type))
+    return reject(Rejection::kRoleNotAllowed, "key " + signer->name + " has role " + role_name(signer->role) +
+                                                  ", which may not reverse event " + std::to_string(base));
+  if (original.type == Which::COURSE_PAYMENT_RECORDED)
+    GL_RETURN_IF_ERROR(check_scope(ctx, course_payment(original.id)->employer));
+  std::vector<Posting> made;
+  GL_RETURN_IF_ERROR(undo_effect(target, &made));
+  if (out) out->insert(out->end(), made.begin(), made.end());
+  put(effects_, ctx.event_index, EffectState{Which::EVENT_REVERSED, made, "", target, false});
+  return Status::ok();
+}
+
+}  // namespace grantledger

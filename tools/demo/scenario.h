@@ -1,0 +1,39 @@
+// The demo scenario: the 2012-2013 leaders' education scheme and the 2019 sick-leave programme,
+// recorded through the same JSON mapping, signed append path and rules as every user
+// submission (no back door). spec/DOMAIN.md, "The demo scenario", describes every choice.
+//
+// Deterministic: the same seed records the same events in the same order; only keys, signatures
+// and recorded times differ between runs in different directories.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "ledger/ledger.h"
+#include "ledger/status.h"
+
+namespace grantledger::demo {
+
+struct DemoOptions {
+  uint64_t seed = 20122013;
+  int course_payments = 3000;  // in the 2012-2013 scheme
+};
+
+struct DemoSummary {
+  bool already_recorded = false;  // the directory held the demo: nothing new was written
+  int refused_at_append = 0;      // deliberately bad submissions the rules refused (nothing written)
+};
+
+inline constexpr const char* kLeaderProgramme = "LEDER-2012";
+inline constexpr const char* kSickLeaveProgramme = "SYGEFRAVAER-2019";
+inline constexpr const char* kSickLeaveEarmark = "SYGEFRAVAER-2019-SAERLIG";
+
+// Creates the ledger in `dir` if it does not exist (keys in DIR/keys/), then records the
+// scenario. Progress and the deliberate refusals are written to `log`.
+Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options, std::ostream& log);
+
+// The balances table the demo ends with: per sector and for a few named recipients.
+void print_demo_balances(const LedgerState& state, std::ostream& out);
+
+}  // namespace grantledger::demo
