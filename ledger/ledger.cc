@@ -128,33 +128,11 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
     return Status::invalid_argument(log_key_path(dir) + " is not this ledger's log key");
 
   // Rebuild the rule state by replaying the log (spec/LOG.md, "Opening a ledger").
+  LedgerState state;
+  GL_RETURN_IF_ERROR(ledger->replay(&state));
+  state.release();
   Snapshot snap(store.db());
   GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
-  LedgerState state;
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  std::unique_ptr<rocksdb::Iterator> commits(store.db()->NewIterator(ro, store.cf(Cf::kCommits)));
-  std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
-  events->SeekToFirst();
-  uint64_t expected_seq = 0, event_index = 0;
-  for (commits->SeekToFirst(); commits->Valid(); commits->Next(), ++expected_seq) {
-    GL_ASSIGN_OR_RETURN(CommitRecord c, decode_commit(std::string_view(commits->value().data(), commits->value().size())));
-    if (c.info.sequence != expected_seq || c.info.first_event_index != event_index)
-      return Status::corruption("commit " + std::to_string(expected_seq) + " is missing or out of place");
-    for (uint32_t i = 0; i < c.info.event_count; ++i, ++event_index, events->Next()) {
-      if (!events->Valid() || get_u64_be(std::string_view(events->key().data(), events->key().size())) != event_index)
-        return Status::corruption("event " + std::to_string(event_index) + " is missing");
-      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(events->value().data(), events->value().size())));
-      Status s = state.apply(EventContext{c.info.sequence, event_index, c.info.signer_key_id},
-                             msg.root<schema::Event>());
-      if (!s.is_ok()) return Status::corruption("replay of event " + std::to_string(event_index) + ": " + s.message());
-    }
-  }
-  GL_RETURN_IF_ERROR(from_rocks(commits->status(), "scan commits"));
-  GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
-  if (expected_seq != head.commit_count || event_index != head.tree_size)
-    return Status::corruption("the log's head does not match its commits");
-  state.release();
   GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_source(store, snap.get()), head.tree_size));
   ledger->writer_ = std::make_unique<Writer>(store, ledger->origin_, std::move(log_key), std::move(state), head,
                                              std::move(frontier));
@@ -164,6 +142,43 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
 }
 
 Ledger::~Ledger() { writer_.reset(); }
+
+Status Ledger::replay(LedgerState* state, const EventVisitor& on_event, const CommitVisitor& on_commit) {
+  Store& store = *store_;
+  Snapshot snap(store.db());
+  GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  std::unique_ptr<rocksdb::Iterator> commits(store.db()->NewIterator(ro, store.cf(Cf::kCommits)));
+  std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
+  events->SeekToFirst();
+  uint64_t expected_seq = 0, event_index = 0;
+  std::vector<Posting> postings;
+  for (commits->SeekToFirst(); commits->Valid() && expected_seq < head.commit_count; commits->Next(), ++expected_seq) {
+    GL_ASSIGN_OR_RETURN(CommitRecord c, decode_commit(std::string_view(commits->value().data(), commits->value().size())));
+    if (c.info.sequence != expected_seq || c.info.first_event_index != event_index)
+      return Status::corruption("commit " + std::to_string(expected_seq) + " is missing or out of place");
+    for (uint32_t i = 0; i < c.info.event_count; ++i, ++event_index, events->Next()) {
+      if (!events->Valid() || get_u64_be(std::string_view(events->key().data(), events->key().size())) != event_index)
+        return Status::corruption("event " + std::to_string(event_index) + " is missing");
+      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(events->value().data(), events->value().size())));
+      postings.clear();
+      auto event = msg.root<schema::Event>();
+      Status s = state->apply(EventContext{c.info.sequence, event_index, c.info.signer_key_id}, event, &postings);
+      if (!s.is_ok())
+        return Status::corruption("replay of event " + std::to_string(event_index) + " (commit " + std::to_string(c.info.sequence) +
+                                  "): " + s.message());
+      if (on_event) GL_RETURN_IF_ERROR(on_event(c, event_index, event, postings));
+    }
+    if (on_commit) GL_RETURN_IF_ERROR(on_commit(c));
+  }
+  GL_RETURN_IF_ERROR(from_rocks(commits->status(), "scan commits"));
+  GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
+  if (expected_seq != head.commit_count || event_index != head.tree_size)
+    return Status::corruption("the log's head does not match its commits");
+  state->release();
+  return Status::ok();
+}
 
 std::future<Result<std::vector<CommitInfo>>> Ledger::append_async(std::vector<CommitRequest> commits) {
   GL_ASSERT(writer_ != nullptr);

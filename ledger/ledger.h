@@ -9,6 +9,7 @@
 // Formats: spec/LOG.md (layout, hashed and signed bytes, checkpoints).
 #pragma once
 
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -97,6 +98,15 @@ class Ledger {
   Result<Hash32> root(uint64_t tree_size);
   Result<std::vector<Hash32>> inclusion_proof(uint64_t index, uint64_t tree_size);
   Result<std::vector<Hash32>> consistency_proof(uint64_t old_size, uint64_t new_size);
+  // Replays the whole log in order from one snapshot, applying every event to `state` (which
+  // must be fresh) with the same rules the writer enforces. `on_event` sees each event and its
+  // postings, `on_commit` each commit after its events; either may stop the replay with an
+  // error. corruption if stored data does not decode or breaks a rule.
+  using EventVisitor = std::function<Status(const CommitRecord&, uint64_t index, schema::Event::Reader event,
+                                            const std::vector<Posting>& postings)>;
+  using CommitVisitor = std::function<Status(const CommitRecord&)>;
+  Status replay(LedgerState* state, const EventVisitor& on_event = {}, const CommitVisitor& on_commit = {});
+
   // The rule state as of the last durable commit. REQUIRES: not opened read-only.
   // Call only while no append is in flight (tests, CLI summaries).
   const LedgerState& state() const;

@@ -1,0 +1,118 @@
+// The demo scenario: recorded through the signed append path, balanced after every commit,
+// deterministic, and idempotent when run again.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "ledger/event_json.h"
+#include "tests/test_support.h"
+#include "tools/demo/scenario.h"
+
+using namespace grantledger;
+using namespace grantledger::testing;
+
+namespace {
+
+constexpr int kPayments = 300;  // small: the full 3,000 run is the README's main command
+
+// Every event as JSON, with what legitimately differs between runs (public keys) blanked.
+std::vector<std::string> comparable_events(Ledger& ledger) {
+  std::vector<std::string> out;
+  LedgerState state;
+  Status s = ledger.replay(&state, [&](const CommitRecord&, uint64_t, schema::Event::Reader e, const std::vector<Posting>&) {
+    auto j = event_to_json(e);
+    if (j["type"] == "key_registered") j["public_key"] = "";
+    if (j["type"] == "key_registered" && j["role"] == "admin" && j["effective_date"] != "2012-01-01") j["effective_date"] = "";
+    if (j["type"] == "key_registered" && j["role"] == "log") j["effective_date"] = "";
+    out.push_back(j.dump());
+    return Status::ok();
+  });
+  REQUIRE(s.is_ok());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the demo balances after every commit and records what the scenario says", "[demo]") {
+  TempDir tmp;
+  std::ostringstream log;
+  auto summary = demo::run_demo(tmp / "demo", {.seed = 7, .course_payments = kPayments}, log);
+  INFO((summary ? log.str() : summary.error().to_string()));
+  REQUIRE(summary.has_value());
+  CHECK(summary->refused_at_append == 3);
+  CHECK(log.str().find("rule 25 personal_identifier") != std::string::npos);
+
+  auto ledger = Ledger::open(tmp / "demo", {.read_only = true});
+  REQUIRE(ledger.has_value());
+  LedgerState state;
+  int commits = 0;
+  Status s = (*ledger)->replay(&state, {}, [&](const CommitRecord& c) {
+    ++commits;
+    if (state.trial_balance() != 0) return Status::corruption("trial balance not zero after commit " + std::to_string(c.info.sequence));
+    return Status::ok();
+  });
+  REQUIRE(s.is_ok());
+  CHECK(commits > 100);
+
+  // The pool split 14.4 / 2.8 / 3.8 mio. kr., to the øre, and every recipient allocated.
+  const ProgrammeState* p = state.programme(demo::kLeaderProgramme);
+  REQUIRE(p != nullptr);
+  CHECK(p->total_ore == 2100000000);
+  CHECK(p->recipients.size() == 98 + 5 + 4);
+  int64_t municipal = 0, regional = 0, national = 0;
+  for (const auto& code : p->recipients) {
+    int64_t allocated = state.balance(accounts::available(demo::kLeaderProgramme, code)) +
+                        state.balance(accounts::reserved(demo::kLeaderProgramme, code)) +
+                        state.balance(accounts::paid(demo::kLeaderProgramme, code));
+    switch (state.entity(code)->kind) {
+      case schema::EntityKind::MUNICIPALITY: municipal += allocated; break;
+      case schema::EntityKind::REGION: regional += allocated; break;
+      default: national += allocated;
+    }
+  }
+  CHECK(municipal == 1440000000);
+  CHECK(regional == 280000000);
+  CHECK(national == 380000000);
+  CHECK(state.balance(accounts::available(demo::kLeaderProgramme, "dsb")) +
+            state.balance(accounts::paid(demo::kLeaderProgramme, "dsb")) ==
+        95000000);
+
+  // Claims reached every outcome; the ineligible ones carry the rule as their reason.
+  std::map<ClaimStatus, int> by_status;
+  for (const auto& [_, c] : state.claims()) ++by_status[c.status];
+  CHECK(by_status[ClaimStatus::kPaid] > 0);
+  CHECK(by_status[ClaimStatus::kRejected] > 0);
+  CHECK(by_status[ClaimStatus::kCancelled] >= 5);
+  CHECK(by_status[ClaimStatus::kClaimed] == 0);
+  CHECK(by_status[ClaimStatus::kApproved] == 0);
+
+  // The earmark: 100 of the 145 mio. kr.
+  CHECK(state.balance(accounts::pool(demo::kSickLeaveProgramme)) == 4500000000);
+  CHECK(state.programme(demo::kSickLeaveEarmark)->parent_code == demo::kSickLeaveProgramme);
+}
+
+TEST_CASE("two demo runs record identical events; a rerun writes nothing", "[demo]") {
+  TempDir tmp;
+  std::ostringstream log;
+  REQUIRE(demo::run_demo(tmp / "a", {.seed = 11, .course_payments = kPayments}, log).has_value());
+  REQUIRE(demo::run_demo(tmp / "b", {.seed = 11, .course_payments = kPayments}, log).has_value());
+  auto a = Ledger::open(tmp / "a", {.read_only = true});
+  auto b = Ledger::open(tmp / "b", {.read_only = true});
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  auto ea = comparable_events(**a), eb = comparable_events(**b);
+  REQUIRE(ea.size() == eb.size());
+  for (size_t i = 0; i < ea.size(); ++i) REQUIRE(ea[i] == eb[i]);
+  LedgerState sa, sb;
+  REQUIRE((*a)->replay(&sa).is_ok());
+  REQUIRE((*b)->replay(&sb).is_ok());
+  CHECK(sa.balances() == sb.balances());
+
+  std::string before = fingerprint(**a);
+  a->reset();
+  auto again = demo::run_demo(tmp / "a", {.seed = 11, .course_payments = kPayments}, log);
+  REQUIRE(again.has_value());
+  CHECK(again->already_recorded);
+  auto reopened = Ledger::open(tmp / "a", {.read_only = true});
+  CHECK(fingerprint(**reopened) == before);
+}
