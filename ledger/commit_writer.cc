@@ -6,6 +6,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/date.h"
 #include "ledger/event_json.h"
+#include "ledger/postings.h"
 
 namespace grantledger {
 
@@ -217,9 +218,10 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   } else {
     GL_RETURN_IF_ERROR(state_.check_signer(signer_id));
   }
+  std::vector<std::vector<Posting>> postings(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     EventContext ctx{seq, head_.tree_size + i, signer_id};
-    Status s = state_.apply(ctx, events[i]);
+    Status s = state_.apply(ctx, events[i], &postings[i]);
     if (!s.is_ok()) return s.with_context(event_label(request, i) + " (" + event_type_name(events[i]) + "): ");
   }
 
@@ -253,8 +255,11 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   info.commit_hash = sha_.digest(commit_bytes);
 
   // Everything derived from the commit goes into the same batch.
-  for (size_t i = 0; i < request.events.size(); ++i)
+  for (size_t i = 0; i < request.events.size(); ++i) {
     batch->Put(store_.cf(Cf::kEvents), slice(u64_be(info.first_event_index + i)), slice(request.events[i]));
+    if (!postings[i].empty())
+      batch->Put(store_.cf(Cf::kPostings), slice(u64_be(info.first_event_index + i)), slice(encode_postings(postings[i])));
+  }
   batch->Put(store_.cf(Cf::kCommits), slice(u64_be(seq)), slice(commit_bytes));
   batch->Put(store_.cf(Cf::kCommitIndex), slice(u64_be(info.first_event_index)), slice(u64_be(seq)));
   std::vector<std::pair<MerkleNodeId, Hash32>> nodes;

@@ -121,7 +121,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
   GL_ASSIGN_OR_RETURN(Bytes log_raw, store.get(Cf::kMeta, "log_public_key"));
   GL_ASSIGN_OR_RETURN(PublicKey log_pub, PublicKey::from_raw(log_raw));
   ledger->log_public_ = log_pub;
-  if (options.read_only) return ledger;
+  if (options.read_only || !options.writer) return ledger;
 
   GL_ASSIGN_OR_RETURN(PrivateKey log_key, PrivateKey::load(log_key_path(dir)));
   if (log_key.public_key().raw() != log_pub.raw())

@@ -64,6 +64,9 @@ struct CommitRecord {
 
 struct LedgerOptions {
   bool read_only = false;  // no writer, no log key needed; audit tools open this way
+  // Read-write without a writer: no replay, no log key; for projection builders and queries.
+  // Holds the database lock like any read-write open.
+  bool writer = true;
 };
 
 class Ledger {

@@ -10,8 +10,9 @@
 namespace grantledger {
 
 namespace {
-const char* const kCfNames[] = {"events", "commits", "commit_index", "tree",
-                                "idempotency", "checkpoints", "meta"};
+const char* const kCfNames[] = {"events", "commits", "commit_index", "tree", "idempotency", "checkpoints", "meta",
+                                "postings", "proj_meta", "proj_balances", "proj_journal", "proj_claims",
+                                "proj_providers", "proj_registry"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<size_t>(Cf::kCount));
 
 rocksdb::ColumnFamilyOptions cf_options() {
@@ -23,6 +24,8 @@ rocksdb::ColumnFamilyOptions cf_options() {
   return o;
 }
 }  // namespace
+
+const char* cf_name(Cf which) { return kCfNames[static_cast<int>(which)]; }
 
 Status from_rocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::ok();

@@ -9,6 +9,8 @@
 //   idempotency   idempotency key (bytes)           sequence (u64 BE) || content hash (32)
 //   checkpoints   tree size (u64 BE)                signed note (text)
 //   meta          "format", "origin", "head"        see spec/LOG.md
+//   postings      event index (u64 BE)              the event's postings (spec/LOG.md, "Postings")
+//   proj_*        projection state                  spec/PROJECTIONS.md
 //
 // Every commit and everything derived from it is one WriteBatch written with sync=true.
 #pragma once
@@ -24,7 +26,17 @@
 
 namespace grantledger {
 
-enum class Cf : int { kEvents = 0, kCommits, kCommitIndex, kTree, kIdempotency, kCheckpoints, kMeta, kCount };
+enum class Cf : int {
+  kEvents = 0, kCommits, kCommitIndex, kTree, kIdempotency, kCheckpoints, kMeta,
+  kPostings,  // event index -> the event's postings (derived by the rules, written with the commit)
+  // Projections (projections/): their own families, each batch written with its applied sequence.
+  kProjMeta, kProjBalances, kProjJournal, kProjClaims, kProjProviders, kProjRegistry,
+  kCount
+};
+// The families that hold projection state (cleared by a rebuild).
+inline constexpr Cf kProjectionCfs[] = {Cf::kProjMeta, Cf::kProjBalances, Cf::kProjJournal, Cf::kProjClaims,
+                                        Cf::kProjProviders, Cf::kProjRegistry};
+const char* cf_name(Cf which);
 
 inline constexpr const char* kFormatVersion = "grantledger-log-v1";
 

@@ -1,0 +1,324 @@
+#include "projections/builder.h"
+
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "ledger/canonical.h"
+#include "ledger/event_json.h"
+#include "ledger/postings.h"
+#include "ledger/sha256.h"
+#include "projections/journal_key.h"
+
+namespace grantledger::projections {
+
+namespace {
+using Which = schema::Event::Body::Which;
+rocksdb::Slice slice(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
+std::string applied_key(const std::string& name) { return "applied/" + name; }
+std::string error_key(const std::string& name) { return "error/" + name; }
+int64_t get_i64(const std::optional<Bytes>& v) { return v ? static_cast<int64_t>(get_u64_be(*v)) : 0; }
+Bytes i64_bytes(int64_t v) { return u64_be(static_cast<uint64_t>(v)); }
+}  // namespace
+
+// One read model. Reads go through an overlay of this batch's writes, so a batch may touch the
+// same key many times; flush() moves the overlay into the WriteBatch.
+class Projection {
+ public:
+  Projection(Store& store, std::string name, Cf cf) : store_(store), name_(std::move(name)), cf_(cf) {}
+  virtual ~Projection() = default;
+  const std::string& name() const { return name_; }
+  Cf cf() const { return cf_; }
+
+  virtual Status apply(const CommitRecord& c, uint64_t index, schema::Event::Reader event,
+                       const std::vector<Posting>& postings) = 0;
+
+  void flush(rocksdb::WriteBatch* batch) {
+    for (const auto& [k, v] : overlay_) batch->Put(store_.cf(cf_), slice(k), slice(v));
+    overlay_.clear();
+  }
+  void discard() { overlay_.clear(); }
+
+ protected:
+  Result<std::optional<Bytes>> get(const Bytes& key) {
+    auto it = overlay_.find(key);
+    if (it != overlay_.end()) return std::optional<Bytes>(it->second);
+    auto v = store_.get(cf_, key);
+    if (v) return std::optional<Bytes>(std::move(v).value());
+    if (v.error().code() == StatusCode::kNotFound) return std::optional<Bytes>();
+    return v.error();
+  }
+  void put(Bytes key, Bytes value) { overlay_[std::move(key)] = std::move(value); }
+  Status add_i64(const Bytes& key, int64_t delta) {
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> v, get(key));
+    put(key, i64_bytes(get_i64(v) + delta));
+    return Status::ok();
+  }
+  Result<DecodedMessage> read_event(uint64_t index) {
+    GL_ASSIGN_OR_RETURN(Bytes bytes, store_.get(Cf::kEvents, u64_be(index)));
+    return DecodedMessage::decode(bytes);
+  }
+
+  Store& store_;
+
+ private:
+  std::string name_;
+  Cf cf_;
+  std::map<Bytes, Bytes> overlay_;
+};
+
+namespace {
+
+class BalancesProjection : public Projection {
+ public:
+  explicit BalancesProjection(Store& s) : Projection(s, "balances", Cf::kProjBalances) {}
+  Status apply(const CommitRecord&, uint64_t, schema::Event::Reader, const std::vector<Posting>& postings) override {
+    for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_i64(p.account, p.amount_ore));
+    return Status::ok();
+  }
+};
+
+class JournalProjection : public Projection {
+ public:
+  explicit JournalProjection(Store& s) : Projection(s, "journal", Cf::kProjJournal) {}
+  Status apply(const CommitRecord& c, uint64_t index, schema::Event::Reader event,
+               const std::vector<Posting>& postings) override {
+    std::map<std::string, int64_t> per_account;  // one entry per account and event
+    for (const Posting& p : postings) per_account[p.account] += p.amount_ore;
+    uint8_t type = static_cast<uint8_t>(event.getBody().which());
+    for (const auto& [account, amount] : per_account)
+      put(journal_key(account, event.getEffectiveDate(), index), journal_value(amount, c.info.sequence, type));
+    return Status::ok();
+  }
+};
+
+class ClaimsProjection : public Projection {
+ public:
+  explicit ClaimsProjection(Store& s) : Projection(s, "claims", Cf::kProjClaims) {}
+  Status apply(const CommitRecord&, uint64_t, schema::Event::Reader event, const std::vector<Posting>&) override {
+    auto body = event.getBody();
+    switch (body.which()) {
+      case Which::REIMBURSEMENT_CLAIMED: return set(body.getReimbursementClaimed().getClaimId().cStr(), 'C');
+      case Which::REIMBURSEMENT_APPROVED: return set(body.getReimbursementApproved().getClaimId().cStr(), 'A');
+      case Which::REIMBURSEMENT_REJECTED: return set(body.getReimbursementRejected().getClaimId().cStr(), 'R');
+      case Which::REIMBURSEMENT_PAID: return set(body.getReimbursementPaid().getClaimId().cStr(), 'P');
+      case Which::REIMBURSEMENT_CANCELLED: return set(body.getReimbursementCancelled().getClaimId().cStr(), 'X');
+      case Which::EVENT_REVERSED: {
+        // Follow the reversal chain to the original; an odd chain undoes a payout, an even one
+        // restores it.
+        uint64_t target = body.getEventReversed().getEventIndex();
+        int depth = 1;
+        for (;;) {
+          GL_ASSIGN_OR_RETURN(DecodedMessage msg, read_event(target));
+          auto b = msg.root<schema::Event>().getBody();
+          if (b.which() == Which::EVENT_REVERSED) {
+            target = b.getEventReversed().getEventIndex();
+            ++depth;
+            continue;
+          }
+          if (b.which() != Which::REIMBURSEMENT_PAID) return Status::ok();
+          return set(b.getReimbursementPaid().getClaimId().cStr(), depth % 2 == 1 ? 'A' : 'P');
+        }
+      }
+      default: return Status::ok();
+    }
+  }
+
+ private:
+  Status set(const std::string& claim_id, char status) {
+    Bytes key = "claim/" + claim_id;
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> old, get(key));
+    if (old) GL_RETURN_IF_ERROR(add_i64(Bytes("count/") + (*old)[0], -1));
+    GL_RETURN_IF_ERROR(add_i64(Bytes("count/") + status, 1));
+    put(key, Bytes(1, status));
+    return Status::ok();
+  }
+};
+
+class ProvidersProjection : public Projection {
+ public:
+  explicit ProvidersProjection(Store& s) : Projection(s, "providers", Cf::kProjProviders) {}
+  Status apply(const CommitRecord&, uint64_t, schema::Event::Reader, const std::vector<Posting>& postings) override {
+    static const std::string kPrefix = "provider:", kSuffix = ":course_income";
+    for (const Posting& p : postings) {
+      if (p.account.rfind(kPrefix, 0) != 0 || p.account.size() <= kPrefix.size() + kSuffix.size()) continue;
+      std::string provider = p.account.substr(kPrefix.size(), p.account.size() - kPrefix.size() - kSuffix.size());
+      // Income is credited (negative); a reversal debits it back.
+      GL_RETURN_IF_ERROR(add_i64("count/" + provider, p.amount_ore < 0 ? 1 : -1));
+      GL_RETURN_IF_ERROR(add_i64("total/" + provider, -p.amount_ore));
+    }
+    return Status::ok();
+  }
+};
+
+class RegistryProjection : public Projection {
+ public:
+  explicit RegistryProjection(Store& s) : Projection(s, "registry", Cf::kProjRegistry) {}
+  Status apply(const CommitRecord&, uint64_t, schema::Event::Reader event, const std::vector<Posting>&) override {
+    auto body = event.getBody();
+    switch (body.which()) {
+      case Which::ENTITY_REGISTERED: {
+        auto e = body.getEntityRegistered();
+        put(Bytes("entity/") + e.getCode().cStr(), encode_registry(static_cast<uint8_t>(e.getKind()), e.getName().cStr(), e.getParentCode().cStr()));
+        return Status::ok();
+      }
+      case Which::ENTITY_RENAMED: {
+        auto e = body.getEntityRenamed();
+        Bytes key = Bytes("entity/") + e.getCode().cStr();
+        GL_ASSIGN_OR_RETURN(std::optional<Bytes> old, get(key));
+        RegistryRecord r;
+        if (!old || !decode_registry(*old, &r)) return Status::corruption("registry: entity " + key + " missing");
+        put(key, encode_registry(r.kind, e.getName().cStr(), r.parent));
+        return Status::ok();
+      }
+      case Which::PROGRAMME_CREATED: {
+        auto p = body.getProgrammeCreated();
+        put(Bytes("programme/") + p.getCode().cStr(), encode_registry(0, p.getName().cStr(), p.getParentCode().cStr(), p.getTotalOre()));
+        return Status::ok();
+      }
+      default: return Status::ok();
+    }
+  }
+};
+
+}  // namespace
+
+Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, int64_t total_ore) {
+  nlohmann::json j = {{"kind", kind}, {"name", name}, {"parent", parent}, {"total_ore", total_ore}};
+  return j.dump();
+}
+
+bool decode_registry(std::string_view bytes, RegistryRecord* out) {
+  auto j = nlohmann::json::parse(bytes, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  out->kind = j.value("kind", uint8_t{0});
+  out->name = j.value("name", "");
+  out->parent = j.value("parent", "");
+  out->total_ore = j.value("total_ore", int64_t{0});
+  return true;
+}
+
+Builder::Builder(Ledger& ledger) : ledger_(ledger) {
+  Store& s = ledger.store();
+  projections_.push_back(std::make_unique<BalancesProjection>(s));
+  projections_.push_back(std::make_unique<JournalProjection>(s));
+  projections_.push_back(std::make_unique<ClaimsProjection>(s));
+  projections_.push_back(std::make_unique<ProvidersProjection>(s));
+  projections_.push_back(std::make_unique<RegistryProjection>(s));
+}
+
+Builder::~Builder() = default;
+
+Status Builder::catch_up() { return catch_up_limited(UINT64_MAX); }
+
+Status Builder::catch_up_limited(uint64_t max_commits) {
+  for (auto& p : projections_) GL_RETURN_IF_ERROR(run(*p, max_commits));
+  return Status::ok();
+}
+
+Status Builder::run(Projection& p, uint64_t max_commits) {
+  Store& store = ledger_.store();
+  auto applied_bytes = store.get(Cf::kProjMeta, applied_key(p.name()));
+  if (!applied_bytes && applied_bytes.error().code() != StatusCode::kNotFound) return applied_bytes.error();
+  uint64_t applied = applied_bytes ? get_u64_be(*applied_bytes) : 0;
+  GL_ASSIGN_OR_RETURN(Head head, ledger_.head());
+  uint64_t target = std::min(head.commit_count, max_commits == UINT64_MAX ? UINT64_MAX : applied + max_commits);
+  while (applied < target) {
+    GL_ASSIGN_OR_RETURN(std::vector<CommitRecord> commits, ledger_.commits(applied, std::min<uint64_t>(target - applied, 1000)));
+    if (commits.empty()) return Status::corruption("projection " + p.name() + ": commit " + std::to_string(applied) + " is missing");
+    uint64_t events_in_batch = 0;
+    uint64_t next = applied;
+    for (const CommitRecord& c : commits) {
+      for (uint32_t i = 0; i < c.info.event_count; ++i) {
+        uint64_t index = c.info.first_event_index + i;
+        Status s = [&]() -> Status {
+          GL_ASSIGN_OR_RETURN(Bytes bytes, store.get(Cf::kEvents, u64_be(index)));
+          GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(bytes));
+          std::vector<Posting> postings;
+          auto stored = store.get(Cf::kPostings, u64_be(index));
+          if (stored) {
+            GL_ASSIGN_OR_RETURN(postings, decode_postings(*stored));
+          } else if (stored.error().code() != StatusCode::kNotFound) {
+            return stored.error();
+          }
+          return p.apply(c, index, msg.root<schema::Event>(), postings);
+        }();
+        if (!s.is_ok()) {
+          p.discard();
+          Status failed = s.with_context("projection " + p.name() + ": event " + std::to_string(index) + " (commit " +
+                                         std::to_string(c.info.sequence) + "): ");
+          spdlog::error("{}", failed.to_string());
+          rocksdb::WriteOptions wo;
+          store.db()->Put(wo, store.cf(Cf::kProjMeta), error_key(p.name()), failed.to_string()).PermitUncheckedError();
+          return failed;
+        }
+      }
+      events_in_batch += c.info.event_count;
+      next = c.info.sequence + 1;
+      if (events_in_batch >= kMaxEventsPerProjectionBatch) break;
+    }
+    // The projection's changes and its new position, atomically.
+    rocksdb::WriteBatch batch;
+    p.flush(&batch);
+    batch.Put(store.cf(Cf::kProjMeta), slice(applied_key(p.name())), slice(u64_be(next)));
+    batch.Delete(store.cf(Cf::kProjMeta), slice(error_key(p.name())));
+    GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write projection " + p.name()));
+    applied = next;
+  }
+  return Status::ok();
+}
+
+Status Builder::rebuild() {
+  Store& store = ledger_.store();
+  for (auto& p : projections_) {
+    rocksdb::WriteBatch batch;
+    std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(p->cf())));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(store.cf(p->cf()), it->key());
+    GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan projection " + p->name()));
+    batch.Delete(store.cf(Cf::kProjMeta), slice(applied_key(p->name())));
+    batch.Delete(store.cf(Cf::kProjMeta), slice(error_key(p->name())));
+    GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "clear projection " + p->name()));
+  }
+  return catch_up();
+}
+
+Result<Hash32> projection_digest(Store& store, const std::string& name, Cf cf) {
+  Snapshot snap(store.db());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  Sha256 sha;
+  auto applied = store.get(Cf::kProjMeta, applied_key(name), snap.get());
+  sha.update(name);
+  sha.update(u64_be(applied ? get_u64_be(*applied) : 0));
+  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(cf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    sha.update(u64_be(it->key().size()));
+    sha.update(std::string_view(it->key().data(), it->key().size()));
+    sha.update(u64_be(it->value().size()));
+    sha.update(std::string_view(it->value().data(), it->value().size()));
+  }
+  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan projection " + name));
+  return sha.finish();
+}
+
+Result<std::vector<ProjectionStatus>> Builder::status() {
+  Store& store = ledger_.store();
+  GL_ASSIGN_OR_RETURN(Head head, ledger_.head());
+  std::vector<ProjectionStatus> out;
+  for (auto& p : projections_) {
+    ProjectionStatus s;
+    s.name = p->name();
+    auto applied = store.get(Cf::kProjMeta, applied_key(p->name()));
+    s.applied_commits = applied ? get_u64_be(*applied) : 0;
+    s.lag_commits = head.commit_count - s.applied_commits;
+    auto error = store.get(Cf::kProjMeta, error_key(p->name()));
+    if (error) s.error = *error;
+    GL_ASSIGN_OR_RETURN(s.digest, projection_digest(store, p->name(), p->cf()));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace grantledger::projections

@@ -1,0 +1,73 @@
+// Projection builders: read models derived from the log (spec/PROJECTIONS.md).
+//
+// Each projection consumes commits in order from its last applied commit, reading the events and
+// the postings the rules derived for them (`postings` column family), and writes its changes to its
+// own column family in one WriteBatch together with its new applied position: a crash leaves it
+// either before or after a batch, never half-applied or applied twice. `rebuild` clears a
+// projection and replays it from the first commit; its state is byte-identical to the incremental
+// one, which the digests prove.
+//
+// Projections:
+//   balances   account -> balance (øre)
+//   journal    (account, effective date, event index) -> amount, commit, event type
+//   claims     claim id -> status, and counts per status
+//   providers  provider -> course payments (count, total)
+//   registry   entity and programme codes -> kind, name, parent
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/ledger.h"
+
+namespace grantledger::projections {
+
+inline constexpr uint64_t kMaxEventsPerProjectionBatch = 20000;
+
+struct ProjectionStatus {
+  std::string name;
+  uint64_t applied_commits = 0;  // commits 0 .. applied_commits - 1 are applied
+  uint64_t lag_commits = 0;      // commits in the log not yet applied
+  Hash32 digest{};               // SHA-256 of the canonical state at applied_commits
+  std::string error;             // the last failure, naming the event; empty when healthy
+};
+
+class Projection;
+
+class Builder {
+ public:
+  // REQUIRES: `ledger` opened read-write (with or without writer) for catch_up and rebuild;
+  // read-only suffices for status and queries.
+  explicit Builder(Ledger& ledger);
+  ~Builder();
+
+  // Applies every commit after each projection's position. Stops at the first failing event,
+  // records the error for `status`, and returns it.
+  Status catch_up();
+  // As catch_up, but applies at most `max_commits` commits (tests simulate a crash with it).
+  Status catch_up_limited(uint64_t max_commits);
+  // Clears every projection and replays it from the first commit.
+  Status rebuild();
+  Result<std::vector<ProjectionStatus>> status();
+
+ private:
+  Status run(Projection& p, uint64_t max_commits);
+  Ledger& ledger_;
+  std::vector<std::unique_ptr<Projection>> projections_;
+};
+
+// A registry entry: an entity (kind = EntityKind ordinal) or a programme (kind 0, with total).
+struct RegistryRecord {
+  uint8_t kind = 0;
+  std::string name, parent;
+  int64_t total_ore = 0;
+};
+Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, int64_t total_ore = 0);
+bool decode_registry(std::string_view bytes, RegistryRecord* out);
+
+// The projection's digest: SHA-256 over its position and every key and value of its family.
+Result<Hash32> projection_digest(Store& store, const std::string& name, Cf cf);
+
+}  // namespace grantledger::projections
