@@ -14,6 +14,7 @@ const char* status_code_name(StatusCode code) {
     case StatusCode::kRejected: return "rejected";
     case StatusCode::kCorruption: return "corruption";
     case StatusCode::kIOError: return "io_error";
+    case StatusCode::kFindings: return "findings";
   }
   return "unknown";
 }

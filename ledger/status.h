@@ -22,6 +22,7 @@ enum class StatusCode {
   kRejected,         // a ledger rule (role, balance, date window) rejects the write
   kCorruption,       // a hash, signature or decode mismatch on stored data: never retry
   kIOError,          // the file system or RocksDB failed: may be retried
+  kFindings,         // a check ran to completion and found discrepancies (audit, reconcile)
 };
 
 const char* status_code_name(StatusCode code);
@@ -39,6 +40,7 @@ class [[nodiscard]] Status {
   static Status rejected(std::string m) { return {StatusCode::kRejected, std::move(m)}; }
   static Status corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status io_error(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
+  static Status findings(std::string m) { return {StatusCode::kFindings, std::move(m)}; }
 
   bool is_ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

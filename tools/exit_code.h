@@ -21,6 +21,7 @@ inline int exit_code_for(const Status& s) {
     case StatusCode::kRejected: return kExitBadInput;
     case StatusCode::kCorruption: return kExitCorruption;
     case StatusCode::kIOError: return kExitIOError;
+    case StatusCode::kFindings: return kExitFindings;
   }
   return kExitIOError;
 }

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   }
   if (verbose) spdlog::set_level(spdlog::level::info);
   grantledger::Status s = action();
-  if (s.code() == grantledger::StatusCode::kAlreadyExists) {
+  if (s.code() == grantledger::StatusCode::kAlreadyExists || s.code() == grantledger::StatusCode::kFindings) {
     std::cerr << "grantledger: " << s.message() << "\n";
   } else if (!s.is_ok()) {
     std::cerr << "grantledger: error: " << s.to_string() << "\n";
