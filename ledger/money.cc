@@ -36,7 +36,8 @@ std::string format(Ore amount, char thousands, char decimal) {
 }
 }  // namespace
 
-std::string format_kroner_da(Ore amount) { return format(amount, '.', ',') + " kr."; }
+std::string format_amount_da(Ore amount) { return format(amount, '.', ','); }
+std::string format_kroner_da(Ore amount) { return format_amount_da(amount) + " kr."; }
 std::string format_kroner_plain(Ore amount) { return format(amount, 0, '.'); }
 
 }  // namespace grantledger

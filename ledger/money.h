@@ -20,6 +20,8 @@ std::optional<Ore> checked_sub(Ore a, Ore b);
 
 // "1.234.567,89 kr." style with Danish separators (tables, messages).
 std::string format_kroner_da(Ore amount);
+// "1.234.567,89": the same without the unit (table columns headed "kr.").
+std::string format_amount_da(Ore amount);
 // "1234567.89" (JSON, CSV, journals).
 std::string format_kroner_plain(Ore amount);
 

@@ -12,7 +12,7 @@ namespace grantledger {
 namespace {
 const char* const kCfNames[] = {"events", "commits", "commit_index", "tree", "idempotency", "checkpoints", "meta",
                                 "postings", "proj_meta", "proj_balances", "proj_journal", "proj_claims",
-                                "proj_providers", "proj_registry"};
+                                "proj_providers", "proj_registry", "proj_totals"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<size_t>(Cf::kCount));
 
 rocksdb::ColumnFamilyOptions cf_options() {

@@ -30,12 +30,12 @@ enum class Cf : int {
   kEvents = 0, kCommits, kCommitIndex, kTree, kIdempotency, kCheckpoints, kMeta,
   kPostings,  // event index -> the event's postings (derived by the rules, written with the commit)
   // Projections (projections/): their own families, each batch written with its applied sequence.
-  kProjMeta, kProjBalances, kProjJournal, kProjClaims, kProjProviders, kProjRegistry,
+  kProjMeta, kProjBalances, kProjJournal, kProjClaims, kProjProviders, kProjRegistry, kProjTotals,
   kCount
 };
 // The families that hold projection state (cleared by a rebuild).
 inline constexpr Cf kProjectionCfs[] = {Cf::kProjMeta, Cf::kProjBalances, Cf::kProjJournal, Cf::kProjClaims,
-                                        Cf::kProjProviders, Cf::kProjRegistry};
+                                        Cf::kProjProviders, Cf::kProjRegistry, Cf::kProjTotals};
 const char* cf_name(Cf which);
 
 inline constexpr const char* kFormatVersion = "grantledger-log-v1";

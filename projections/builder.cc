@@ -11,6 +11,7 @@
 #include "ledger/postings.h"
 #include "ledger/sha256.h"
 #include "projections/journal_key.h"
+#include "projections/totals.h"
 
 namespace grantledger::projections {
 
@@ -19,6 +20,7 @@ using Which = schema::Event::Body::Which;
 rocksdb::Slice slice(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
 std::string applied_key(const std::string& name) { return "applied/" + name; }
 std::string error_key(const std::string& name) { return "error/" + name; }
+const rocksdb::Slice kKeySpaceEnd("\xff", 1);
 int64_t get_i64(const std::optional<Bytes>& v) { return v ? static_cast<int64_t>(get_u64_be(*v)) : 0; }
 Bytes i64_bytes(int64_t v) { return u64_be(static_cast<uint64_t>(v)); }
 }  // namespace
@@ -39,7 +41,12 @@ class Projection {
     for (const auto& [k, v] : overlay_) batch->Put(store_.cf(cf_), slice(k), slice(v));
     overlay_.clear();
   }
-  void discard() { overlay_.clear(); }
+  void discard() {
+    overlay_.clear();
+    reset();
+  }
+  // Drops any cache a projection keeps beside its column family (after a failure or a rebuild).
+  virtual void reset() {}
 
  protected:
   Result<std::optional<Bytes>> get(const Bytes& key) {
@@ -51,6 +58,19 @@ class Projection {
     return v.error();
   }
   void put(Bytes key, Bytes value) { overlay_[std::move(key)] = std::move(value); }
+  // The first key (and its value) starting with `prefix`, in this batch's writes or the store.
+  using KeyValue = std::optional<std::pair<Bytes, Bytes>>;
+  Result<KeyValue> first_with_prefix(const Bytes& prefix) {
+    KeyValue best;
+    auto o = overlay_.lower_bound(prefix);
+    if (o != overlay_.end() && o->first.starts_with(prefix)) best = *o;
+    std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(rocksdb::ReadOptions(), store_.cf(cf_)));
+    it->Seek(slice(prefix));
+    if (it->Valid() && it->key().starts_with(slice(prefix)) && (!best || it->key().compare(slice(best->first)) < 0))
+      best = std::make_pair(it->key().ToString(), it->value().ToString());
+    GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan projection " + name_));
+    return best;
+  }
   Status add_i64(const Bytes& key, int64_t delta) {
     GL_ASSIGN_OR_RETURN(std::optional<Bytes> v, get(key));
     put(key, i64_bytes(get_i64(v) + delta));
@@ -153,10 +173,67 @@ class ProvidersProjection : public Projection {
   }
 };
 
+// Versioned day and month sums per measure (projections/totals.h). The latest version of every
+// bucket it has touched is cached, so a posting costs two map updates; a bucket not yet cached is
+// looked up once with a seek.
+class TotalsProjection : public Projection {
+ public:
+  explicit TotalsProjection(Store& s) : Projection(s, "totals", Cf::kProjTotals) {}
+  Status apply(const CommitRecord&, uint64_t index, schema::Event::Reader event,
+               const std::vector<Posting>& postings) override {
+    uint64_t epoch = index / kTotalsEpochEvents;
+    int32_t date = event.getEffectiveDate();
+    uint16_t type = static_cast<uint16_t>(event.getBody().which());
+    Status status = Status::ok();
+    for (const Posting& p : postings) {
+      for_each_measure(p, type, [&](const std::string& measure, int64_t sum, int64_t count) {
+        if (!status.is_ok()) return;
+        status = add(measure, kGranularityDay, day_bucket(date), epoch, sum, count);
+        if (status.is_ok()) status = add(measure, kGranularityMonth, month_bucket(date), epoch, sum, count);
+      });
+      GL_RETURN_IF_ERROR(status);
+    }
+    return Status::ok();
+  }
+  void reset() override { latest_.clear(); }
+
+ private:
+  struct Latest {
+    uint64_t epoch;
+    TotalsValue value;
+  };
+  Status add(const std::string& measure, char granularity, uint32_t bucket, uint64_t epoch, int64_t sum, int64_t count) {
+    Bytes bucket_key = totals_bucket_prefix(measure, granularity, bucket);
+    auto it = latest_.find(bucket_key);
+    if (it == latest_.end()) {
+      Latest l{0, {}};
+      GL_ASSIGN_OR_RETURN(KeyValue found, first_with_prefix(bucket_key));
+      if (found) {
+        TotalsKey k;
+        if (!decode_totals_key(found->first, &k) || !decode_totals_value(found->second, &l.value))
+          return Status::corruption("totals projection: malformed entry for " + measure);
+        l.epoch = k.epoch;
+      }
+      if (latest_.size() >= kMaxCachedBuckets) latest_.clear();
+      it = latest_.emplace(bucket_key, l).first;
+    }
+    it->second.epoch = epoch;
+    it->second.value.sum_ore += sum;
+    it->second.value.count += count;
+    put(totals_key(measure, granularity, bucket, epoch), encode_totals_value(it->second.value));
+    return Status::ok();
+  }
+  static constexpr size_t kMaxCachedBuckets = 2'000'000;
+  std::map<Bytes, Latest> latest_;
+};
+
 class RegistryProjection : public Projection {
  public:
   explicit RegistryProjection(Store& s) : Projection(s, "registry", Cf::kProjRegistry) {}
   Status apply(const CommitRecord&, uint64_t, schema::Event::Reader event, const std::vector<Posting>&) override {
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> first, get(kFirstEffectiveDateKey));
+    int32_t date = event.getEffectiveDate();
+    if (!first || date < static_cast<int32_t>(get_u64_be(*first))) put(kFirstEffectiveDateKey, u64_be(static_cast<uint32_t>(date)));
     auto body = event.getBody();
     switch (body.which()) {
       case Which::ENTITY_REGISTERED: {
@@ -207,6 +284,7 @@ Builder::Builder(Ledger& ledger) : ledger_(ledger) {
   projections_.push_back(std::make_unique<ClaimsProjection>(s));
   projections_.push_back(std::make_unique<ProvidersProjection>(s));
   projections_.push_back(std::make_unique<RegistryProjection>(s));
+  projections_.push_back(std::make_unique<TotalsProjection>(s));
 }
 
 Builder::~Builder() = default;
@@ -264,7 +342,11 @@ Status Builder::run(Projection& p, uint64_t max_commits) {
     p.flush(&batch);
     batch.Put(store.cf(Cf::kProjMeta), slice(applied_key(p.name())), slice(u64_be(next)));
     batch.Delete(store.cf(Cf::kProjMeta), slice(error_key(p.name())));
-    GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write projection " + p.name()));
+    Status written = from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write projection " + p.name());
+    if (!written.is_ok()) {
+      p.discard();
+      return written;
+    }
     applied = next;
   }
   return Status::ok();
@@ -273,10 +355,17 @@ Status Builder::run(Projection& p, uint64_t max_commits) {
 Status Builder::rebuild() {
   Store& store = ledger_.store();
   for (auto& p : projections_) {
+    p->discard();
+    // Every projection key is text (account names, "entity/...", "claim/..."): all sort below
+    // 0xff, which the assertion below checks, so one range tombstone clears the family.
+    {
+      std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(p->cf())));
+      it->Seek(kKeySpaceEnd);
+      GL_ASSERT(!it->Valid());
+      GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan projection " + p->name()));
+    }
     rocksdb::WriteBatch batch;
-    std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(p->cf())));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(store.cf(p->cf()), it->key());
-    GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan projection " + p->name()));
+    batch.DeleteRange(store.cf(p->cf()), rocksdb::Slice(), kKeySpaceEnd);
     batch.Delete(store.cf(Cf::kProjMeta), slice(applied_key(p->name())));
     batch.Delete(store.cf(Cf::kProjMeta), slice(error_key(p->name())));
     GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "clear projection " + p->name()));

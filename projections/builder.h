@@ -12,7 +12,8 @@
 //   journal    (account, effective date, event index) -> amount, commit, event type
 //   claims     claim id -> status, and counts per status
 //   providers  provider -> course payments (count, total)
-//   registry   entity and programme codes -> kind, name, parent
+//   registry   entity and programme codes -> kind, name, parent; the earliest effective date
+//   totals     versioned day and month sums per account (projections/totals.h), for as-of queries
 #pragma once
 
 #include <memory>
@@ -66,6 +67,9 @@ struct RegistryRecord {
 };
 Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, int64_t total_ore = 0);
 bool decode_registry(std::string_view bytes, RegistryRecord* out);
+
+// Registry key holding the earliest effective date in the log (u64 BE of the day as uint32).
+inline constexpr const char* kFirstEffectiveDateKey = "log/first_effective_date";
 
 // The projection's digest: SHA-256 over its position and every key and value of its family.
 Result<Hash32> projection_digest(Store& store, const std::string& name, Cf cf);

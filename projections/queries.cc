@@ -1,8 +1,12 @@
 #include "projections/queries.h"
 
+#include <algorithm>
 #include <charconv>
 
+#include "ledger/canonical.h"
 #include "ledger/date.h"
+#include "ledger/postings.h"
+#include "projections/totals.h"
 
 namespace grantledger::projections {
 
@@ -10,6 +14,7 @@ namespace {
 
 const std::string kRecipient = ":recipient:";
 using Which = schema::Event::Body::Which;
+rocksdb::Slice slice_of(const Bytes& b) { return rocksdb::Slice(b.data(), b.size()); }
 
 Result<int64_t> parse_time_ns(const std::string& t) {
   // "YYYY-MM-DD" (end of that day) or "YYYY-MM-DDTHH:MM:SSZ".
@@ -84,41 +89,155 @@ Result<ProgrammeBalances> Queries::programme_balances(const std::string& program
   ProgrammeBalances out;
   out.code = programme;
   out.info = found->second;
-  Store& store = ledger_.store();
-  Snapshot snap(store.db());
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(Cf::kProjJournal)));
-  // Every account of the programme: "grant:P:pool", "grant:P:sector:S", "grant:P:recipient:R:x".
+  // Every measure of the programme: "grant:P:pool", "grant:P:sector:S", "grant:P:recipient:R:x".
   const std::string prefix = "grant:" + programme + ":";
-  const uint8_t closed = static_cast<uint8_t>(Which::PROGRAMME_CLOSED);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    JournalEntry e;
-    if (!decode_journal(std::string_view(it->key().data(), it->key().size()), std::string_view(it->value().data(), it->value().size()), &e))
-      return Status::corruption("journal projection: malformed entry");
-    if (!as_of.includes(e.effective_date, e.commit_sequence)) continue;
-    std::string rest = e.account.substr(prefix.size());
+  GL_ASSIGN_OR_RETURN(auto sums, totals(prefix, as_of));
+  for (const auto& [measure, t] : sums) {
+    std::string rest = measure.substr(prefix.size());
     if (rest == "pool") {
-      out.pool += e.amount_ore;
+      out.pool += t.sum_ore;
     } else if (rest.rfind("sector:", 0) == 0) {
-      out.sector_unallocated[rest.substr(7)] += e.amount_ore;
+      out.sector_unallocated[rest.substr(7)] += t.sum_ore;
     } else if (rest.rfind("recipient:", 0) == 0) {
       size_t colon = rest.rfind(':');
       std::string recipient = rest.substr(10, colon - 10), kind = rest.substr(colon + 1);
       RecipientBalance& b = out.recipients[recipient];
-      if (kind == "available") {
-        b.remaining += e.amount_ore;
-        if (e.event_type == closed) b.returned -= e.amount_ore;
-      } else if (kind == "reserved") {
-        b.reserved += e.amount_ore;
-      } else if (kind == "paid") {
-        b.paid += e.amount_ore;
-      }
+      if (kind == "available") b.remaining += t.sum_ore;
+      else if (kind == "available#returned") b.returned -= t.sum_ore;
+      else if (kind == "reserved") b.reserved += t.sum_ore;
+      else if (kind == "paid") b.paid += t.sum_ore;
     }
   }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan journal"));
   for (auto& [_, b] : out.recipients) b.allocated = b.remaining + b.reserved + b.paid + b.returned;
   return out;
+}
+
+namespace {
+
+// Adds one version-selected bucket scan to `sum`: every bucket of `measure` at `granularity` in
+// [from_bucket, to_bucket], each at its newest version with epoch <= max_epoch.
+Status sum_buckets(rocksdb::Iterator* it, const std::string& measure, char granularity, uint32_t from_bucket,
+                   uint32_t to_bucket, uint64_t max_epoch, MeasureTotals* sum, bool* touched) {
+  Bytes prefix = totals_prefix(measure, granularity);
+  it->Seek(totals_bucket_prefix(measure, granularity, from_bucket));
+  bool have_bucket = false;
+  uint32_t bucket = 0;
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    TotalsKey k;
+    if (!decode_totals_key(std::string_view(it->key().data(), it->key().size()), &k))
+      return Status::corruption("totals projection: malformed key");
+    if (k.bucket > to_bucket) break;
+    if (have_bucket && k.bucket == bucket) continue;  // an older version of a bucket already taken
+    if (k.epoch > max_epoch) continue;                 // newer than the point asked about
+    TotalsValue v;
+    if (!decode_totals_value(std::string_view(it->value().data(), it->value().size()), &v))
+      return Status::corruption("totals projection: malformed value");
+    sum->sum_ore += v.sum_ore;
+    sum->count += v.count;
+    *touched = true;
+    have_bucket = true;
+    bucket = k.bucket;
+  }
+  return from_rocks(it->status(), "scan totals");
+}
+
+}  // namespace
+
+Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& prefix, const AsOf& as_of) {
+  Store& store = ledger_.store();
+  Snapshot snap(store.db());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
+
+  // Which versions to read: all (known now), or those of the epochs complete before the first
+  // event the ledger did not know yet, plus a replay of that epoch's known events.
+  uint64_t max_epoch = UINT64_MAX;
+  bool use_versions = true;
+  uint64_t tail_from = 0, tail_to = 0;  // event indexes to replay
+  if (as_of.known_commits && *as_of.known_commits < head.commit_count) {
+    GL_ASSIGN_OR_RETURN(Bytes commit_bytes, store.get(Cf::kCommits, u64_be(*as_of.known_commits), snap.get()));
+    GL_ASSIGN_OR_RETURN(CommitRecord first_unknown, decode_commit(commit_bytes));
+    uint64_t known_events = first_unknown.info.first_event_index;
+    uint64_t epoch = known_events / kTotalsEpochEvents;
+    tail_from = epoch * kTotalsEpochEvents;
+    tail_to = known_events;
+    if (epoch == 0) use_versions = false;
+    else max_epoch = epoch - 1;
+  }
+
+  uint32_t last_month = UINT32_MAX, month_of_date = 0, first_day = 0, last_day = 0;
+  if (as_of.effective_date) {
+    month_of_date = month_bucket(*as_of.effective_date);
+    last_month = month_of_date == 0 ? 0 : month_of_date - 1;
+    first_day = day_bucket(first_day_of_month_bucket(month_of_date));
+    last_day = day_bucket(*as_of.effective_date);
+  }
+
+  std::map<std::string, MeasureTotals> out;
+  if (use_versions) {
+    std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(Cf::kProjTotals)));
+    it->Seek(prefix);
+    // Skip-scan: one measure at a time, seeking straight to the buckets the date needs.
+    while (it->Valid() && it->key().starts_with(prefix)) {
+      TotalsKey k;
+      if (!decode_totals_key(std::string_view(it->key().data(), it->key().size()), &k))
+        return Status::corruption("totals projection: malformed key");
+      MeasureTotals sum;
+      bool touched = false;
+      if (!as_of.effective_date || month_of_date > 0)
+        GL_RETURN_IF_ERROR(sum_buckets(it.get(), k.measure, kGranularityMonth, 0, last_month, max_epoch, &sum, &touched));
+      if (as_of.effective_date)
+        GL_RETURN_IF_ERROR(sum_buckets(it.get(), k.measure, kGranularityDay, first_day, last_day, max_epoch, &sum, &touched));
+      if (touched) out[k.measure] = sum;
+      it->Seek(totals_after_measure(k.measure));
+    }
+    GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan totals"));
+  }
+
+  // The known events of the epoch the versions do not cover, replayed from the log.
+  if (tail_to > tail_from) {
+    std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
+    for (events->Seek(slice_of(u64_be(tail_from))); events->Valid(); events->Next()) {
+      uint64_t index = get_u64_be(std::string_view(events->key().data(), events->key().size()));
+      if (index >= tail_to) break;
+      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(events->value().data(), events->value().size())));
+      auto event = msg.root<schema::Event>();
+      if (as_of.effective_date && event.getEffectiveDate() > *as_of.effective_date) continue;
+      auto stored = store.get(Cf::kPostings, u64_be(index), snap.get());
+      if (!stored) {
+        if (stored.error().code() == StatusCode::kNotFound) continue;
+        return stored.error();
+      }
+      GL_ASSIGN_OR_RETURN(std::vector<Posting> postings, decode_postings(*stored));
+      uint16_t type = static_cast<uint16_t>(event.getBody().which());
+      for (const Posting& p : postings)
+        for_each_measure(p, type, [&](const std::string& measure, int64_t sum, int64_t count) {
+          if (!measure.starts_with(prefix)) return;
+          MeasureTotals& t = out[measure];
+          t.sum_ore += sum;
+          t.count += count;
+        });
+    }
+    GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
+  }
+  return out;
+}
+
+Result<int32_t> Queries::first_effective_date() {
+  auto v = ledger_.store().get(Cf::kProjRegistry, kFirstEffectiveDateKey);
+  if (!v) return v.error();
+  return static_cast<int32_t>(static_cast<uint32_t>(get_u64_be(*v)));
+}
+
+Status Queries::check_as_of(const AsOf& as_of) {
+  if (!as_of.effective_date) return Status::ok();
+  auto first = first_effective_date();
+  if (!first) return first.error().code() == StatusCode::kNotFound ? Status::ok() : first.error();
+  if (*as_of.effective_date < *first)
+    return Status::invalid_argument("--as-of " + format_date(*as_of.effective_date) +
+                                    " is before the log began (its first effective date is " + format_date(*first) + ")");
+  return Status::ok();
 }
 
 Result<std::vector<JournalEntry>> Queries::journal(const std::string& account, const AsOf& as_of) {
@@ -140,10 +259,9 @@ Result<std::vector<JournalEntry>> Queries::journal(const std::string& account, c
 }
 
 Result<int64_t> Queries::account_balance(const std::string& account, const AsOf& as_of) {
-  GL_ASSIGN_OR_RETURN(auto entries, journal(account, as_of));
-  int64_t sum = 0;
-  for (const auto& e : entries) sum += e.amount_ore;
-  return sum;
+  GL_ASSIGN_OR_RETURN(auto sums, totals(account, as_of));
+  auto it = sums.find(account);
+  return it == sums.end() ? int64_t{0} : it->second.sum_ore;
 }
 
 Result<std::map<std::string, int64_t>> Queries::balances() {
@@ -167,17 +285,70 @@ Result<std::map<std::string, int64_t>> Queries::claim_counts() {
   return out;
 }
 
-Result<std::map<std::string, Queries::ProviderTotals>> Queries::providers() {
-  Store& store = ledger_.store();
+Result<std::map<std::string, Queries::ProviderTotals>> Queries::providers(const AsOf& as_of) {
+  static const std::string kPrefix = "provider:", kSuffix = ":course_income";
+  GL_ASSIGN_OR_RETURN(auto sums, totals(kPrefix, as_of));
   std::map<std::string, ProviderTotals> out;
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kProjProviders)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string key = it->key().ToString();
-    int64_t v = static_cast<int64_t>(get_u64_be(std::string_view(it->value().data(), it->value().size())));
-    if (key.rfind("count/", 0) == 0) out[key.substr(6)].count = v;
-    if (key.rfind("total/", 0) == 0) out[key.substr(6)].total_ore = v;
+  for (const auto& [measure, t] : sums) {
+    if (!measure.ends_with(kSuffix)) continue;
+    ProviderTotals& p = out[measure.substr(kPrefix.size(), measure.size() - kPrefix.size() - kSuffix.size())];
+    p.count += t.count;
+    p.total_ore -= t.sum_ore;  // income is credited
   }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan providers"));
+  return out;
+}
+
+Status Queries::check_account(const std::string& account) {
+  auto v = ledger_.store().get(Cf::kProjBalances, account);
+  if (v) return Status::ok();
+  if (v.error().code() == StatusCode::kNotFound)
+    return Status::not_found("account " + account + ": no posting has touched it (accounts: spec/DOMAIN.md, \"Chart of accounts\")");
+  return v.error();
+}
+
+Result<std::vector<std::string>> Queries::accounts_of_entity(const std::string& code, const std::string& programme) {
+  GL_ASSIGN_OR_RETURN(auto all_entities, entities());
+  if (!all_entities.count(code)) return Status::not_found("--entity " + code + ": no such entity in the log");
+  if (!programme.empty()) {
+    GL_ASSIGN_OR_RETURN(auto all_programmes, programmes());
+    if (!all_programmes.count(programme)) return Status::not_found("--programme " + programme + ": no such programme in the log");
+  }
+  GL_ASSIGN_OR_RETURN(auto all, balances());
+  std::vector<std::string> out;
+  const std::string recipient = ":recipient:" + code + ":";
+  for (const auto& [account, _] : all) {
+    bool grant = account.starts_with("grant:") && account.find(recipient) != std::string::npos &&
+                 (programme.empty() || account.starts_with("grant:" + programme + recipient));
+    bool own = programme.empty() && (account == "employer:" + code + ":course_fees" || account == "provider:" + code + ":course_income");
+    if (grant || own) out.push_back(account);
+  }
+  return out;
+}
+
+Result<std::vector<Queries::HistoryLine>> Queries::history(const std::vector<std::string>& accounts, const AsOf& as_of) {
+  std::vector<HistoryLine> out;
+  for (const std::string& account : accounts) {
+    GL_ASSIGN_OR_RETURN(auto entries, journal(account, as_of));
+    for (auto& e : entries) out.push_back(HistoryLine{std::move(e), {}, 0});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const HistoryLine& a, const HistoryLine& b) {
+    if (a.entry.effective_date != b.entry.effective_date) return a.entry.effective_date < b.entry.effective_date;
+    if (a.entry.event_index != b.entry.event_index) return a.entry.event_index < b.entry.event_index;
+    return a.entry.account < b.entry.account;
+  });
+  std::map<std::string, int64_t> running;
+  Store& store = ledger_.store();
+  for (HistoryLine& line : out) {
+    line.balance_ore = running[line.entry.account] += line.entry.amount_ore;
+    GL_ASSIGN_OR_RETURN(Bytes stored, store.get(Cf::kPostings, u64_be(line.entry.event_index)));
+    GL_ASSIGN_OR_RETURN(std::vector<Posting> postings, decode_postings(stored));
+    for (const Posting& p : postings) {
+      bool other_side = (p.amount_ore < 0) != (line.entry.amount_ore < 0);
+      if (p.account != line.entry.account && other_side &&
+          std::find(line.counter_accounts.begin(), line.counter_accounts.end(), p.account) == line.counter_accounts.end())
+        line.counter_accounts.push_back(p.account);
+    }
+  }
   return out;
 }
 

@@ -1,9 +1,12 @@
 // Balance and history queries over the projections, bitemporal (spec/PROJECTIONS.md).
 //
-// Every query reads one RocksDB snapshot. An as-of query sums the journal: postings effective on
-// or before `effective_date`, from commits the ledger had recorded by `known_commits` ("what did
-// the books say about 31 March, as known on 5 April"). Cost: one prefix scan per programme over its
-// recipients' journal entries up to the date: O(postings of those accounts), no replay of the log.
+// Every query reads one RocksDB snapshot of projections that are caught up with the log (call
+// Builder::catch_up first). Balances "as of" an effective date come from the totals projection:
+// per measure, the month sums before the date's month plus the day sums of its month up to the
+// date. "As known at" a past commit reads the bucket versions of the last complete epoch before
+// it and replays the remaining (< kTotalsEpochEvents) events from the log. Cost: O(measures ×
+// (months + 31) + kTotalsEpochEvents), independent of the log's length (spec/PROJECTIONS.md,
+// "Cost model").
 #pragma once
 
 #include <map>
@@ -43,9 +46,23 @@ struct ProgrammeBalances {
   std::map<std::string, RecipientBalance> recipients; // entity code -> balance
 };
 
+// Sums of one measure (an account or "<account>#returned", projections/totals.h).
+struct MeasureTotals {
+  int64_t sum_ore = 0;
+  int64_t count = 0;
+};
+
 class Queries {
  public:
   explicit Queries(Ledger& ledger) : ledger_(ledger) {}
+
+  // Every measure whose name starts with `prefix`, summed as of `as_of`. Measures with no posting
+  // as of then are absent.
+  Result<std::map<std::string, MeasureTotals>> totals(const std::string& prefix, const AsOf& as_of);
+  // The earliest effective date in the log; not_found for a log without events.
+  Result<int32_t> first_effective_date();
+  // invalid_argument if `as_of` names a date before the log's first effective date.
+  Status check_as_of(const AsOf& as_of);
 
   Result<std::map<std::string, RegistryRecord>> entities();
   Result<std::map<std::string, RegistryRecord>> programmes();
@@ -60,9 +77,25 @@ class Queries {
   struct ProviderTotals {
     int64_t count = 0, total_ore = 0;
   };
-  Result<std::map<std::string, ProviderTotals>> providers();
+  Result<std::map<std::string, ProviderTotals>> providers(const AsOf& as_of = {});
   // Journal entries of one account in (effective date, log order), as of `as_of`.
   Result<std::vector<JournalEntry>> journal(const std::string& account, const AsOf& as_of);
+
+  // Every account the ledger has posted to that belongs to entity `code` (its grant accounts in
+  // every programme, or only in `programme`; its employer and provider accounts). not_found for
+  // an unknown entity or programme.
+  Result<std::vector<std::string>> accounts_of_entity(const std::string& code, const std::string& programme);
+  // not_found unless some posting touched `account`.
+  Status check_account(const std::string& account);
+
+  struct HistoryLine {
+    JournalEntry entry;
+    std::vector<std::string> counter_accounts;  // the event's postings on the other side
+    int64_t balance_ore = 0;                    // the account's running balance after this line
+  };
+  // Every posting to `accounts` as of `as_of`, in (effective date, log order), with running
+  // balances per account.
+  Result<std::vector<HistoryLine>> history(const std::vector<std::string>& accounts, const AsOf& as_of);
 
  private:
   Ledger& ledger_;

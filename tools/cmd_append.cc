@@ -1,9 +1,12 @@
 // grantledger append --data DIR --key KEY.pem --input FILE.jsonl [--batch N] [--idempotency-key K]
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "ledger/date.h"
 #include "ledger/jsonl_input.h"
 #include "ledger/ledger.h"
+#include "projections/builder.h"
 #include "tools/commands.h"
 
 namespace grantledger::cli {
@@ -61,6 +64,10 @@ void add_append(CLI::App& app, Action* action) {
       }
       GL_ASSIGN_OR_RETURN(Head head, ledger->head());
       std::cout << "tree_size=" << head.tree_size << "\n";
+      // The commits are durable: a projection that cannot follow is reported (and shown by
+      // `projections status`), not turned into a failed append.
+      Status projected = projections::Builder(*ledger).catch_up();
+      if (!projected.is_ok()) spdlog::error("projections stopped: {}", projected.to_string());
       if (all_replayed) std::cerr << "grantledger: idempotent retry: nothing new was written\n";
       return Status::ok();
     };

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "ledger/ledger.h"
+#include "projections/builder.h"
 #include "tools/commands.h"
 #include "tools/demo/scenario.h"
 
@@ -23,6 +24,8 @@ void add_demo(CLI::App& app, Action* action) {
     *action = [o]() -> Status {
       GL_ASSIGN_OR_RETURN(demo::DemoSummary summary, demo::run_demo(o->data, o->demo, std::cout));
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data));
+      // The read models follow the log, so `balance`, `history` and `export` answer at once.
+      GL_RETURN_IF_ERROR(projections::Builder(*ledger).catch_up());
       GL_ASSIGN_OR_RETURN(Head head, ledger->head());
       if (summary.already_recorded) std::cout << "the demo was already recorded in " << o->data << "; nothing new written\n";
       std::cout << "\nledger " << o->data << ": " << head.commit_count << " commits, " << head.tree_size << " events\n";

@@ -1,0 +1,163 @@
+#include "projections/balance_report.h"
+
+#include <algorithm>
+
+namespace grantledger::projections {
+
+namespace {
+
+using schema::EntityKind;
+
+struct ByName {
+  BalanceBy by;
+  const char* name;
+};
+constexpr ByName kByNames[] = {{BalanceBy::kMunicipality, "municipality"}, {BalanceBy::kRegion, "region"},
+                               {BalanceBy::kState, "state"},               {BalanceBy::kSector, "sector"},
+                               {BalanceBy::kProgramme, "programme"},       {BalanceBy::kProvider, "provider"}};
+
+const std::vector<BalanceColumn> kRecipientColumns = {
+    {"allocated"}, {"reserved"}, {"paid"}, {"returned"}, {"remaining"}};
+
+std::vector<int64_t> recipient_values(const RecipientBalance& b) {
+  return {b.allocated, b.reserved, b.paid, b.returned, b.remaining};
+}
+
+// The sector a recipient kind belongs to (spec/DOMAIN.md, "Allocations").
+const char* sector_of(uint8_t kind) {
+  switch (static_cast<EntityKind>(kind)) {
+    case EntityKind::MUNICIPALITY: return "municipalities";
+    case EntityKind::REGION: return "regions";
+    case EntityKind::STATE_INSTITUTION: return "state";
+    default: return nullptr;
+  }
+}
+
+std::optional<EntityKind> kind_of(BalanceBy by) {
+  switch (by) {
+    case BalanceBy::kMunicipality: return EntityKind::MUNICIPALITY;
+    case BalanceBy::kRegion: return EntityKind::REGION;
+    case BalanceBy::kState: return EntityKind::STATE_INSTITUTION;
+    case BalanceBy::kProvider: return EntityKind::PROVIDER;
+    default: return std::nullopt;
+  }
+}
+
+void add_into(std::vector<int64_t>* into, const std::vector<int64_t>& values) {
+  if (into->empty()) into->assign(values.size(), 0);
+  for (size_t i = 0; i < values.size(); ++i) (*into)[i] += values[i];
+}
+
+}  // namespace
+
+Result<BalanceBy> parse_balance_by(const std::string& name) {
+  for (const auto& b : kByNames)
+    if (name == b.name) return b.by;
+  return Status::invalid_argument("--by " + name + ": expected municipality, region, state, sector, programme or provider");
+}
+
+const char* balance_by_name(BalanceBy by) {
+  for (const auto& b : kByNames)
+    if (by == b.by) return b.name;
+  return "?";
+}
+
+Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query) {
+  GL_RETURN_IF_ERROR(queries.check_as_of(query.as_of));
+  GL_ASSIGN_OR_RETURN(auto entities, queries.entities());
+  GL_ASSIGN_OR_RETURN(auto programmes, queries.programmes());
+  if (!query.programme.empty() && !programmes.count(query.programme))
+    return Status::not_found("--programme " + query.programme + ": no such programme in the log");
+  if (!query.entity.empty()) {
+    auto e = entities.find(query.entity);
+    if (e == entities.end()) return Status::not_found("--entity " + query.entity + ": no such entity in the log");
+    auto kind = kind_of(query.by);
+    if (query.by == BalanceBy::kProgramme || query.by == BalanceBy::kSector)
+      return Status::invalid_argument("--entity applies to --by municipality, region, state or provider");
+    if (kind && e->second.kind != static_cast<uint8_t>(*kind))
+      return Status::invalid_argument("--entity " + query.entity + " (" + e->second.name + ") is not a " +
+                                      balance_by_name(query.by));
+  }
+
+  BalanceReport report;
+  std::map<std::string, BalanceRow> rows;  // by code: the stable order
+  auto name_of = [&](const std::string& code) {
+    auto e = entities.find(code);
+    return e == entities.end() ? std::string() : e->second.name;
+  };
+
+  if (query.by == BalanceBy::kProvider) {
+    report.columns = {{"course_payments", false}, {"course_income", true}};
+    GL_ASSIGN_OR_RETURN(auto providers, queries.providers(query.as_of));
+    for (const auto& [code, t] : providers) {
+      if (!query.entity.empty() && code != query.entity) continue;
+      rows[code] = BalanceRow{code, name_of(code), {t.count, t.total_ore}};
+    }
+  } else {
+    std::vector<std::string> scope;
+    for (const auto& [code, _] : programmes)
+      if (query.programme.empty() || code == query.programme) scope.push_back(code);
+    if (query.by == BalanceBy::kProgramme) {
+      report.columns = {{"pool"}, {"sector_unallocated"}};
+      report.columns.insert(report.columns.end(), kRecipientColumns.begin(), kRecipientColumns.end());
+    } else if (query.by == BalanceBy::kSector) {
+      report.columns = {{"share_unallocated"}};
+      report.columns.insert(report.columns.end(), kRecipientColumns.begin(), kRecipientColumns.end());
+    } else {
+      report.columns = kRecipientColumns;
+    }
+    for (const std::string& code : scope) {
+      GL_ASSIGN_OR_RETURN(ProgrammeBalances pb, queries.programme_balances(code, query.as_of));
+      if (query.by == BalanceBy::kProgramme) {
+        RecipientBalance sum;
+        int64_t sectors = 0;
+        for (const auto& [_, b] : pb.recipients) sum += b;
+        for (const auto& [_, v] : pb.sector_unallocated) sectors += v;
+        std::vector<int64_t> values = {pb.pool, sectors};
+        for (int64_t v : recipient_values(sum)) values.push_back(v);
+        rows[code] = BalanceRow{code, pb.info.name, values};
+        continue;
+      }
+      if (query.by == BalanceBy::kSector) {
+        for (const auto& [sector, v] : pb.sector_unallocated) {
+          BalanceRow& row = rows[sector];
+          row.code = sector;
+          std::vector<int64_t> values(1 + kRecipientColumns.size(), 0);
+          values[0] = v;
+          add_into(&row.values, values);
+        }
+        for (const auto& [recipient, b] : pb.recipients) {
+          auto e = entities.find(recipient);
+          const char* sector = e == entities.end() ? nullptr : sector_of(e->second.kind);
+          if (!sector) continue;
+          BalanceRow& row = rows[sector];
+          row.code = sector;
+          std::vector<int64_t> values = {0};
+          for (int64_t v : recipient_values(b)) values.push_back(v);
+          add_into(&row.values, values);
+        }
+        continue;
+      }
+      const uint8_t kind = static_cast<uint8_t>(*kind_of(query.by));
+      for (const auto& [recipient, b] : pb.recipients) {
+        auto e = entities.find(recipient);
+        if (e == entities.end() || e->second.kind != kind) continue;
+        if (!query.entity.empty() && recipient != query.entity) continue;
+        BalanceRow& row = rows[recipient];
+        row.code = recipient;
+        row.name = e->second.name;
+        add_into(&row.values, recipient_values(b));
+      }
+    }
+  }
+  for (auto& [_, row] : rows) {
+    row.values.resize(report.columns.size(), 0);
+    report.rows.push_back(std::move(row));
+  }
+  report.total.code = "TOTAL";
+  report.total.values.assign(report.columns.size(), 0);
+  for (const BalanceRow& row : report.rows) add_into(&report.total.values, row.values);
+  return report;
+}
+
+}  // namespace grantledger::projections

@@ -1,0 +1,45 @@
+// Balance reports: the rows `grantledger balance` prints, built from the queries
+// (spec/PROJECTIONS.md, "Balance reports"; spec/CLI.md, "balance").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "projections/queries.h"
+
+namespace grantledger::projections {
+
+enum class BalanceBy { kMunicipality, kRegion, kState, kSector, kProgramme, kProvider };
+// "municipality" ... "provider"; invalid_argument for any other name.
+Result<BalanceBy> parse_balance_by(const std::string& name);
+const char* balance_by_name(BalanceBy by);
+
+struct BalanceQuery {
+  BalanceBy by = BalanceBy::kSector;
+  std::string programme;  // empty: every programme
+  std::string entity;     // empty: every row; else only this entity's row
+  AsOf as_of;
+};
+
+struct BalanceColumn {
+  std::string name;  // "allocated", "course_payments", ...
+  bool money = true; // øre amount; else a count
+};
+
+struct BalanceRow {
+  std::string code, name;
+  std::vector<int64_t> values;  // one per column
+};
+
+struct BalanceReport {
+  std::vector<BalanceColumn> columns;
+  std::vector<BalanceRow> rows;  // ordered by code
+  BalanceRow total;              // code "TOTAL": the column sums
+};
+
+// Builds the report. not_found for an unknown programme or entity; invalid_argument for an
+// entity of another kind than the rows, or an as-of date before the log began.
+Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query);
+
+}  // namespace grantledger::projections

@@ -1,0 +1,95 @@
+#include "projections/totals.h"
+
+#include "ledger/date.h"
+#include "spec/events.capnp.h"
+
+namespace grantledger::projections {
+
+namespace {
+constexpr uint32_t kOrderBit = 0x80000000u;  // maps int32 order onto uint32 order
+void put_u32_be(Bytes* out, uint32_t v) {
+  for (int s = 24; s >= 0; s -= 8) out->push_back(static_cast<char>(v >> s));
+}
+uint32_t get_u32_be(std::string_view b) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(b[i]);
+  return v;
+}
+}  // namespace
+
+uint32_t month_bucket(int32_t day) {
+  int year;
+  unsigned month, d;
+  civil_from_days(day, &year, &month, &d);
+  return static_cast<uint32_t>(year) * 12 + (month - 1);
+}
+
+int32_t first_day_of_month_bucket(uint32_t month) {
+  return days_from_civil(static_cast<int>(month / 12), month % 12 + 1, 1);
+}
+
+uint32_t day_bucket(int32_t day) { return static_cast<uint32_t>(day) ^ kOrderBit; }
+
+Bytes totals_prefix(std::string_view measure, char granularity) {
+  Bytes k(measure);
+  k.push_back('\0');
+  k.push_back(granularity);
+  return k;
+}
+
+Bytes totals_bucket_prefix(std::string_view measure, char granularity, uint32_t bucket) {
+  Bytes k = totals_prefix(measure, granularity);
+  put_u32_be(&k, bucket);
+  return k;
+}
+
+Bytes totals_key(std::string_view measure, char granularity, uint32_t bucket, uint64_t epoch) {
+  Bytes k = totals_bucket_prefix(measure, granularity, bucket);
+  put_u64_be(&k, ~epoch);
+  return k;
+}
+
+Bytes totals_after_measure(std::string_view measure) {
+  Bytes k(measure);
+  k.push_back('\x01');
+  return k;
+}
+
+bool decode_totals_key(std::string_view key, TotalsKey* out) {
+  size_t nul = key.find('\0');
+  if (nul == std::string_view::npos || key.size() != nul + 1 + 1 + 4 + 8) return false;
+  out->measure = std::string(key.substr(0, nul));
+  out->granularity = key[nul + 1];
+  if (out->granularity != kGranularityDay && out->granularity != kGranularityMonth) return false;
+  out->bucket = get_u32_be(key.substr(nul + 2));
+  out->epoch = ~get_u64_be(key.substr(nul + 6));
+  return true;
+}
+
+Bytes encode_totals_value(const TotalsValue& v) {
+  Bytes b;
+  put_u64_be(&b, static_cast<uint64_t>(v.sum_ore));
+  put_u64_be(&b, static_cast<uint64_t>(v.count));
+  return b;
+}
+
+bool decode_totals_value(std::string_view bytes, TotalsValue* out) {
+  if (bytes.size() != 16) return false;
+  out->sum_ore = static_cast<int64_t>(get_u64_be(bytes));
+  out->count = static_cast<int64_t>(get_u64_be(bytes.substr(8)));
+  return true;
+}
+
+void for_each_measure(const Posting& posting, uint16_t event_type,
+                      const std::function<void(const std::string&, int64_t, int64_t)>& fn) {
+  using Which = schema::Event::Body::Which;
+  int64_t count = event_type == static_cast<uint16_t>(Which::EVENT_REVERSED) ? -1 : 1;
+  fn(posting.account, posting.amount_ore, count);
+  static const std::string kAvailable = ":available";
+  const std::string& a = posting.account;
+  if (event_type == static_cast<uint16_t>(Which::PROGRAMME_CLOSED) && a.size() > kAvailable.size() &&
+      a.compare(a.size() - kAvailable.size(), kAvailable.size(), kAvailable) == 0)
+    fn(a + "#returned", posting.amount_ore, count);
+}
+
+}  // namespace grantledger::projections

@@ -1,0 +1,70 @@
+// grantledger balance --data DIR --by municipality|region|state|sector|programme|provider
+//   [--programme P] [--entity CODE] [--as-of YYYY-MM-DD] [--known-at SEQ|TIME] [--format table|json|csv]
+#include <iostream>
+
+#include "ledger/date.h"
+#include "projections/balance_report.h"
+#include "tools/commands.h"
+#include "tools/query_setup.h"
+#include "tools/table_output.h"
+
+namespace grantledger::cli {
+
+namespace {
+
+OutputTable to_output(const projections::BalanceReport& report) {
+  OutputTable t;
+  t.columns = {{"code", OutputColumn::kText}, {"name", OutputColumn::kText}};
+  for (const auto& c : report.columns) t.columns.push_back({c.name, c.money ? OutputColumn::kMoney : OutputColumn::kCount});
+  auto row = [](const projections::BalanceRow& r) {
+    OutputRow out;
+    out.emplace_back(std::in_place_type<std::string>, r.code);
+    out.emplace_back(std::in_place_type<std::string>, r.name);
+    for (int64_t v : r.values) out.emplace_back(std::in_place_type<int64_t>, v);
+    return out;
+  };
+  for (const auto& r : report.rows) t.rows.push_back(row(r));
+  t.total = row(report.total);
+  return t;
+}
+
+}  // namespace
+
+void add_balance(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("balance", "Balances per municipality, region, state institution, sector, programme or provider");
+  struct Opts {
+    std::string data, by, programme, entity, as_of, known_at, format = "table";
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("--data", o->data, "ledger data directory")->required();
+  cmd->add_option("--by", o->by, "municipality, region, state, sector, programme or provider")->required();
+  cmd->add_option("--programme", o->programme, "only this programme (default: all)");
+  cmd->add_option("--entity", o->entity, "only this entity's row (its code)");
+  cmd->add_option("--as-of", o->as_of, "balances by effective date at the end of YYYY-MM-DD");
+  cmd->add_option("--known-at", o->known_at,
+                  "as the ledger knew them after commit SEQ, or at a UTC time (YYYY-MM-DD = end of day, or YYYY-MM-DDTHH:MM:SSZ)");
+  cmd->add_option("--format", o->format, "table, json or csv")->capture_default_str();
+  cmd->callback([action, o] {
+    *action = [o]() -> Status {
+      GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
+      projections::BalanceQuery query;
+      GL_ASSIGN_OR_RETURN(query.by, projections::parse_balance_by(o->by));
+      query.programme = o->programme;
+      query.entity = o->entity;
+      GL_ASSIGN_OR_RETURN(auto ledger, open_for_queries(o->data));
+      GL_ASSIGN_OR_RETURN(query.as_of, parse_as_of(*ledger, o->as_of, o->known_at));
+      projections::Queries queries(*ledger);
+      GL_ASSIGN_OR_RETURN(projections::BalanceReport report, projections::balance_report(queries, query));
+      OutputTable table = to_output(report);
+      GL_ASSIGN_OR_RETURN(Head head, ledger->head());
+      table.metadata["by"] = o->by;
+      table.metadata["programme"] = o->programme.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->programme);
+      table.metadata["as_of"] = o->as_of.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->as_of);
+      table.metadata["known_commits"] = query.as_of.known_commits.value_or(head.commit_count);
+      print_table(table, format, std::cout);
+      return Status::ok();
+    };
+  });
+}
+
+}  // namespace grantledger::cli

@@ -1,0 +1,45 @@
+// grantledger export --data DIR --format ledger|csv [--out FILE]
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "projections/journal_export.h"
+#include "tools/commands.h"
+#include "tools/query_setup.h"
+
+namespace grantledger::cli {
+
+void add_export(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("export", "Export every posting as an hledger / ledger-cli journal or as CSV");
+  struct Opts {
+    std::string data, format = "ledger", out;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("--data", o->data, "ledger data directory")->required();
+  cmd->add_option("--format", o->format, "ledger (a plain-text journal) or csv")
+      ->check(CLI::IsMember({"ledger", "csv"}))
+      ->capture_default_str();
+  cmd->add_option("--out", o->out, "write to FILE (default: stdout); replaced only when complete");
+  cmd->callback([action, o] {
+    *action = [o]() -> Status {
+      auto format = o->format == "csv" ? projections::ExportFormat::kCsv : projections::ExportFormat::kLedger;
+      GL_ASSIGN_OR_RETURN(auto ledger, open_for_queries(o->data));
+      if (o->out.empty()) return projections::export_postings(*ledger, format, std::cout).status();
+      // Written beside the target and renamed, so a reader never sees half a journal.
+      std::string tmp = o->out + ".tmp";
+      {
+        std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+        if (!file) return Status::io_error("--out " + o->out + ": cannot write " + tmp);
+        GL_RETURN_IF_ERROR(projections::export_postings(*ledger, format, file).status());
+        file.flush();
+        if (!file) return Status::io_error("--out " + o->out + ": writing failed");
+      }
+      std::error_code ec;
+      std::filesystem::rename(tmp, o->out, ec);
+      if (ec) return Status::io_error("--out " + o->out + ": " + ec.message());
+      return Status::ok();
+    };
+  });
+}
+
+}  // namespace grantledger::cli

@@ -1,0 +1,71 @@
+// grantledger projections status|rebuild --data DIR [--format table|json]
+#include <iostream>
+
+#include "projections/builder.h"
+#include "tools/commands.h"
+#include "tools/query_setup.h"
+#include "tools/table_output.h"
+
+namespace grantledger::cli {
+
+namespace {
+Status print_status(Ledger& ledger, projections::Builder& builder, OutputFormat format) {
+  GL_ASSIGN_OR_RETURN(auto statuses, builder.status());
+  OutputTable t;
+  t.columns = {{"projection", OutputColumn::kText}, {"applied_commits", OutputColumn::kCount},
+               {"lag_commits", OutputColumn::kCount}, {"digest", OutputColumn::kText}, {"error", OutputColumn::kText}};
+  for (const auto& s : statuses) {
+    OutputRow row;
+    row.emplace_back(std::in_place_type<std::string>, s.name);
+    row.emplace_back(std::in_place_type<int64_t>, static_cast<int64_t>(s.applied_commits));
+    row.emplace_back(std::in_place_type<int64_t>, static_cast<int64_t>(s.lag_commits));
+    row.emplace_back(std::in_place_type<std::string>, to_hex(s.digest));
+    row.emplace_back(std::in_place_type<std::string>, s.error);
+    t.rows.push_back(std::move(row));
+  }
+  GL_ASSIGN_OR_RETURN(Head head, ledger.head());
+  t.metadata["log_commits"] = head.commit_count;
+  print_table(t, format, std::cout);
+  for (const auto& s : statuses)
+    if (!s.error.empty()) return Status::corruption("projection " + s.name + " is stopped: " + s.error);
+  return Status::ok();
+}
+}  // namespace
+
+void add_projections(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("projections", "Projection status (applied commit, lag, digest, error) or rebuild from the log");
+  cmd->require_subcommand(1);
+  struct Opts {
+    std::string data, format = "table";
+  };
+  auto o = std::make_shared<Opts>();
+  auto* status = cmd->add_subcommand("status", "each projection's applied commits, lag, digest and last error");
+  auto* rebuild = cmd->add_subcommand("rebuild", "clear every projection and replay it from the first commit");
+  for (auto* sub : {status, rebuild}) {
+    sub->add_option("--data", o->data, "ledger data directory")->required();
+    sub->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  }
+  status->callback([action, o] {
+    *action = [o]() -> Status {
+      GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
+      LedgerOptions options;
+      options.writer = false;
+      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, options));
+      projections::Builder builder(*ledger);
+      return print_status(*ledger, builder, format);
+    };
+  });
+  rebuild->callback([action, o] {
+    *action = [o]() -> Status {
+      GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
+      LedgerOptions options;
+      options.writer = false;
+      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, options));
+      projections::Builder builder(*ledger);
+      GL_RETURN_IF_ERROR(builder.rebuild());
+      return print_status(*ledger, builder, format);
+    };
+  });
+}
+
+}  // namespace grantledger::cli
