@@ -18,5 +18,9 @@ void add_append(CLI::App& app, Action* action);
 void add_log(CLI::App& app, Action* action);
 void add_checkpoint(CLI::App& app, Action* action);
 void add_demo(CLI::App& app, Action* action);
+void add_balance(CLI::App& app, Action* action);
+void add_history(CLI::App& app, Action* action);
+void add_projections(CLI::App& app, Action* action);
+void add_export(CLI::App& app, Action* action);
 
 }  // namespace grantledger::cli
