@@ -353,6 +353,11 @@ Status Builder::run(Projection& p, uint64_t max_commits) {
 }
 
 Status Builder::rebuild() {
+  GL_RETURN_IF_ERROR(clear());
+  return catch_up();
+}
+
+Status Builder::clear() {
   Store& store = ledger_.store();
   for (auto& p : projections_) {
     p->discard();
@@ -370,7 +375,7 @@ Status Builder::rebuild() {
     batch.Delete(store.cf(Cf::kProjMeta), slice(error_key(p->name())));
     GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "clear projection " + p->name()));
   }
-  return catch_up();
+  return Status::ok();
 }
 
 Result<Hash32> projection_digest(Store& store, const std::string& name, Cf cf) {

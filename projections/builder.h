@@ -49,6 +49,8 @@ class Builder {
   Status catch_up();
   // As catch_up, but applies at most `max_commits` commits (tests simulate a crash with it).
   Status catch_up_limited(uint64_t max_commits);
+  // Clears every projection: state, position and error, as if it had never run.
+  Status clear();
   // Clears every projection and replays it from the first commit.
   Status rebuild();
   Result<std::vector<ProjectionStatus>> status();

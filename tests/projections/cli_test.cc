@@ -1,0 +1,203 @@
+// The query commands as users run them: golden output on a small fixed history, the exported
+// journal read by hledger and ledger-cli with balances equal to ours, and bad input refused
+// with exit 2 and nothing written.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/money.h"
+#include "projections/builder.h"
+#include "projections/queries.h"
+#include "tests/cli_support.h"
+
+using namespace grantledger;
+using namespace grantledger::testing;
+
+namespace {
+
+const std::string kGoldenDir = std::string(GL_TEST_DATA_DIR) + "/projections";
+
+// The small fixed history every golden file is printed from: the demo with 12 course payments.
+void record_fixed_history(const TempDir& tmp) {
+  auto r = run_cli(tmp, {"demo", "--data", tmp / "l", "--seed", "7", "--course-payments", "12"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+// Compares `actual` with the golden file; GL_UPDATE_GOLDEN=1 rewrites it instead.
+void check_golden(const std::string& name, const std::string& actual) {
+  std::string path = kGoldenDir + "/" + name;
+  if (std::getenv("GL_UPDATE_GOLDEN")) {
+    std::filesystem::create_directories(kGoldenDir);
+    std::ofstream(path, std::ios::binary) << actual;
+  }
+  INFO("golden file " << path << " (GL_UPDATE_GOLDEN=1 rewrites it)");
+  CHECK(actual == read_file(path));
+}
+
+// "346945.32 DKK" / "-12.50 DKK" / "0" -> øre, exactly.
+int64_t parse_journal_amount(std::string s) {
+  if (auto p = s.find(" DKK"); p != std::string::npos) s = s.substr(0, p);
+  bool negative = !s.empty() && s[0] == '-';
+  if (negative) s = s.substr(1);
+  size_t dot = s.find('.');
+  std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "00" : (s.substr(dot + 1) + "00").substr(0, 2);
+  std::string digits;
+  for (char c : whole)
+    if (c != ',') digits += c;
+  int64_t v = std::stoll(digits) * 100 + std::stoll(frac);
+  return negative ? -v : v;
+}
+
+std::map<std::string, int64_t> our_balances(const std::string& dir) {
+  auto ledger = Ledger::open(dir, {.read_only = true});
+  REQUIRE(ledger.has_value());
+  auto all = projections::Queries(**ledger).balances();
+  REQUIRE(all.has_value());
+  return *all;
+}
+
+}  // namespace
+
+TEST_CASE("balance and history print the golden table, JSON and CSV", "[projections][cli]") {
+  TempDir tmp;
+  record_fixed_history(tmp);
+  const std::string data = tmp / "l";
+  struct Golden {
+    const char* file;
+    std::vector<std::string> args;
+  };
+  const Golden goldens[] = {
+      {"balance_region_table.txt", {"balance", "--data", data, "--by", "region", "--programme", "LEDER-2012"}},
+      {"balance_sector_table.txt", {"balance", "--data", data, "--by", "sector"}},
+      {"balance_state_asof.json",
+       {"balance", "--data", data, "--by", "state", "--programme", "LEDER-2012", "--as-of", "2013-06-30", "--format", "json"}},
+      {"balance_programme.csv", {"balance", "--data", data, "--by", "programme", "--format", "csv"}},
+      {"balance_provider.csv", {"balance", "--data", data, "--by", "provider", "--format", "csv"}},
+      {"history_dsb.csv", {"history", "--data", data, "--entity", "dsb", "--programme", "LEDER-2012", "--format", "csv"}},
+      {"history_pool_table.txt", {"history", "--data", data, "--account", "grant:LEDER-2012:pool"}},
+  };
+  for (const Golden& g : goldens) {
+    CAPTURE(g.file);
+    auto r = run_cli(tmp, g.args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    check_golden(g.file, r.out);
+  }
+}
+
+TEST_CASE("the exported journal reads in hledger and ledger-cli with our balances, to the øre", "[projections][cli]") {
+  TempDir tmp;
+  auto demo = run_cli(tmp, {"demo", "--data", tmp / "l", "--seed", "9", "--course-payments", "150"});
+  REQUIRE(demo.exit_code == 0);
+  auto exported = run_cli(tmp, {"export", "--data", tmp / "l", "--format", "ledger", "--out", tmp / "books.journal"});
+  INFO(exported.err);
+  REQUIRE(exported.exit_code == 0);
+
+  auto ours = our_balances(tmp / "l");
+  REQUIRE(ours.size() > 100);
+
+  // hledger: every account's balance, zero ones included (-E), as CSV.
+  auto h = run_cli(tmp, {"-f", tmp / "books.journal", "balance", "--flat", "-E", "--no-total", "-O", "csv"}, "hledger");
+  INFO(h.err);
+  REQUIRE(h.exit_code == 0);
+  std::map<std::string, int64_t> theirs;
+  std::istringstream lines(h.out);
+  std::string line;
+  std::getline(lines, line);  // "account","balance"
+  while (std::getline(lines, line)) {
+    size_t sep = line.find("\",\"");
+    REQUIRE(sep != std::string::npos);
+    std::string account = line.substr(1, sep - 1), amount = line.substr(sep + 3, line.size() - sep - 4);
+    theirs[account] = parse_journal_amount(amount);
+  }
+  CHECK(theirs == ours);
+
+  // ledger-cli reads the same file; its grand total is zero (double entry) and one account agrees.
+  auto l = run_cli(tmp, {"-f", tmp / "books.journal", "balance", "grant:LEDER-2012:recipient:851:paid"}, "ledger");
+  INFO(l.err);
+  REQUIRE(l.exit_code == 0);
+  CHECK_THAT(l.out, Catch::Contains(format_kroner_plain(Ore{ours.at("grant:LEDER-2012:recipient:851:paid")}) + " DKK"));
+  auto total = run_cli(tmp, {"-f", tmp / "books.journal", "balance", "--flat"}, "ledger");
+  REQUIRE(total.exit_code == 0);
+  CHECK(total.out.substr(total.out.rfind('\n', total.out.size() - 2) + 1).find("0") != std::string::npos);
+
+  // The CSV export carries the same postings.
+  auto csv = run_cli(tmp, {"export", "--data", tmp / "l", "--format", "csv"});
+  REQUIRE(csv.exit_code == 0);
+  std::map<std::string, int64_t> from_csv;
+  std::istringstream rows(csv.out);
+  std::getline(rows, line);
+  CHECK(line == "event,commit,date,type,account,amount,amount_ore");
+  while (std::getline(rows, line)) {
+    size_t last = line.rfind(','), before = line.rfind(',', last - 1), account_end = before;
+    size_t account_start = line.rfind(',', account_end - 1) + 1;
+    from_csv[line.substr(account_start, account_end - account_start)] += std::stoll(line.substr(last + 1));
+  }
+  for (auto it = from_csv.begin(); it != from_csv.end();) it = it->second == 0 && !ours.count(it->first) ? from_csv.erase(it) : std::next(it);
+  CHECK(from_csv == ours);
+}
+
+TEST_CASE("query commands refuse bad input with exit 2 and write nothing", "[projections][cli]") {
+  TempDir tmp;
+  record_fixed_history(tmp);
+  const std::string data = tmp / "l";
+  // Bring the projections up to date, then fingerprint everything on disk.
+  REQUIRE(run_cli(tmp, {"projections", "status", "--data", data}).exit_code == 0);
+  std::string before;
+  {
+    auto ledger = Ledger::open(data, {.read_only = true});
+    REQUIRE(ledger.has_value());
+    before = fingerprint(**ledger);
+  }
+  struct Case {
+    std::vector<std::string> args;
+    const char* says;
+  };
+  const Case cases[] = {
+      {{"balance", "--data", data, "--by", "county"}, "--by county"},
+      {{"balance", "--data", data, "--by", "municipality", "--programme", "NOPE"}, "--programme NOPE"},
+      {{"balance", "--data", data, "--by", "municipality", "--entity", "999"}, "--entity 999"},
+      {{"balance", "--data", data, "--by", "region", "--entity", "851"}, "is not a region"},
+      {{"balance", "--data", data, "--by", "sector", "--as-of", "2013-02-30"}, "--as-of"},
+      {{"balance", "--data", data, "--by", "sector", "--as-of", "2011-12-31"}, "before the log began"},
+      {{"balance", "--data", data, "--by", "sector", "--known-at", "1999-01-01"}, "before the log began"},
+      {{"balance", "--data", data, "--by", "sector", "--known-at", "99999"}, "--known-at 99999"},
+      {{"balance", "--data", data, "--by", "sector", "--format", "xml"}, "--format xml"},
+      {{"history", "--data", data, "--account", "grant:NOPE:pool"}, "account grant:NOPE:pool"},
+      {{"history", "--data", data, "--entity", "999"}, "--entity 999"},
+      {{"history", "--data", data}, "--account ACCOUNT or --entity CODE"},
+      {{"balance", "--data", tmp / "missing", "--by", "sector"}, "is not a grantledger ledger"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args);
+    auto r = run_cli(tmp, c.args);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(c.says));
+  }
+  auto ledger = Ledger::open(data, {.read_only = true});
+  REQUIRE(ledger.has_value());
+  CHECK(fingerprint(**ledger) == before);
+}
+
+TEST_CASE("projections status reports position, lag and digest; rebuild reproduces the digests", "[projections][cli]") {
+  TempDir tmp;
+  record_fixed_history(tmp);
+  auto status = run_cli(tmp, {"projections", "status", "--data", tmp / "l", "--format", "json"});
+  REQUIRE(status.exit_code == 0);
+  auto rebuilt = run_cli(tmp, {"projections", "rebuild", "--data", tmp / "l", "--format", "json"});
+  REQUIRE(rebuilt.exit_code == 0);
+  CHECK(rebuilt.out == status.out);
+  auto j = nlohmann::json::parse(status.out);
+  REQUIRE(j["rows"].size() == 6);
+  for (const auto& row : j["rows"]) {
+    CHECK(row["lag_commits"] == 0);
+    CHECK(row["applied_commits"] == j["log_commits"]);
+    CHECK(row["digest"].get<std::string>().size() == 64);
+  }
+}
