@@ -3,7 +3,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer and runs every test once more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/install-deps.sh
+tools/install-deps.sh --with-test-tools
 tools/build.sh build
 ctest --test-dir build -j2 --output-on-failure
 tools/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRANTLEDGER_SANITIZE=ON
