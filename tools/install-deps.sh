@@ -5,8 +5,12 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev capnproto libcapnp-dev libssl-dev libspdlog-dev
-  catch2 nlohmann-json3-dev libcli11-dev
+  catch2 nlohmann-json3-dev libcli11-dev libxml2-dev
 )
+# The tests also read our exported journal with two independent accounting tools.
+if [ "${1:-}" = "--with-test-tools" ]; then
+  packages+=(hledger ledger)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
