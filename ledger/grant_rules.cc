@@ -628,4 +628,28 @@ Status LedgerState::apply_reversed(const EventContext& ctx, schema::EventReverse
   return Status::ok();
 }
 
+// --- reconciliation ----------------------------------------------------------------------------
+
+Status LedgerState::check_reconciliation(schema::ReconciliationRecorded::Reader e) {
+  if (e.getStatementSha256().size() != 32)
+    return reject(Rejection::kBadReconciliation, "statement_sha256: must be 32 bytes (64 hex digits)");
+  if (e.getWindowFrom() > e.getWindowTo())
+    return reject(Rejection::kBadReconciliation, "window_from " + format_date(e.getWindowFrom()) + " is after window_to " +
+                                                     format_date(e.getWindowTo()));
+  // spec/RECONCILIATION.md, "The reconciliation event": one total per class, in class order.
+  auto classes = e.getClasses();
+  constexpr unsigned kClassCount = static_cast<unsigned>(schema::ReconciliationClass::DUPLICATE_IN_LEDGER) + 1;
+  if (classes.size() != kClassCount)
+    return reject(Rejection::kBadReconciliation, "classes: one total per class (" + std::to_string(kClassCount) + "), got " +
+                                                     std::to_string(classes.size()));
+  for (unsigned i = 0; i < classes.size(); ++i) {
+    auto c = classes[i];
+    if (static_cast<unsigned>(c.getKind()) != i)
+      return reject(Rejection::kBadReconciliation, "classes[" + std::to_string(i) + "]: classes must be listed once, in order");
+    if (c.getLedgerTotalOre() < 0 || c.getStatementTotalOre() < 0)
+      return reject(Rejection::kBadReconciliation, "classes[" + std::to_string(i) + "]: totals must not be negative");
+  }
+  return Status::ok();
+}
+
 }  // namespace grantledger

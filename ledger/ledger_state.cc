@@ -59,6 +59,8 @@ bool role_may_submit(schema::Role role, Which which) {
       return role == schema::Role::FINANCE_OFFICER;
     case Which::EVENT_REVERSED:  // further: the role that may submit the event reversed
       return role == schema::Role::PROGRAMME_ADMINISTRATOR || role == schema::Role::FINANCE_OFFICER;
+    case Which::RECONCILIATION_RECORDED:
+      return role == schema::Role::RECONCILER;
   }
   return false;
 }
@@ -138,6 +140,7 @@ Status LedgerState::apply(const EventContext& ctx, schema::Event::Reader event, 
     case Which::REIMBURSEMENT_PAID: return apply_paid(ctx, body.getReimbursementPaid(), postings);
     case Which::REIMBURSEMENT_CANCELLED: return apply_cancelled(ctx, body.getReimbursementCancelled(), postings);
     case Which::EVENT_REVERSED: return apply_reversed(ctx, body.getEventReversed(), postings);
+    case Which::RECONCILIATION_RECORDED: return check_reconciliation(body.getReconciliationRecorded());
   }
   return reject(Rejection::kInvalidValue, "unknown event type");
 }

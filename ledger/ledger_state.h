@@ -174,6 +174,8 @@ class LedgerState {
   Status apply_paid(const EventContext& ctx, schema::ReimbursementPaid::Reader e, std::vector<Posting>* out);
   Status apply_cancelled(const EventContext& ctx, schema::ReimbursementCancelled::Reader e, std::vector<Posting>* out);
   Status apply_reversed(const EventContext& ctx, schema::EventReversed::Reader e, std::vector<Posting>* out);
+  // A reconciliation record changes no state and posts nothing; only its shape is checked.
+  static Status check_reconciliation(schema::ReconciliationRecorded::Reader e);
   Status undo_effect(uint64_t index, std::vector<Posting>* out);
   Status redo_effect(uint64_t index, std::vector<Posting>* out);
   Result<const ProgrammeState*> open_programme(const std::string& code) const;

@@ -43,6 +43,7 @@ const char* rejection_name(Rejection r) {
     case Rejection::kDuplicatePaymentReference: return "duplicate_payment_reference";
     case Rejection::kNotReversible: return "not_reversible";
     case Rejection::kOpenReservations: return "open_reservations";
+    case Rejection::kBadReconciliation: return "bad_reconciliation";
   }
   return "unknown";
 }

@@ -50,6 +50,7 @@ enum class Rejection : int {
   kDuplicatePaymentReference = 37,
   kNotReversible = 38,        // the event does not exist, is not reversible, or is already reversed
   kOpenReservations = 39,     // a programme with approved, unpaid claims cannot close
+  kBadReconciliation = 40,    // a reconciliation record is malformed (hash, window, class totals)
 };
 
 const char* rejection_name(Rejection r);

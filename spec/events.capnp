@@ -60,6 +60,7 @@ struct Event {
     reimbursementPaid @14 :ReimbursementPaid;
     reimbursementCancelled @15 :ReimbursementCancelled;
     eventReversed @16 :EventReversed;
+    reconciliationRecorded @17 :ReconciliationRecorded;
   }
 }
 
@@ -217,6 +218,47 @@ struct ReimbursementCancelled {
 struct EventReversed {
   eventIndex @0 :UInt64;             # the event corrected
   reason @1 :Text;
+}
+
+# ---------------------------------------------------------------------------------------------
+# Reconciliation (spec/RECONCILIATION.md): not financial, no postings.
+
+enum StatementFormat {
+  camt053 @0;            # ISO 20022 camt.053 bank-to-customer statement (XML)
+  csv @1;                # a Danish bank's CSV export
+}
+
+# The classes a reconciliation sorts disbursements and statement entries into.
+enum ReconciliationClass {
+  matched @0;                  # same reference (or amount + payee + date), nothing differs
+  missingInStatement @1;       # a live disbursement in the window with no statement entry
+  missingInLedger @2;          # a booked debit in the window with no disbursement
+  amountDiffers @3;
+  payeeDiffers @4;
+  dateOutsideTolerance @5;
+  duplicateInStatement @6;     # a second statement entry for a reference already matched
+  duplicateInLedger @7;        # a second live disbursement for the same course payment and amount
+}
+
+struct ReconciliationClassTotal {
+  kind @0 :ReconciliationClass;
+  count @1 :UInt64;
+  ledgerTotalOre @2 :Int64 $ore;     # sum of the disbursements in the class
+  statementTotalOre @3 :Int64 $ore;  # sum of the statement entries in the class
+}
+
+# One run of `grantledger reconcile`, signed by a reconciler key: which statement was checked
+# for which window, and what was found. Recorded once per statement, window and result.
+struct ReconciliationRecorded {
+  statementSha256 @0 :Data;          # SHA-256 of the statement file's bytes; 32 bytes
+  format @1 :StatementFormat;
+  windowFrom @2 :Int32 $date;        # inclusive
+  windowTo @3 :Int32 $date;          # inclusive
+  toleranceDays @4 :UInt32;
+  statementEntries @5 :UInt64;       # booked debit entries considered
+  disbursements @6 :UInt64;          # live disbursements in the window
+  classes @7 :List(ReconciliationClassTotal);  # one per class, in enum order
+  statementName @8 :Text $optional;  # the file's base name, for people
 }
 
 # ---------------------------------------------------------------------------------------------

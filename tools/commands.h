@@ -18,6 +18,7 @@ void add_append(CLI::App& app, Action* action);
 void add_log(CLI::App& app, Action* action);
 void add_checkpoint(CLI::App& app, Action* action);
 void add_demo(CLI::App& app, Action* action);
+void add_reconcile(CLI::App& app, Action* action);
 void add_balance(CLI::App& app, Action* action);
 void add_history(CLI::App& app, Action* action);
 void add_projections(CLI::App& app, Action* action);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   grantledger::cli::add_log(app, &action);
   grantledger::cli::add_checkpoint(app, &action);
   grantledger::cli::add_demo(app, &action);
+  grantledger::cli::add_reconcile(app, &action);
   grantledger::cli::add_balance(app, &action);
   grantledger::cli::add_history(app, &action);
   grantledger::cli::add_projections(app, &action);

@@ -1,0 +1,152 @@
+// grantledger reconcile --data DIR --statement FILE [--format camt053|csv] --from DATE --to DATE
+//                       --key RECONCILER.pem [--report FILE.json] [--date-tolerance DAYS] [--csv-* ...]
+// grantledger reconcile history --data DIR [--format table|json]
+// spec/RECONCILIATION.md; the work is in tools/reconcile/.
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "ledger/date.h"
+#include "tools/commands.h"
+#include "tools/reconcile/reconciliation.h"
+
+namespace grantledger::cli {
+
+namespace {
+
+using reconcile::MatchClass;
+
+Status print_history(const std::string& data, bool as_json) {
+  GL_ASSIGN_OR_RETURN(std::vector<reconcile::RecordedRun> runs, reconcile::reconciliation_history(data));
+  for (const auto& run : runs) {
+    nlohmann::json classes = nlohmann::json::object();
+    for (size_t k = 0; k < run.classes.size(); ++k) {
+      const auto& c = run.classes[k];
+      classes[reconcile::class_name(static_cast<MatchClass>(k))] = {
+          {"count", c.count}, {"ledger_ore", c.ledger_ore}, {"statement_ore", c.statement_ore}};
+    }
+    if (as_json) {
+      std::cout << nlohmann::json{{"event_index", run.event_index},
+                                  {"commit_sequence", run.commit_sequence},
+                                  {"recorded_at", format_timestamp_ns(run.recorded_at_ns)},
+                                  {"signer_key_id", to_hex(run.signer_key_id)},
+                                  {"statement_name", run.statement_name},
+                                  {"statement_sha256", to_hex(run.statement_sha256)},
+                                  {"format", reconcile::format_name(run.format)},
+                                  {"window_from", format_date(run.window_from)},
+                                  {"window_to", format_date(run.window_to)},
+                                  {"tolerance_days", run.tolerance_days},
+                                  {"statement_entries", run.statement_entries},
+                                  {"disbursements", run.disbursements},
+                                  {"classes", classes}}
+                       .dump()
+                << "\n";
+      continue;
+    }
+    uint64_t findings = 0;
+    std::string found;
+    for (size_t k = 1; k < run.classes.size(); ++k) {
+      findings += run.classes[k].count;
+      if (run.classes[k].count > 0)
+        found += std::string(" ") + reconcile::class_name(static_cast<MatchClass>(k)) + "=" + std::to_string(run.classes[k].count);
+    }
+    std::cout << "#" << run.event_index << " commit " << run.commit_sequence << " " << format_timestamp_ns(run.recorded_at_ns)
+              << " signer " << to_hex(run.signer_key_id).substr(0, 16) << " " << run.statement_name << " ("
+              << reconcile::format_name(run.format) << ", sha256 " << to_hex(run.statement_sha256).substr(0, 16) << ") "
+              << format_date(run.window_from) << ".." << format_date(run.window_to) << " tolerance " << run.tolerance_days
+              << "d entries=" << run.statement_entries << " disbursements=" << run.disbursements
+              << " matched=" << run.classes[0].count << " (" << format_kroner_da(Ore{run.classes[0].ledger_ore}) << ")"
+              << (findings == 0 ? " clean" : found) << "\n";
+  }
+  if (!as_json) std::cout << runs.size() << " reconciliation runs\n";
+  return Status::ok();
+}
+
+}  // namespace
+
+void add_reconcile(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("reconcile", "Reconcile ledger payouts against a bank or payment statement, and record the run");
+  cmd->require_subcommand(0, 1);
+  struct Opts {
+    std::string data, statement, format, from, to, key, report;
+    uint32_t tolerance = 0;
+    int wait_seconds = reconcile::kDefaultOpenWaitMs / 1000;
+    reconcile::CsvOptions csv;
+    std::string delimiter = ";", decimal = ",";
+    std::string history_data, history_format = "table";
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("--data", o->data, "ledger data directory");
+  cmd->add_option("--statement", o->statement, "the statement: camt.053 XML or CSV (spec/RECONCILIATION.md)");
+  cmd->add_option("--format", o->format, "camt053 or csv (default: by extension, .xml or .csv)")
+      ->check(CLI::IsMember({"camt053", "csv"}));
+  cmd->add_option("--from", o->from, "first day of the window, YYYY-MM-DD");
+  cmd->add_option("--to", o->to, "last day of the window, YYYY-MM-DD");
+  cmd->add_option("--key", o->key, "a reconciler key (PEM, mode 0600) that signs the recorded run");
+  cmd->add_option("--report", o->report, "write the full JSON report here (atomically)");
+  cmd->add_option("--date-tolerance", o->tolerance, "days a payout and its statement entry may differ")
+      ->check(CLI::Range(0u, reconcile::kMaxToleranceDays))
+      ->capture_default_str();
+  cmd->add_option("--wait", o->wait_seconds, "seconds to wait while another process has the ledger open (then exit 2)")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  cmd->add_option("--csv-delimiter", o->delimiter, "CSV field separator")->capture_default_str();
+  cmd->add_option("--csv-decimal", o->decimal, "CSV decimal separator: ',' (-1.234,56) or '.' (-1,234.56)")
+      ->check(CLI::IsMember({",", "."}))
+      ->capture_default_str();
+  cmd->add_option("--csv-date-column", o->csv.date_column, "CSV header of the booking date")->capture_default_str();
+  cmd->add_option("--csv-value-date-column", o->csv.value_date_column, "CSV header of the value date (optional)");
+  cmd->add_option("--csv-amount-column", o->csv.amount_column, "CSV header of the amount (debits negative)")->capture_default_str();
+  cmd->add_option("--csv-currency-column", o->csv.currency_column, "CSV header of the currency (used if present)")->capture_default_str();
+  cmd->add_option("--csv-reference-column", o->csv.reference_column, "CSV header of the payment reference")->capture_default_str();
+  cmd->add_option("--csv-payee-column", o->csv.payee_column, "CSV header of the payee (creditor) name")->capture_default_str();
+  cmd->add_option("--csv-payee-id-column", o->csv.payee_id_column, "CSV header of the payee id, e.g. entity code (optional)");
+  cmd->add_option("--csv-id-column", o->csv.id_column, "CSV header of the line id (used if present; else the line number)")
+      ->capture_default_str();
+
+  auto* history = cmd->add_subcommand("history", "List the reconciliation runs recorded in the log");
+  history->add_option("--data", o->history_data, "ledger data directory")->required();
+  history->add_option("--format", o->history_format, "table, or json (one object per run per line)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+
+  cmd->callback([action, o, history] {
+    if (history->parsed()) {
+      *action = [o] { return print_history(o->history_data, o->history_format == "json"); };
+      return;
+    }
+    *action = [o]() -> Status {
+      std::string missing;
+      for (auto [flag, value] : {std::pair<const char*, const std::string*>{"--data", &o->data}, {"--statement", &o->statement},
+                                 {"--from", &o->from}, {"--to", &o->to}, {"--key", &o->key}})
+        if (value->empty()) missing += std::string(missing.empty() ? "" : ", ") + flag;
+      if (!missing.empty()) return Status::invalid_argument("reconcile: required: " + missing);
+      if (o->delimiter.size() != 1) return Status::invalid_argument("--csv-delimiter: one character");
+      reconcile::ReconcileRequest r;
+      r.data_dir = o->data;
+      r.statement_path = o->statement;
+      if (!o->format.empty())
+        r.format = o->format == "camt053" ? reconcile::StatementFormat::kCamt053 : reconcile::StatementFormat::kCsv;
+      r.csv = o->csv;
+      r.csv.delimiter = o->delimiter[0];
+      r.csv.decimal = o->decimal[0];
+      auto from = parse_date(o->from);
+      if (!from) return from.error().with_context("--from: ");
+      auto to = parse_date(o->to);
+      if (!to) return to.error().with_context("--to: ");
+      r.match = {*from, *to, o->tolerance};
+      r.key_path = o->key;
+      r.report_path = o->report;
+      r.open_wait_ms = o->wait_seconds * 1000;
+      GL_ASSIGN_OR_RETURN(reconcile::Report report, reconcile::run_reconciliation(r));
+      reconcile::print_summary(report, std::cout);
+      if (report.clean()) return Status::ok();
+      uint64_t findings = 0;
+      for (size_t k = 1; k < report.totals.size(); ++k) findings += report.totals[k].count;
+      return Status::findings("reconcile: " + std::to_string(findings) + " discrepancies between the ledger and " +
+                              report.statement_name + (o->report.empty() ? "" : " (details in " + o->report + ")"));
+    };
+  });
+}
+
+}  // namespace grantledger::cli
