@@ -18,6 +18,11 @@ void add_append(CLI::App& app, Action* action);
 void add_log(CLI::App& app, Action* action);
 void add_checkpoint(CLI::App& app, Action* action);
 void add_demo(CLI::App& app, Action* action);
+// The audit tool (tools/audit/): audit, prove, verify-proof, export-bundle.
+void add_audit(CLI::App& app, Action* action);
+void add_prove(CLI::App& app, Action* action);
+void add_verify_proof(CLI::App& app, Action* action);
+void add_export_bundle(CLI::App& app, Action* action);
 void add_reconcile(CLI::App& app, Action* action);
 void add_balance(CLI::App& app, Action* action);
 void add_history(CLI::App& app, Action* action);

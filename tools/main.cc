@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
   grantledger::cli::add_log(app, &action);
   grantledger::cli::add_checkpoint(app, &action);
   grantledger::cli::add_demo(app, &action);
+  grantledger::cli::add_audit(app, &action);
+  grantledger::cli::add_prove(app, &action);
+  grantledger::cli::add_verify_proof(app, &action);
+  grantledger::cli::add_export_bundle(app, &action);
   grantledger::cli::add_reconcile(app, &action);
   grantledger::cli::add_balance(app, &action);
   grantledger::cli::add_history(app, &action);

@@ -1,0 +1,218 @@
+// Tamper detection: each change made behind the ledger's back, directly in RocksDB, is found by
+// the audit and pinpointed (class, commit, event). Real ledgers, real RocksDB, real keys.
+#include "tests/audit/audit_world.h"
+
+using namespace grantledger;
+using namespace grantledger::testing;
+using audit::FindingClass;
+
+namespace {
+
+std::string describe(const audit::AuditReport& r) { return audit::render_text(r); }
+
+// The course payment event rebuilt with another amount: a valid, canonical event.
+Bytes with_amount(const Bytes& original, int64_t amount_ore) {
+  auto msg = DecodedMessage::decode(original);
+  REQUIRE(msg.has_value());
+  capnp::MallocMessageBuilder m;
+  m.setRoot(msg->root<schema::Event>());
+  auto e = m.getRoot<schema::Event>();
+  REQUIRE(e.getBody().which() == schema::Event::Body::COURSE_PAYMENT_RECORDED);
+  e.getBody().getCoursePaymentRecorded().setAmountOre(amount_ore);
+  return canonical_bytes(e.asReader());
+}
+
+}  // namespace
+
+TEST_CASE("a clean ledger audits clean, with one thread or two, and the reports agree", "[audit]") {
+  AuditWorld w;
+  Head head = w.ledger->head().value();
+  Hash32 root = w.ledger->root(head.tree_size).value();
+  w.close();
+  auto two = audit_dir(w.dir, {.threads = 2});
+  INFO(describe(two));
+  CHECK(two.clean());
+  CHECK(two.summary.events_checked == head.tree_size);
+  CHECK(two.summary.commits_checked == head.commit_count);
+  CHECK(two.summary.checkpoints_checked == head.commit_count);
+  CHECK(two.summary.tree_size == head.tree_size);
+  CHECK(two.summary.root == root);
+  CHECK(two.summary.projections_checked);
+  REQUIRE(!two.projections.empty());
+  for (const auto& p : two.projections) CHECK(p.equal);
+  auto one = audit_dir(w.dir, {.threads = 1});
+  CHECK(one.clean());
+  two.summary.elapsed_s = one.summary.elapsed_s = 0;
+  two.summary.threads = one.summary.threads = 0;
+  CHECK(audit::render_json(one) == audit::render_json(two));
+}
+
+TEST_CASE("tamper: a flipped byte in an event", "[audit][tamper]") {
+  AuditWorld w;
+  w.close();
+  {
+    auto s = raw_store(w.dir);
+    Bytes e = get(*s, Cf::kEvents, u64_be(w.payment_event));
+    e[e.size() - 3] ^= 0x01;  // inside a text field: still decodes, hashes differently
+    put(*s, Cf::kEvents, u64_be(w.payment_event), e);
+  }
+  auto r = audit_dir(w.dir);
+  INFO(describe(r));
+  const auto* f = r.first(FindingClass::kLeafHash);
+  REQUIRE(f != nullptr);
+  CHECK(f->event_index == w.payment_event);
+  CHECK(f->commit_sequence == w.payment_commit);
+  CHECK(r.findings.front().cls == FindingClass::kLeafHash);
+  CHECK(r.findings.front().event_index == w.payment_event);
+}
+
+TEST_CASE("tamper: an event re-encoded with a different amount", "[audit][tamper]") {
+  AuditWorld w;
+  w.close();
+  {
+    auto s = raw_store(w.dir);
+    Bytes e = get(*s, Cf::kEvents, u64_be(w.payment_event));
+    put(*s, Cf::kEvents, u64_be(w.payment_event), with_amount(e, 5000000));
+  }
+  auto r = audit_dir(w.dir);
+  INFO(describe(r));
+  REQUIRE(!r.clean());
+  CHECK(r.findings.front().cls == FindingClass::kLeafHash);
+  CHECK(r.findings.front().event_index == w.payment_event);
+  CHECK(r.findings.front().commit_sequence == w.payment_commit);
+  // The replay derives other postings than the ones stored with the commit.
+  const auto* p = r.first(FindingClass::kPostings);
+  REQUIRE(p != nullptr);
+  CHECK(p->event_index == w.payment_event);
+}
+
+TEST_CASE("tamper: a deleted event", "[audit][tamper]") {
+  AuditWorld w;
+  w.close();
+  {
+    auto s = raw_store(w.dir);
+    REQUIRE(s->db()->Delete(rocksdb::WriteOptions(), s->cf(Cf::kEvents), u64_be(w.payment_event)).ok());
+  }
+  auto r = audit_dir(w.dir, {.check_projections = false});
+  INFO(describe(r));
+  REQUIRE(!r.clean());
+  CHECK(r.findings.front().cls == FindingClass::kEventMissing);
+  CHECK(r.findings.front().event_index == w.payment_event);
+  CHECK(r.findings.front().commit_sequence == w.payment_commit);
+}
+
+TEST_CASE("tamper: two events swapped", "[audit][tamper]") {
+  AuditWorld w;
+  w.close();
+  const uint64_t a = w.payment_event, b = w.payment_event + 1;
+  {
+    auto s = raw_store(w.dir);
+    Bytes ea = get(*s, Cf::kEvents, u64_be(a)), eb = get(*s, Cf::kEvents, u64_be(b));
+    put(*s, Cf::kEvents, u64_be(a), eb);
+    put(*s, Cf::kEvents, u64_be(b), ea);
+  }
+  auto r = audit_dir(w.dir);
+  INFO(describe(r));
+  std::vector<uint64_t> leaf_findings;
+  for (const auto& f : r.findings)
+    if (f.cls == FindingClass::kLeafHash) leaf_findings.push_back(*f.event_index);
+  CHECK(leaf_findings == std::vector<uint64_t>{a, b});
+  CHECK(r.findings.front().event_index == a);
+}
+
+TEST_CASE("tamper: a forged commit signed by an unregistered key", "[audit][tamper]") {
+  AuditWorld w(false);
+  w.close();
+  PrivateKey forger = PrivateKey::generate();
+  uint64_t seq = forge_commit(w.dir, forger, {event_bytes(AuditWorld::payment("FORGED", "851", 100))});
+  auto r = audit_dir(w.dir);
+  INFO(describe(r));
+  REQUIRE(!r.clean());
+  CHECK(r.findings.front().cls == FindingClass::kSigner);
+  CHECK(r.findings.front().commit_sequence == seq);
+  CHECK(r.findings.front().reason.find("rule 1 unknown_signer") != std::string::npos);
+  // Everything else about it was made consistent: the signer alone gives it away.
+  CHECK(r.findings.size() == 1);
+}
+
+TEST_CASE("tamper: a commit inserted after its signer's key was revoked", "[audit][tamper]") {
+  AuditWorld w(false);
+  w.close();
+  // `retired` was a registered finance officer of 851 until its revocation; its signature is
+  // genuine, but made after the revocation.
+  uint64_t seq = forge_commit(w.dir, *w.retired, {event_bytes(AuditWorld::payment("LATE", "851", 100))});
+  auto r = audit_dir(w.dir);
+  INFO(describe(r));
+  REQUIRE(!r.clean());
+  CHECK(r.findings.front().cls == FindingClass::kSigner);
+  CHECK(r.findings.front().commit_sequence == seq);
+  CHECK(r.findings.front().reason.find("rule 2 revoked_signer") != std::string::npos);
+  CHECK(r.first(FindingClass::kCommitSignature) == nullptr);
+}
+
+TEST_CASE("tamper: a changed projection value", "[audit][tamper]") {
+  AuditWorld w;
+  w.close();
+  const std::string account = accounts::paid("P", "665");
+  {
+    auto s = raw_store(w.dir);
+    put(*s, Cf::kProjBalances, account, u64_be(1));
+  }
+  auto r = audit_dir(w.dir);
+  INFO(describe(r));
+  REQUIRE(r.findings.size() == 1);
+  const auto& f = r.findings.front();
+  CHECK(f.cls == FindingClass::kProjection);
+  CHECK(f.key == "balances");
+  CHECK(f.reason.find("first differing key " + account + " (values differ)") != std::string::npos);
+  for (const auto& p : r.projections) CHECK(p.equal == (p.name != "balances"));
+}
+
+TEST_CASE("tamper: a rolled-back tail fails against a checkpoint the auditor kept", "[audit][tamper]") {
+  AuditWorld w(false);
+  // The auditor keeps the checkpoint, and an earlier one.
+  Head head = w.ledger->head().value();
+  std::string kept = w.ledger->checkpoint().value();
+  CommitRecord last = w.ledger->commit(head.commit_count - 1).value();
+  const uint64_t cut = last.info.first_event_index;  // the tail: the last commit
+  std::string earlier = w.ledger->checkpoint(cut).value();
+  w.close();
+  {
+    // Truncate the log to `cut` events, behind the ledger's back.
+    auto s = raw_store(w.dir);
+    rocksdb::WriteBatch b;
+    for (uint64_t i = cut; i < head.tree_size; ++i) {
+      b.Delete(s->cf(Cf::kEvents), u64_be(i));
+      b.Delete(s->cf(Cf::kPostings), u64_be(i));
+    }
+    b.Delete(s->cf(Cf::kCommits), u64_be(last.info.sequence));
+    b.Delete(s->cf(Cf::kCommitIndex), u64_be(cut));
+    b.Delete(s->cf(Cf::kCheckpoints), u64_be(head.tree_size));
+    b.Delete(s->cf(Cf::kIdempotency), last.info.idempotency_key);
+    for (uint8_t level = 0; level < 64; ++level)
+      for (uint64_t i = cut >> level; ((i + 1) << level) <= head.tree_size && level < 20; ++i)
+        if (((i + 1) << level) > cut) b.Delete(s->cf(Cf::kTree), tree_key(level, i));
+    CommitRecord before = decode_commit(get(*s, Cf::kCommits, u64_be(last.info.sequence - 1))).value();
+    Head rolled{last.info.sequence, cut, before.info.commit_hash, before.info.recorded_at_ns};
+    b.Put(s->cf(Cf::kMeta), "head", rolled.encode());
+    REQUIRE(s->db()->Write(rocksdb::WriteOptions(), &b).ok());
+  }
+  {
+    // ... and new history appended through the real writer, signed and checkpointed.
+    w.ledger = std::move(Ledger::open(w.dir)).value();
+    w.ok(w.aalborg, {AuditWorld::payment("B3-REWRITTEN", "851", 999)});
+    REQUIRE(w.ledger->head()->tree_size == head.tree_size);
+    w.close();
+  }
+  // On its own the rewritten ledger is consistent...
+  auto alone = audit_dir(w.dir);
+  INFO(describe(alone));
+  CHECK(alone.clean());
+  // ... but not with the checkpoint the auditor kept.
+  auto r = audit_dir(w.dir, {.kept_checkpoints = {earlier, kept}});
+  INFO(describe(r));
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings.front().cls == FindingClass::kConsistency);
+  CHECK(r.findings.front().tree_size == head.tree_size);
+  CHECK(r.summary.kept_checkpoints_checked == 2);
+}

@@ -1,0 +1,893 @@
+#include "tools/audit/audit.h"
+
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "ledger/canonical.h"
+#include "ledger/checkpoint.h"
+#include "ledger/merkle.h"
+#include "ledger/postings.h"
+#include "ledger/sha256.h"
+#include "projections/builder.h"
+
+namespace grantledger::audit {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+std::string_view view(capnp::Data::Reader d) { return {reinterpret_cast<const char*>(d.begin()), d.size()}; }
+rocksdb::Slice slice(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
+std::string short_hex(const Hash32& h) { return to_hex(h).substr(0, 16); }
+
+// Findings of one thread, capped at kMaxFindings (the rest are counted).
+class FindingList {
+ public:
+  void add(FindingClass cls, std::optional<uint64_t> commit, std::optional<uint64_t> event, std::string reason,
+           std::optional<uint64_t> tree_size = std::nullopt, std::string key = "") {
+    if (list_.size() >= kMaxFindings) {
+      ++suppressed_;
+      return;
+    }
+    list_.push_back(Finding{cls, commit, event, tree_size, std::move(key), std::move(reason)});
+  }
+  std::vector<Finding>& list() { return list_; }
+  uint64_t suppressed() const { return suppressed_; }
+
+ private:
+  std::vector<Finding> list_;
+  uint64_t suppressed_ = 0;
+};
+
+struct EventWork {
+  uint64_t index = 0;
+  bool present = false;
+  Bytes bytes;
+  std::optional<DecodedMessage> msg;  // nullopt: missing or does not decode (already reported)
+};
+
+// One commit as the reader hands it to the replayer.
+struct CommitWork {
+  uint64_t sequence = 0;
+  std::optional<CommitRecord> record;  // nullopt: did not decode (already reported)
+  std::vector<EventWork> events;
+};
+
+// A bounded queue between the two threads (limit: kMaxQueuedEvents events in flight).
+class WorkQueue {
+ public:
+  static constexpr size_t kMaxQueuedEvents = 100000;
+  void push(std::unique_ptr<CommitWork> w) {
+    std::unique_lock<std::mutex> lock(mu_);
+    size_t n = w->events.size();
+    not_full_.wait(lock, [&] { return queued_events_ == 0 || queued_events_ + n <= kMaxQueuedEvents || cancelled_; });
+    if (cancelled_) return;
+    queued_events_ += n;
+    q_.push_back(std::move(w));
+    not_empty_.notify_one();
+  }
+  // Null when closed and drained, or cancelled.
+  std::unique_ptr<CommitWork> pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty() || closed_ || cancelled_; });
+    if (cancelled_ || q_.empty()) return nullptr;
+    auto w = std::move(q_.front());
+    q_.pop_front();
+    queued_events_ -= w->events.size();
+    not_full_.notify_one();
+    return w;
+  }
+  void close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  void cancel() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<std::unique_ptr<CommitWork>> q_;
+  size_t queued_events_ = 0;
+  bool closed_ = false, cancelled_ = false;
+};
+
+struct KeptCheckpoint {
+  Checkpoint cp;
+  bool checked = false;
+};
+
+// The reader: decodes, hashes and chains; verifies checkpoints; remembers what the derived
+// indexes must hold.
+class Reader {
+ public:
+  Reader(AuditSource& source, std::vector<KeptCheckpoint>* kept, const AuditOptions& options, bool keep_nodes)
+      : source_(source), kept_(kept), options_(options), keep_nodes_(keep_nodes) {}
+
+  // Reads the next commit and its events; nullptr at the end.
+  Result<std::unique_ptr<CommitWork>> next() {
+    std::optional<SourceRecord> rec;
+    GL_RETURN_IF_ERROR(source_.next_commit(&rec));
+    if (!rec) return std::unique_ptr<CommitWork>();
+    auto work = std::make_unique<CommitWork>();
+    if (rec->key != expected_seq_) {
+      if (rec->key > expected_seq_) {
+        findings_.add(FindingClass::kCommitMissing, expected_seq_, std::nullopt,
+                      rec->key - expected_seq_ == 1 ? "commit " + std::to_string(expected_seq_) + " is missing"
+                                                    : "commits " + std::to_string(expected_seq_) + ".." +
+                                                          std::to_string(rec->key - 1) + " are missing");
+      }
+      expected_seq_ = rec->key;
+    }
+    work->sequence = rec->key;
+    ++commits_checked_;
+    auto decoded = decode_commit(rec->bytes);
+    if (!decoded) {
+      findings_.add(FindingClass::kDecode, work->sequence, std::nullopt, "commit does not decode: " + decoded.error().message());
+      ++expected_seq_;
+      return work;
+    }
+    CommitRecord& c = *decoded;
+    const uint64_t seq = work->sequence;
+    if (!check_commit_fields(seq, rec->bytes, c)) {
+      ++expected_seq_;
+      return work;
+    }
+    // Events [first, first + count): events below `first` no commit covers.
+    GL_RETURN_IF_ERROR(read_events(seq, c, work.get()));
+    // The tree is built from the hashes the commit signed, so one bad event is reported once,
+    // at the event, not again at every later checkpoint (spec/AUDIT.md, "What is checked").
+    for (uint32_t i = 0; i < c.info.event_count; ++i) append_leaf(c.event_hashes[i]);
+    GL_RETURN_IF_ERROR(check_checkpoint(seq));
+    if (!c.info.idempotency_key.empty()) {
+      sha_.reset();
+      sha_.update(as_view(c.info.signer_key_id));
+      for (const auto& h : c.event_hashes) sha_.update(as_view(h));
+      Hash32 content = sha_.finish();
+      auto [it, inserted] = idempotency_.emplace(c.info.idempotency_key, std::make_pair(seq, content));
+      if (!inserted)
+        findings_.add(FindingClass::kIdempotency, seq, std::nullopt,
+                      "idempotency key \"" + printable_key(c.info.idempotency_key) + "\" was already used by commit " +
+                          std::to_string(it->second.first));
+    }
+    commit_index_.emplace_back(c.info.first_event_index, seq);
+    boundaries_.insert(frontier_.size());
+    last_commit_hash_ = c.info.commit_hash;
+    last_recorded_ns_ = c.info.recorded_at_ns;
+    ++expected_seq_;
+    work->record = std::move(c);
+    if (options_.progress && events_checked_ >= next_progress_) {
+      options_.progress(events_checked_, source_.head().tree_size);
+      next_progress_ = events_checked_ + kProgressEvents;
+    }
+    return work;
+  }
+
+  // After the last commit: stored events no commit covers, the head, extra checkpoints.
+  Status finish() {
+    for (;;) {
+      std::optional<SourceRecord> ev;
+      GL_RETURN_IF_ERROR(source_.next_event(&ev));
+      if (!ev) break;
+      findings_.add(FindingClass::kEventExtra, std::nullopt, ev->key,
+                    "stored event " + std::to_string(ev->key) + " is beyond the last commit (tree size " +
+                        std::to_string(frontier_.size()) + ")");
+    }
+    Head head = source_.head();
+    std::string computed = "commits=" + std::to_string(expected_seq_) + " tree_size=" + std::to_string(frontier_.size()) +
+                           " last_commit=" + short_hex(last_commit_hash_);
+    if (head.commit_count != expected_seq_ || head.tree_size != frontier_.size() ||
+        head.last_commit_hash != last_commit_hash_ || head.last_recorded_at_ns != last_recorded_ns_)
+      findings_.add(FindingClass::kHead, std::nullopt, std::nullopt,
+                    "stored head commits=" + std::to_string(head.commit_count) + " tree_size=" +
+                        std::to_string(head.tree_size) + " last_commit=" + short_hex(head.last_commit_hash) +
+                        " differs from the log: " + computed,
+                    std::nullopt, "head");
+    GL_ASSIGN_OR_RETURN(std::vector<uint64_t> sizes, source_.checkpoint_sizes());
+    for (uint64_t size : sizes)
+      if (!boundaries_.count(size))
+        findings_.add(FindingClass::kCheckpointExtra, std::nullopt, std::nullopt,
+                      "a checkpoint is stored for tree size " + std::to_string(size) + ", which is no commit boundary",
+                      size);
+    for (auto& k : *kept_) {
+      if (k.checked) continue;
+      findings_.add(FindingClass::kConsistency, std::nullopt, std::nullopt,
+                    "a kept checkpoint has tree size " + std::to_string(k.cp.tree_size) + " but the log has only " +
+                        std::to_string(frontier_.size()) + " events: the log was truncated or rolled back",
+                    k.cp.tree_size);
+      k.checked = true;
+    }
+    if (options_.progress) options_.progress(events_checked_, events_checked_);
+    return Status::ok();
+  }
+
+  FindingList& findings() { return findings_; }
+  uint64_t events_checked() const { return events_checked_; }
+  uint64_t commits_checked() const { return commits_checked_; }
+  uint64_t checkpoints_checked() const { return checkpoints_checked_; }
+  uint64_t tree_size() const { return frontier_.size(); }
+  Hash32 root() { return frontier_.root(sha_); }
+  const std::vector<std::vector<Hash32>>& nodes_by_level() const { return nodes_; }
+  const std::vector<std::pair<uint64_t, uint64_t>>& commit_index() const { return commit_index_; }
+  const std::map<std::string, std::pair<uint64_t, Hash32>>& idempotency() const { return idempotency_; }
+
+ private:
+  bool check_commit_fields(uint64_t seq, const Bytes& bytes, const CommitRecord& c) {
+    bool ok = true;
+    if (c.info.sequence != seq) {
+      findings_.add(FindingClass::kCommitMalformed, seq, std::nullopt,
+                    "stored under sequence " + std::to_string(seq) + " but says sequence " + std::to_string(c.info.sequence));
+    }
+    auto msg = DecodedMessage::decode(bytes);
+    if (msg) {
+      std::string origin = msg->root<schema::Commit>().getBody().getOrigin().cStr();
+      if (origin != source_.origin())
+        findings_.add(FindingClass::kCommitMalformed, seq, std::nullopt,
+                      "origin \"" + origin + "\" is not this ledger's \"" + source_.origin() + "\"");
+    }
+    if (c.info.event_count == 0 || c.info.event_count > kMaxEventsPerCommit || c.event_hashes.size() != c.info.event_count) {
+      findings_.add(FindingClass::kCommitMalformed, seq, std::nullopt,
+                    "event_count " + std::to_string(c.info.event_count) + " with " + std::to_string(c.event_hashes.size()) +
+                        " event hashes (1.." + std::to_string(kMaxEventsPerCommit) + " required)");
+      ok = false;
+    }
+    if (c.previous_commit_hash != last_commit_hash_)
+      findings_.add(FindingClass::kCommitChain, seq, std::nullopt,
+                    "previous_commit_hash " + short_hex(c.previous_commit_hash) + " is not the hash " +
+                        short_hex(last_commit_hash_) + " of the commit before it");
+    if (c.info.first_event_index != frontier_.size())
+      findings_.add(FindingClass::kCommitChain, seq, c.info.first_event_index,
+                    "first_event_index " + std::to_string(c.info.first_event_index) + " is not the tree size " +
+                        std::to_string(frontier_.size()) + " after the commit before it");
+    if (c.info.recorded_at_ns < last_recorded_ns_)
+      findings_.add(FindingClass::kCommitChain, seq, std::nullopt,
+                    "recorded_at_ns " + std::to_string(c.info.recorded_at_ns) + " is before the previous commit's " +
+                        std::to_string(last_recorded_ns_));
+    return ok;
+  }
+
+  Status read_events(uint64_t seq, const CommitRecord& c, CommitWork* work) {
+    // The commit's events are numbered from the running tree size; a commit that claims another
+    // first index was reported above.
+    const uint64_t first = frontier_.size();
+    for (uint32_t i = 0; i < c.info.event_count; ++i) {
+      const uint64_t index = first + i;
+      EventWork ev;
+      ev.index = index;
+      // Skip stored events below `index` (no commit covers them).
+      while (!pending_ || pending_->key < index) {
+        if (pending_) {
+          findings_.add(FindingClass::kEventExtra, seq, pending_->key,
+                        "stored event " + std::to_string(pending_->key) + " is covered by no commit");
+          pending_.reset();
+        }
+        GL_RETURN_IF_ERROR(source_.next_event(&pending_));
+        if (!pending_) break;
+      }
+      ++events_checked_;
+      if (!pending_ || pending_->key != index) {
+        findings_.add(FindingClass::kEventMissing, seq, index,
+                      "event " + std::to_string(index) + " (event " + std::to_string(i + 1) + " of commit " +
+                          std::to_string(seq) + ") is not stored");
+        work->events.push_back(std::move(ev));
+        continue;
+      }
+      ev.present = true;
+      ev.bytes = std::move(pending_->bytes);
+      pending_.reset();
+      if (ev.bytes.size() > kMaxEventBytes)
+        findings_.add(FindingClass::kDecode, seq, index, "event of " + std::to_string(ev.bytes.size()) +
+                                                             " bytes exceeds the limit of " + std::to_string(kMaxEventBytes));
+      Hash32 leaf = merkle_leaf_hash(sha_, ev.bytes);
+      if (leaf != c.event_hashes[i])
+        findings_.add(FindingClass::kLeafHash, seq, index,
+                      "stored bytes hash to " + short_hex(leaf) + " but commit " + std::to_string(seq) +
+                          " signed leaf hash " + short_hex(c.event_hashes[i]) + " for it");
+      auto msg = DecodedMessage::decode(ev.bytes);
+      if (!msg) {
+        findings_.add(FindingClass::kDecode, seq, index, "event does not decode against the schema: " + msg.error().message());
+      } else {
+        ev.msg = std::move(msg).value();
+      }
+      work->events.push_back(std::move(ev));
+    }
+    return Status::ok();
+  }
+
+  void append_leaf(const Hash32& leaf) {
+    completed_.clear();
+    frontier_.append(sha_, leaf, &completed_);
+    for (const auto& [id, hash] : completed_) {
+      if (!keep_nodes_) break;
+      if (nodes_.size() <= id.level) nodes_.resize(id.level + 1);
+      GL_ASSERT(nodes_[id.level].size() == id.index);
+      nodes_[id.level].push_back(hash);
+    }
+    // A checkpoint the auditor kept: the recomputed root at its size must be its root.
+    for (auto& k : *kept_) {
+      if (k.checked || k.cp.tree_size != frontier_.size()) continue;
+      k.checked = true;
+      Hash32 root = frontier_.root(sha_);
+      if (root != k.cp.root)
+        findings_.add(FindingClass::kConsistency, std::nullopt, std::nullopt,
+                      "the log's root at tree size " + std::to_string(k.cp.tree_size) + " is " + short_hex(root) +
+                          ", not the root " + short_hex(k.cp.root) +
+                          " of the checkpoint the auditor kept: the history was rewritten",
+                      k.cp.tree_size);
+    }
+  }
+
+  Status check_checkpoint(uint64_t seq) {
+    const uint64_t size = frontier_.size();
+    GL_ASSIGN_OR_RETURN(std::optional<std::string> note, source_.checkpoint(size));
+    if (!note) {
+      findings_.add(FindingClass::kCheckpointMissing, seq, std::nullopt,
+                    "no checkpoint for tree size " + std::to_string(size) + " after commit " + std::to_string(seq), size);
+      return Status::ok();
+    }
+    ++checkpoints_checked_;
+    auto cp = verify_checkpoint(*note, source_.log_key());
+    if (!cp) {
+      findings_.add(FindingClass::kCheckpointSignature, seq, std::nullopt, cp.error().message(), size);
+      return Status::ok();
+    }
+    Hash32 root = frontier_.root(sha_);
+    if (cp->origin != source_.origin() || cp->tree_size != size || cp->root != root)
+      findings_.add(FindingClass::kCheckpointRoot, seq, std::nullopt,
+                    "checkpoint says origin " + cp->origin + " tree size " + std::to_string(cp->tree_size) + " root " +
+                        short_hex(cp->root) + "; recomputed tree size " + std::to_string(size) + " root " + short_hex(root),
+                    size);
+    return Status::ok();
+  }
+
+  AuditSource& source_;
+  std::vector<KeptCheckpoint>* kept_;
+  const AuditOptions& options_;
+  bool keep_nodes_;
+  FindingList findings_;
+  Sha256 sha_;
+  MerkleFrontier frontier_;
+  std::vector<std::pair<MerkleNodeId, Hash32>> completed_;
+  std::vector<std::vector<Hash32>> nodes_;  // level -> recomputed perfect subtree hashes
+  std::optional<SourceRecord> pending_;     // the next stored event not yet consumed
+  uint64_t expected_seq_ = 0, events_checked_ = 0, commits_checked_ = 0, checkpoints_checked_ = 0;
+  uint64_t next_progress_ = kProgressEvents;
+  Hash32 last_commit_hash_{};
+  int64_t last_recorded_ns_ = 0;
+  std::set<uint64_t> boundaries_;
+  std::vector<std::pair<uint64_t, uint64_t>> commit_index_;  // first event index, sequence
+  std::map<std::string, std::pair<uint64_t, Hash32>> idempotency_;
+};
+
+// The replayer: signers as registered at each point, commit signatures, domain rules, postings;
+// and the scratch database the projections are recomputed in.
+class Replayer {
+ public:
+  Replayer(AuditSource& source, Store* scratch) : source_(source), scratch_(scratch) {
+    if (Ledger* l = source.ledger()) {
+      Store& store = l->store();
+      postings_.reset(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kPostings)));
+      postings_->SeekToFirst();
+    }
+  }
+
+  Status apply(const CommitWork& w) {
+    if (!w.record) {
+      // Its events cannot be attributed to a signer; their stored postings are not compared.
+      return write_scratch(w, {});
+    }
+    const CommitRecord& c = *w.record;
+    const uint64_t seq = w.sequence;
+    bool apply_events = true;
+    if (seq == 0) {
+      apply_events = check_genesis(w);
+    } else {
+      Status signer = state_.check_signer(c.info.signer_key_id);
+      if (!signer.is_ok()) findings_.add(FindingClass::kSigner, seq, std::nullopt, signer.message());
+      const KeyState* key = state_.key(c.info.signer_key_id);
+      if (key) {
+        verify_signature(seq, c, key->public_key);
+      } else {
+        apply_events = false;  // an unknown signer has no role: its events are not history
+      }
+    }
+    std::vector<std::vector<Posting>> derived(w.events.size());
+    std::vector<bool> applied(w.events.size(), false);
+    if (apply_events) {
+      for (size_t i = 0; i < w.events.size(); ++i) {
+        const EventWork& ev = w.events[i];
+        if (!ev.msg) continue;
+        Status s = state_.apply(EventContext{seq, ev.index, c.info.signer_key_id}, ev.msg->root<schema::Event>(), &derived[i]);
+        if (!s.is_ok()) {
+          findings_.add(FindingClass::kRule, seq, ev.index, s.message());
+          continue;
+        }
+        applied[i] = true;
+        int64_t sum = 0;
+        for (const auto& p : derived[i]) sum += p.amount_ore;
+        if (sum != 0)
+          findings_.add(FindingClass::kTrialBalance, seq, ev.index, "the event's postings sum to " + std::to_string(sum) + " øre");
+      }
+    }
+    state_.release();  // nothing is rolled back during an audit; keep the undo log empty
+    for (size_t i = 0; i < w.events.size(); ++i)
+      GL_RETURN_IF_ERROR(compare_postings(seq, w.events[i].index, applied[i] ? &derived[i] : nullptr));
+    return write_scratch(w, derived);
+  }
+
+  Status finish() {
+    if (int64_t tb = state_.trial_balance(); tb != 0)
+      findings_.add(FindingClass::kTrialBalance, std::nullopt, std::nullopt,
+                    "the trial balance of all accounts is " + std::to_string(tb) + " øre, not zero");
+    if (postings_) {
+      for (; postings_->Valid(); postings_->Next())
+        findings_.add(FindingClass::kPostings, std::nullopt, key_index(),
+                      "postings are stored for event " + std::to_string(key_index()) + ", which is beyond the log");
+      GL_RETURN_IF_ERROR(from_rocks(postings_->status(), "scan postings"));
+    }
+    GL_RETURN_IF_ERROR(flush_scratch());
+    return Status::ok();
+  }
+
+  FindingList& findings() { return findings_; }
+  const LedgerState& state() const { return state_; }
+  uint64_t commit_count() const { return commit_count_; }
+
+ private:
+  bool check_genesis(const CommitWork& w) {
+    const CommitRecord& c = *w.record;
+    std::vector<schema::Event::Reader> events;
+    for (const auto& ev : w.events) {
+      if (!ev.msg) {
+        findings_.add(FindingClass::kSigner, 0, ev.index, "the genesis commit cannot be checked: an event is missing or does not decode");
+        return false;
+      }
+      events.push_back(ev.msg->root<schema::Event>());
+    }
+    Status s = LedgerState::check_genesis(c.info.signer_key_id, events);
+    if (!s.is_ok()) {
+      findings_.add(FindingClass::kSigner, 0, std::nullopt, s.message());
+      return false;
+    }
+    auto raw = events[0].getBody().getKeyRegistered().getPublicKey();
+    verify_signature(0, c, Bytes(view(raw)));
+    auto log_raw = events[1].getBody().getKeyRegistered().getPublicKey();
+    if (Bytes(view(log_raw)) != source_.log_key().raw())
+      findings_.add(FindingClass::kLogKey, 0, w.events[1].index,
+                    "the log key genesis registers (" + short_hex(key_id_of(view(log_raw))) +
+                        ") is not the key checkpoints are verified with (" + short_hex(source_.log_key().key_id()) + ")");
+    return true;
+  }
+
+  void verify_signature(uint64_t seq, const CommitRecord& c, const Bytes& raw_key) {
+    auto it = keys_.find(raw_key);
+    if (it == keys_.end()) {
+      auto pub = PublicKey::from_raw(raw_key);
+      if (!pub) {
+        findings_.add(FindingClass::kCommitSignature, seq, std::nullopt, "the signer's public key is invalid: " + pub.error().message());
+        return;
+      }
+      it = keys_.emplace(raw_key, std::move(pub).value()).first;
+    }
+    if (!commit_signature_valid(c.bytes, it->second))
+      findings_.add(FindingClass::kCommitSignature, seq, std::nullopt,
+                    "the signature does not verify with signer key " + short_hex(c.info.signer_key_id) +
+                        " as registered at this point");
+  }
+
+  uint64_t key_index() const { return postings_->key().size() == 8 ? get_u64_be(view(postings_->key())) : UINT64_MAX; }
+
+  // Compares the stored postings of `index` with `derived` (null: not derived, not compared).
+  Status compare_postings(uint64_t seq, uint64_t index, const std::vector<Posting>* derived) {
+    if (!postings_) return Status::ok();
+    while (postings_->Valid() && key_index() < index) {
+      findings_.add(FindingClass::kPostings, std::nullopt, key_index(),
+                    "postings are stored for event " + std::to_string(key_index()) + ", which no commit holds");
+      postings_->Next();
+    }
+    GL_RETURN_IF_ERROR(from_rocks(postings_->status(), "scan postings"));
+    std::optional<std::vector<Posting>> stored;
+    if (postings_->Valid() && key_index() == index) {
+      auto decoded = decode_postings(view(postings_->value()));
+      stored = decoded ? std::move(decoded).value() : std::vector<Posting>{{"<undecodable>", 0}};
+      postings_->Next();
+    }
+    if (!derived) return Status::ok();
+    const std::vector<Posting> none;
+    const std::vector<Posting>& have = stored ? *stored : none;
+    if (have != *derived) {
+      auto describe = [](const std::vector<Posting>& ps) {
+        std::string out;
+        for (const auto& p : ps) out += (out.empty() ? "" : ", ") + p.account + " " + std::to_string(p.amount_ore);
+        return out.empty() ? std::string("none") : out;
+      };
+      findings_.add(FindingClass::kPostings, seq, index,
+                    "stored postings [" + describe(have) + "] differ from the rules' [" + describe(*derived) + "]");
+    }
+    return Status::ok();
+  }
+
+  Status write_scratch(const CommitWork& w, const std::vector<std::vector<Posting>>& derived) {
+    ++commit_count_;
+    if (!scratch_) return Status::ok();
+    for (size_t i = 0; i < w.events.size(); ++i) {
+      const EventWork& ev = w.events[i];
+      if (ev.present) batch_.Put(scratch_->cf(Cf::kEvents), slice(u64_be(ev.index)), slice(ev.bytes));
+      if (i < derived.size() && !derived[i].empty())
+        batch_.Put(scratch_->cf(Cf::kPostings), slice(u64_be(ev.index)), slice(encode_postings(derived[i])));
+    }
+    if (w.record) {
+      batch_.Put(scratch_->cf(Cf::kCommits), slice(u64_be(w.sequence)), slice(w.record->bytes));
+      batch_.Put(scratch_->cf(Cf::kCommitIndex), slice(u64_be(w.record->info.first_event_index)), slice(u64_be(w.sequence)));
+    }
+    batched_events_ += w.events.size() + 1;
+    if (batched_events_ >= 20000) return flush_scratch();
+    return Status::ok();
+  }
+
+  Status flush_scratch() {
+    if (!scratch_ || batched_events_ == 0) return Status::ok();
+    rocksdb::WriteOptions wo;
+    wo.disableWAL = true;  // scratch data: flushed before the database is closed
+    GL_RETURN_IF_ERROR(from_rocks(scratch_->db()->Write(wo, &batch_), "write scratch database"));
+    batch_.Clear();
+    batched_events_ = 0;
+    return Status::ok();
+  }
+
+  AuditSource& source_;
+  Store* scratch_;
+  FindingList findings_;
+  LedgerState state_;
+  std::map<Bytes, PublicKey> keys_;  // raw public key -> parsed key
+  std::unique_ptr<rocksdb::Iterator> postings_;
+  rocksdb::WriteBatch batch_;
+  uint64_t batched_events_ = 0;
+  uint64_t commit_count_ = 0;
+};
+
+// The derived indexes against what the reader recomputed.
+void check_indexes(Ledger& ledger, Reader& reader, FindingList* out) {
+  Store& store = ledger.store();
+  auto scan = [&](Cf cf, const std::function<void(std::string_view, std::string_view)>& fn) {
+    std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(cf)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) fn(view(it->key()), view(it->value()));
+    if (!it->status().ok())
+      out->add(FindingClass::kDecode, std::nullopt, std::nullopt, std::string("scan ") + cf_name(cf) + ": " + it->status().ToString());
+  };
+
+  // Tree nodes: every recomputed perfect subtree is stored with the same hash, and no other.
+  const auto& nodes = reader.nodes_by_level();
+  std::vector<uint64_t> seen(nodes.size(), 0);
+  scan(Cf::kTree, [&](std::string_view k, std::string_view v) {
+    if (k.size() != 9) {
+      out->add(FindingClass::kTreeNode, std::nullopt, std::nullopt, "malformed tree key", std::nullopt, printable_key(k));
+      return;
+    }
+    uint8_t level = static_cast<uint8_t>(k[0]);
+    uint64_t index = get_u64_be(k.substr(1));
+    std::string key = "level=" + std::to_string(level) + "/index=" + std::to_string(index);
+    if (level >= nodes.size() || index >= nodes[level].size()) {
+      out->add(FindingClass::kTreeNode, std::nullopt, std::nullopt, "stored node is beyond the log's tree", std::nullopt, key);
+      return;
+    }
+    ++seen[level];
+    if (v.size() != 32 || to_hash32(v) != nodes[level][index])
+      out->add(FindingClass::kTreeNode, std::nullopt, level == 0 ? std::optional<uint64_t>(index) : std::nullopt,
+               "stored node differs from the recomputed " + short_hex(nodes[level][index]), std::nullopt, key);
+  });
+  for (size_t level = 0; level < nodes.size(); ++level)
+    if (seen[level] < nodes[level].size())
+      out->add(FindingClass::kTreeNode, std::nullopt, std::nullopt,
+               std::to_string(nodes[level].size() - seen[level]) + " of " + std::to_string(nodes[level].size()) +
+                   " nodes of level " + std::to_string(level) + " are missing",
+               std::nullopt, "level=" + std::to_string(level));
+
+  // Commit index: first event index -> sequence, one per commit.
+  std::map<uint64_t, uint64_t> want_index(reader.commit_index().begin(), reader.commit_index().end());
+  scan(Cf::kCommitIndex, [&](std::string_view k, std::string_view v) {
+    uint64_t first = k.size() == 8 ? get_u64_be(k) : UINT64_MAX;
+    auto it = want_index.find(first);
+    if (it == want_index.end()) {
+      out->add(FindingClass::kCommitIndex, std::nullopt, std::nullopt, "entry names no commit's first event", std::nullopt,
+               printable_key(k));
+      return;
+    }
+    if (v.size() != 8 || get_u64_be(v) != it->second)
+      out->add(FindingClass::kCommitIndex, it->second, first,
+               "entry for first event " + std::to_string(first) + " does not name commit " + std::to_string(it->second));
+    want_index.erase(it);
+  });
+  for (const auto& [first, seq] : want_index)
+    out->add(FindingClass::kCommitIndex, seq, first, "no entry for commit " + std::to_string(seq));
+
+  // Idempotency index: key -> sequence || content hash, one per commit with a key.
+  auto want_idem = reader.idempotency();
+  scan(Cf::kIdempotency, [&](std::string_view k, std::string_view v) {
+    auto it = want_idem.find(std::string(k));
+    if (it == want_idem.end()) {
+      out->add(FindingClass::kIdempotency, std::nullopt, std::nullopt, "entry for a key no commit carries", std::nullopt,
+               printable_key(k));
+      return;
+    }
+    const auto& [seq, content] = it->second;
+    if (v.size() != 40 || get_u64_be(v) != seq || to_hash32(v.substr(8, 32)) != content)
+      out->add(FindingClass::kIdempotency, seq, std::nullopt,
+               "entry does not hold commit " + std::to_string(seq) + " and its content hash", std::nullopt, printable_key(k));
+    want_idem.erase(it);
+  });
+  for (const auto& [key, entry] : want_idem)
+    out->add(FindingClass::kIdempotency, entry.first, std::nullopt, "no entry for the commit's idempotency key", std::nullopt,
+             printable_key(key));
+}
+
+// A directory that is removed when the object dies.
+class ScratchDir {
+ public:
+  static Result<ScratchDir> create(std::string path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (path.empty()) {
+      std::random_device rd;
+      path = (fs::temp_directory_path(ec) / ("grantledger-audit-" + std::to_string(rd()) + std::to_string(rd()))).string();
+    }
+    if (fs::exists(path, ec) && !fs::is_empty(path, ec))
+      return Status::invalid_argument("scratch directory " + path + " exists and is not empty");
+    fs::create_directories(path, ec);
+    if (ec) return Status::io_error("cannot create scratch directory " + path + ": " + ec.message());
+    ScratchDir d;
+    d.path_ = path;
+    return d;
+  }
+  ScratchDir() = default;
+  ScratchDir(ScratchDir&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
+  ScratchDir& operator=(ScratchDir&& o) noexcept {
+    std::swap(path_, o.path_);
+    return *this;
+  }
+  ~ScratchDir() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Result<std::unique_ptr<Store>> create_scratch(const std::string& dir, AuditSource& source) {
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::open(dir + "/db", Store::Mode::kCreate));
+  rocksdb::WriteBatch meta;
+  meta.Put(store->cf(Cf::kMeta), "format", kFormatVersion);
+  meta.Put(store->cf(Cf::kMeta), "origin", slice(source.origin()));
+  meta.Put(store->cf(Cf::kMeta), "log_public_key", slice(source.log_key().raw()));
+  GL_RETURN_IF_ERROR(from_rocks(store->db()->Write(rocksdb::WriteOptions(), &meta), "write scratch meta"));
+  return store;
+}
+
+// Walks a projection's family in both databases and names the first key that differs.
+std::string first_difference(Store& a, Store& b, Cf cf) {
+  std::unique_ptr<rocksdb::Iterator> x(a.db()->NewIterator(rocksdb::ReadOptions(), a.cf(cf)));
+  std::unique_ptr<rocksdb::Iterator> y(b.db()->NewIterator(rocksdb::ReadOptions(), b.cf(cf)));
+  x->SeekToFirst();
+  y->SeekToFirst();
+  while (x->Valid() && y->Valid()) {
+    int c = x->key().compare(y->key());
+    if (c != 0) {
+      rocksdb::Slice k = c < 0 ? x->key() : y->key();
+      return printable_key(view(k)) + (c < 0 ? " (stored, not recomputed)" : " (recomputed, not stored)");
+    }
+    if (x->value() != y->value()) return printable_key(view(x->key())) + " (values differ)";
+    x->Next();
+    y->Next();
+  }
+  if (x->Valid()) return printable_key(view(x->key())) + " (stored, not recomputed)";
+  if (y->Valid()) return printable_key(view(y->key())) + " (recomputed, not stored)";
+  return "";
+}
+
+std::optional<Cf> projection_cf(const std::string& name) {
+  for (Cf cf : kProjectionCfs)
+    if (cf != Cf::kProjMeta && std::string(cf_name(cf)) == "proj_" + name) return cf;
+  return std::nullopt;
+}
+
+// Recomputes every projection in the scratch database up to the position the stored one has
+// reached, and compares digests; a mismatch names the first differing key.
+Status check_projections(Ledger& audited, const std::string& scratch_dir, uint64_t commit_count, AuditReport* report,
+                         FindingList* out) {
+  projections::Builder stored_builder(audited);
+  GL_ASSIGN_OR_RETURN(std::vector<projections::ProjectionStatus> stored, stored_builder.status());
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> scratch, Ledger::open(scratch_dir + "/db", {.writer = false}));
+  projections::Builder builder(*scratch);
+  std::map<uint64_t, std::vector<const projections::ProjectionStatus*>> by_position;
+  for (const auto& s : stored) {
+    if (s.applied_commits > commit_count) {
+      out->add(FindingClass::kProjection, std::nullopt, std::nullopt,
+               "projection " + s.name + " claims " + std::to_string(s.applied_commits) + " applied commits; the log has " +
+                   std::to_string(commit_count),
+               std::nullopt, s.name);
+      continue;
+    }
+    by_position[s.applied_commits].push_back(&s);
+  }
+  uint64_t position = 0;
+  Status build_error = Status::ok();
+  for (const auto& [target, list] : by_position) {
+    if (build_error.is_ok() && target > position) build_error = builder.catch_up_limited(target - position);
+    position = target;
+    if (!build_error.is_ok()) {
+      for (const auto* s : list)
+        out->add(FindingClass::kProjection, std::nullopt, std::nullopt,
+                 "projection " + s->name + " cannot be recomputed from the log: " + build_error.message(), std::nullopt, s->name);
+      continue;
+    }
+    GL_ASSIGN_OR_RETURN(std::vector<projections::ProjectionStatus> fresh, builder.status());
+    for (const auto* s : list) {
+      ProjectionCheck check{s->name, s->applied_commits, s->digest, {}, false};
+      for (const auto& f : fresh)
+        if (f.name == s->name) check.recomputed_digest = f.digest;
+      check.equal = check.recomputed_digest == check.stored_digest;
+      if (!check.equal) {
+        std::optional<Cf> cf = projection_cf(s->name);
+        std::string key = cf ? first_difference(audited.store(), scratch->store(), *cf) : "";
+        out->add(FindingClass::kProjection, std::nullopt, std::nullopt,
+                 "projection " + s->name + " at " + std::to_string(s->applied_commits) + " commits: stored digest " +
+                     short_hex(s->digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
+                     (key.empty() ? "" : "; first differing key " + key),
+                 std::nullopt, s->name);
+      }
+      report->projections.push_back(std::move(check));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) {
+  if (options.threads < 1 || options.threads > 2) return Status::invalid_argument("threads: 1 or 2");
+  const auto start = Clock::now();
+  AuditReport report;
+  report.summary.source = source.description();
+  report.summary.origin = source.origin();
+  report.summary.threads = options.threads;
+
+  FindingList general;
+  std::vector<KeptCheckpoint> kept;
+  for (const auto& note : options.kept_checkpoints) {
+    auto cp = verify_checkpoint(note, source.log_key());
+    if (!cp) {
+      general.add(FindingClass::kConsistency, std::nullopt, std::nullopt,
+                  "a kept checkpoint does not verify with the log key: " + cp.error().message());
+      continue;
+    }
+    if (cp->origin != source.origin()) {
+      general.add(FindingClass::kConsistency, std::nullopt, std::nullopt,
+                  "a kept checkpoint is for origin " + cp->origin + ", not this ledger's " + source.origin(), cp->tree_size);
+      continue;
+    }
+    kept.push_back({*cp, false});
+  }
+  report.summary.kept_checkpoints_checked = kept.size();
+
+  Ledger* ledger = source.ledger();
+  const bool projections = ledger != nullptr && options.check_projections;
+  report.summary.projections_checked = projections;
+  ScratchDir scratch_dir;
+  std::unique_ptr<Store> scratch;
+  if (projections) {
+    GL_ASSIGN_OR_RETURN(scratch_dir, ScratchDir::create(options.scratch_dir));
+    GL_ASSIGN_OR_RETURN(scratch, create_scratch(scratch_dir.path(), source));
+  }
+  spdlog::info("audit phase=setup elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
+
+  Reader reader(source, &kept, options, ledger != nullptr);
+  Replayer replayer(source, scratch.get());
+  Status reader_status = Status::ok(), replayer_status = Status::ok();
+  FindingList index_findings;
+
+  if (options.threads == 1) {
+    for (;;) {
+      auto work = reader.next();
+      if (!work) {
+        reader_status = work.error();
+        break;
+      }
+      if (!*work) break;
+      replayer_status = replayer.apply(**work);
+      if (!replayer_status.is_ok()) break;
+    }
+    if (reader_status.is_ok() && replayer_status.is_ok()) reader_status = reader.finish();
+    if (reader_status.is_ok() && replayer_status.is_ok()) replayer_status = replayer.finish();
+    if (reader_status.is_ok() && ledger) check_indexes(*ledger, reader, &index_findings);
+  } else {
+    WorkQueue queue;
+    std::thread replay_thread([&] {
+      while (auto w = queue.pop()) {
+        replayer_status = replayer.apply(*w);
+        if (!replayer_status.is_ok()) {
+          queue.cancel();
+          return;
+        }
+      }
+      replayer_status = replayer.finish();
+    });
+    for (;;) {
+      auto work = reader.next();
+      if (!work) {
+        reader_status = work.error();
+        queue.cancel();
+        break;
+      }
+      if (!*work) break;
+      queue.push(std::move(work).value());
+    }
+    queue.close();
+    // The reader's thread checks the indexes while the replayer catches up.
+    if (reader_status.is_ok()) reader_status = reader.finish();
+    if (reader_status.is_ok() && ledger) check_indexes(*ledger, reader, &index_findings);
+    replay_thread.join();
+  }
+  GL_RETURN_IF_ERROR(reader_status);
+  GL_RETURN_IF_ERROR(replayer_status);
+  spdlog::info("audit phase=replay events={} elapsed_s={:.3f}", reader.events_checked(),
+               std::chrono::duration<double>(Clock::now() - start).count());
+
+  FindingList projection_findings;
+  if (projections) {
+    // Close the scratch database so the projection builder can open it as a ledger.
+    for (int i = 0; i < static_cast<int>(Cf::kCount); ++i)
+      GL_RETURN_IF_ERROR(from_rocks(scratch->db()->Flush(rocksdb::FlushOptions(), scratch->cf(static_cast<Cf>(i))), "flush scratch"));
+    Head head;
+    head.commit_count = replayer.commit_count();
+    head.tree_size = reader.tree_size();
+    GL_RETURN_IF_ERROR(from_rocks(scratch->db()->Put(rocksdb::WriteOptions(), scratch->cf(Cf::kMeta), "head", head.encode()),
+                                  "write scratch head"));
+    scratch.reset();
+    spdlog::info("audit phase=scratch_closed elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
+    GL_RETURN_IF_ERROR(check_projections(*ledger, scratch_dir.path(), replayer.commit_count(), &report, &projection_findings));
+    spdlog::info("audit phase=projections elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  source.final_checks(&general.list());
+
+  report.summary.events_checked = reader.events_checked();
+  report.summary.commits_checked = reader.commits_checked();
+  report.summary.checkpoints_checked = reader.checkpoints_checked();
+  report.summary.tree_size = reader.tree_size();
+  report.summary.root = reader.root();
+  for (FindingList* list : {&general, &reader.findings(), &replayer.findings(), &index_findings, &projection_findings}) {
+    report.findings_suppressed += list->suppressed();
+    for (auto& f : list->list()) report.findings.push_back(std::move(f));
+  }
+  std::stable_sort(report.findings.begin(), report.findings.end(), finding_before);
+  if (report.findings.size() > kMaxFindings) {
+    report.findings_suppressed += report.findings.size() - kMaxFindings;
+    report.findings.resize(kMaxFindings);
+  }
+  report.summary.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  spdlog::info("audit source=\"{}\" events={} commits={} findings={} elapsed_s={:.3f}", report.summary.source,
+               report.summary.events_checked, report.summary.commits_checked, report.findings.size(),
+               report.summary.elapsed_s);
+  return report;
+}
+
+}  // namespace grantledger::audit

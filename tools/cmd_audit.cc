@@ -1,0 +1,98 @@
+// grantledger audit (--data DIR | --bundle DIR) [--format text|json] [--report FILE] [--threads N]
+//                   [--log-key LOG.pub.pem] [--checkpoint KEPT.txt ...] [--no-projections]
+// A full independent replay (spec/AUDIT.md). Exit 0 clean, 1 findings, 2 could not run.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "tools/audit/audit.h"
+#include "tools/audit/bundle.h"
+#include "tools/commands.h"
+
+namespace grantledger::cli {
+
+namespace {
+
+Result<std::string> read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::invalid_argument("cannot read " + path);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// The audit either completes (clean or findings) or could not run: every other failure is exit 2.
+Status could_not_run(const Status& s) {
+  if (s.is_ok() || s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound) return s;
+  return Status::invalid_argument("the audit could not run: " + s.to_string());
+}
+
+}  // namespace
+
+void add_audit(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("audit", "Replay and verify a ledger or an audit bundle completely (exit 0 clean, 1 findings, 2 could not run)");
+  struct Opts {
+    std::string data, bundle, format = "text", report, log_key;
+    std::vector<std::string> kept;
+    int threads = 2;
+    bool no_projections = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* data = cmd->add_option("--data", o->data, "ledger data directory (opened read-only)");
+  auto* bundle = cmd->add_option("--bundle", o->bundle, "an audit bundle directory (grantledger export-bundle)");
+  data->excludes(bundle);
+  cmd->add_option("--format", o->format, "report format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--report", o->report, "write the report to FILE (stdout gets the result line)");
+  cmd->add_option("--threads", o->threads, "1 or 2")->check(CLI::Range(1, 2))->capture_default_str();
+  cmd->add_option("--log-key", o->log_key, "the log's public key as the auditor holds it (PEM); default: the source's");
+  cmd->add_option("--checkpoint", o->kept, "a checkpoint kept from earlier: the log must extend it (repeatable)");
+  cmd->add_flag("--no-projections", o->no_projections, "skip recomputing the projections");
+  cmd->callback([action, o] {
+    *action = [o]() -> Status {
+      if (o->data.empty() && o->bundle.empty()) return Status::invalid_argument("audit: give --data DIR or --bundle DIR");
+      std::optional<PublicKey> pinned;
+      if (!o->log_key.empty()) {
+        auto key = PublicKey::load(o->log_key);
+        if (!key) return Status::invalid_argument("--log-key " + o->log_key + ": " + key.error().message());
+        pinned = *key;
+      }
+      audit::AuditOptions options;
+      options.threads = o->threads;
+      options.check_projections = !o->no_projections;
+      for (const auto& path : o->kept) {
+        GL_ASSIGN_OR_RETURN(std::string note, read_text(path));
+        options.kept_checkpoints.push_back(std::move(note));
+      }
+      const auto start = std::chrono::steady_clock::now();
+      options.progress = [start](uint64_t done, uint64_t total) {
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (s >= 1.0) std::cerr << "audit: progress events=" << done << "/" << total << " elapsed_s=" << static_cast<int>(s) << "\n";
+      };
+      auto source = o->data.empty() ? audit::open_bundle_source(o->bundle, pinned) : audit::open_ledger_source(o->data, pinned);
+      if (!source) return could_not_run(source.error());
+      auto report = audit::run_audit(**source, options);
+      if (!report) return could_not_run(report.error());
+      std::string text = o->format == "json" ? audit::render_json(*report).dump(2) + "\n" : audit::render_text(*report);
+      if (o->report.empty()) {
+        std::cout << text;
+      } else {
+        std::ofstream f(o->report, std::ios::binary | std::ios::trunc);
+        f << text;
+        f.close();
+        if (!f) return Status::invalid_argument("cannot write the report to " + o->report);
+        std::cout << "result: " << (report->clean() ? "clean" : "findings") << " findings="
+                  << report->findings.size() + report->findings_suppressed << " report=" << o->report << "\n";
+      }
+      if (report->clean()) return Status::ok();
+      return Status::findings("audit: " + std::to_string(report->findings.size() + report->findings_suppressed) +
+                              " findings (see the report)");
+    };
+  });
+}
+
+}  // namespace grantledger::cli

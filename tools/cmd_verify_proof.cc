@@ -1,0 +1,52 @@
+// grantledger verify-proof FILE --log-key LOG.pub.pem [--checkpoint KEPT.txt]
+// Checks a proof with no database (spec/AUDIT.md, "Proof JSON"). Exit 0 verified, 1 does not
+// verify, 2 bad input (unreadable or malformed file or key).
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "tools/audit/proof_json.h"
+#include "tools/commands.h"
+
+namespace grantledger::cli {
+
+namespace {
+Result<std::string> read_limited(const std::string& path, size_t limit) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::invalid_argument("cannot read " + path);
+  std::string s(limit + 1, '\0');
+  f.read(s.data(), static_cast<std::streamsize>(s.size()));
+  s.resize(static_cast<size_t>(f.gcount()));
+  if (s.size() > limit) return Status::invalid_argument(path + ": larger than " + std::to_string(limit) + " bytes");
+  return s;
+}
+}  // namespace
+
+void add_verify_proof(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("verify-proof", "Verify a proof JSON with only the log's public key (no database)");
+  struct Opts {
+    std::string file, log_key, kept;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("FILE", o->file, "the proof (grantledger prove)")->required();
+  cmd->add_option("--log-key", o->log_key, "the log's public key (PEM), e.g. DIR/keys/log.pub.pem")->required();
+  cmd->add_option("--checkpoint", o->kept, "a checkpoint kept earlier: the proof must agree with it");
+  cmd->callback([action, o] {
+    *action = [o]() -> Status {
+      auto key = PublicKey::load(o->log_key);
+      if (!key) return Status::invalid_argument("--log-key " + o->log_key + ": " + key.error().message());
+      GL_ASSIGN_OR_RETURN(std::string doc, read_limited(o->file, audit::kMaxProofBytes));
+      std::optional<std::string> kept;
+      if (!o->kept.empty()) {
+        GL_ASSIGN_OR_RETURN(std::string note, read_limited(o->kept, 64 * 1024));
+        kept = std::move(note);
+      }
+      auto v = audit::verify_proof(doc, *key, kept);
+      if (!v) return v.error().with_context(o->file + ": ");
+      std::cout << "verified " << v->type << ": " << v->summary << "\n";
+      return Status::ok();
+    };
+  });
+}
+
+}  // namespace grantledger::cli
