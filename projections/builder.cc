@@ -292,64 +292,92 @@ Builder::~Builder() = default;
 Status Builder::catch_up() { return catch_up_limited(UINT64_MAX); }
 
 Status Builder::catch_up_limited(uint64_t max_commits) {
-  for (auto& p : projections_) GL_RETURN_IF_ERROR(run(*p, max_commits));
-  return Status::ok();
-}
-
-Status Builder::run(Projection& p, uint64_t max_commits) {
   Store& store = ledger_.store();
-  auto applied_bytes = store.get(Cf::kProjMeta, applied_key(p.name()));
-  if (!applied_bytes && applied_bytes.error().code() != StatusCode::kNotFound) return applied_bytes.error();
-  uint64_t applied = applied_bytes ? get_u64_be(*applied_bytes) : 0;
   GL_ASSIGN_OR_RETURN(Head head, ledger_.head());
-  uint64_t target = std::min(head.commit_count, max_commits == UINT64_MAX ? UINT64_MAX : applied + max_commits);
-  while (applied < target) {
-    GL_ASSIGN_OR_RETURN(std::vector<CommitRecord> commits, ledger_.commits(applied, std::min<uint64_t>(target - applied, 1000)));
-    if (commits.empty()) return Status::corruption("projection " + p.name() + ": commit " + std::to_string(applied) + " is missing");
+  // Each projection moves from its own position to at most `max_commits` further; all of them
+  // read each event and its postings once.
+  struct Progress {
+    Projection* p;
+    uint64_t applied, target;
+    bool failed = false;
+  };
+  std::vector<Progress> progress;
+  uint64_t from = UINT64_MAX, to = 0;
+  for (auto& p : projections_) {
+    auto applied_bytes = store.get(Cf::kProjMeta, applied_key(p->name()));
+    if (!applied_bytes && applied_bytes.error().code() != StatusCode::kNotFound) return applied_bytes.error();
+    uint64_t applied = applied_bytes ? get_u64_be(*applied_bytes) : 0;
+    uint64_t target = max_commits >= head.commit_count ? head.commit_count : std::min(head.commit_count, applied + max_commits);
+    progress.push_back({p.get(), applied, target});
+    from = std::min(from, applied);
+    to = std::max(to, target);
+  }
+  Status first_failure = Status::ok();
+  while (from < to) {
+    GL_ASSIGN_OR_RETURN(std::vector<CommitRecord> commits, ledger_.commits(from, std::min<uint64_t>(to - from, 1000)));
+    if (commits.empty()) return Status::corruption("projections: commit " + std::to_string(from) + " is missing");
+    Snapshot snap(store.db());
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap.get();
+    std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
+    std::unique_ptr<rocksdb::Iterator> postings_it(store.db()->NewIterator(ro, store.cf(Cf::kPostings)));
+    events->Seek(slice(u64_be(commits.front().info.first_event_index)));
+    postings_it->Seek(slice(u64_be(commits.front().info.first_event_index)));
     uint64_t events_in_batch = 0;
-    uint64_t next = applied;
+    uint64_t next = from;
     for (const CommitRecord& c : commits) {
       for (uint32_t i = 0; i < c.info.event_count; ++i) {
         uint64_t index = c.info.first_event_index + i;
-        Status s = [&]() -> Status {
-          GL_ASSIGN_OR_RETURN(Bytes bytes, store.get(Cf::kEvents, u64_be(index)));
-          GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(bytes));
-          std::vector<Posting> postings;
-          auto stored = store.get(Cf::kPostings, u64_be(index));
-          if (stored) {
-            GL_ASSIGN_OR_RETURN(postings, decode_postings(*stored));
-          } else if (stored.error().code() != StatusCode::kNotFound) {
-            return stored.error();
-          }
-          return p.apply(c, index, msg.root<schema::Event>(), postings);
-        }();
-        if (!s.is_ok()) {
-          p.discard();
-          Status failed = s.with_context("projection " + p.name() + ": event " + std::to_string(index) + " (commit " +
+        if (!events->Valid() || get_u64_be(std::string_view(events->key().data(), events->key().size())) != index) {
+          GL_RETURN_IF_ERROR(from_rocks(events->status(), "read events"));
+          return Status::corruption("projections: event " + std::to_string(index) + " is missing");
+        }
+        GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(events->value().data(), events->value().size())));
+        std::vector<Posting> postings;
+        if (postings_it->Valid() && get_u64_be(std::string_view(postings_it->key().data(), postings_it->key().size())) == index) {
+          GL_ASSIGN_OR_RETURN(postings, decode_postings(std::string_view(postings_it->value().data(), postings_it->value().size())));
+          postings_it->Next();
+        }
+        events->Next();
+        for (Progress& pr : progress) {
+          if (pr.failed || c.info.sequence < pr.applied || c.info.sequence >= pr.target) continue;
+          Status s = pr.p->apply(c, index, msg.root<schema::Event>(), postings);
+          if (s.is_ok()) continue;
+          // This projection stops here; the others go on.
+          pr.p->discard();
+          pr.failed = true;
+          Status failed = s.with_context("projection " + pr.p->name() + ": event " + std::to_string(index) + " (commit " +
                                          std::to_string(c.info.sequence) + "): ");
           spdlog::error("{}", failed.to_string());
-          rocksdb::WriteOptions wo;
-          store.db()->Put(wo, store.cf(Cf::kProjMeta), error_key(p.name()), failed.to_string()).PermitUncheckedError();
-          return failed;
+          store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kProjMeta), error_key(pr.p->name()),
+                          failed.to_string()).PermitUncheckedError();
+          if (first_failure.is_ok()) first_failure = failed;
         }
       }
+      GL_RETURN_IF_ERROR(from_rocks(events->status(), "read events"));
+      GL_RETURN_IF_ERROR(from_rocks(postings_it->status(), "read postings"));
       events_in_batch += c.info.event_count;
       next = c.info.sequence + 1;
       if (events_in_batch >= kMaxEventsPerProjectionBatch) break;
     }
-    // The projection's changes and its new position, atomically.
+    // Every projection's changes together with its new position, atomically.
     rocksdb::WriteBatch batch;
-    p.flush(&batch);
-    batch.Put(store.cf(Cf::kProjMeta), slice(applied_key(p.name())), slice(u64_be(next)));
-    batch.Delete(store.cf(Cf::kProjMeta), slice(error_key(p.name())));
-    Status written = from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write projection " + p.name());
+    for (Progress& pr : progress) {
+      if (pr.failed || next <= pr.applied) continue;
+      uint64_t position = std::min(next, pr.target);
+      pr.p->flush(&batch);
+      batch.Put(store.cf(Cf::kProjMeta), slice(applied_key(pr.p->name())), slice(u64_be(position)));
+      batch.Delete(store.cf(Cf::kProjMeta), slice(error_key(pr.p->name())));
+      pr.applied = position;
+    }
+    Status written = from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write projections");
     if (!written.is_ok()) {
-      p.discard();
+      for (auto& p : projections_) p->discard();
       return written;
     }
-    applied = next;
+    from = next;
   }
-  return Status::ok();
+  return first_failure;
 }
 
 Status Builder::rebuild() {

@@ -56,7 +56,6 @@ class Builder {
   Result<std::vector<ProjectionStatus>> status();
 
  private:
-  Status run(Projection& p, uint64_t max_commits);
   Ledger& ledger_;
   std::vector<std::unique_ptr<Projection>> projections_;
 };
