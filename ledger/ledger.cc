@@ -144,6 +144,21 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
 Ledger::~Ledger() { writer_.reset(); }
 
 Status Ledger::replay(LedgerState* state, const EventVisitor& on_event, const CommitVisitor& on_commit) {
+  std::vector<Posting> postings;
+  auto apply = [&](const CommitRecord& c, uint64_t index, schema::Event::Reader event) -> Status {
+    postings.clear();
+    Status s = state->apply(EventContext{c.info.sequence, index, c.info.signer_key_id}, event, &postings);
+    if (!s.is_ok())
+      return Status::corruption("replay of event " + std::to_string(index) + " (commit " + std::to_string(c.info.sequence) +
+                                "): " + s.message());
+    return on_event ? on_event(c, index, event, postings) : Status::ok();
+  };
+  GL_RETURN_IF_ERROR(scan(apply, on_commit));
+  state->release();
+  return Status::ok();
+}
+
+Status Ledger::scan(const DecodedEventVisitor& on_event, const CommitVisitor& on_commit) {
   Store& store = *store_;
   Snapshot snap(store.db());
   GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
@@ -153,7 +168,6 @@ Status Ledger::replay(LedgerState* state, const EventVisitor& on_event, const Co
   std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
   events->SeekToFirst();
   uint64_t expected_seq = 0, event_index = 0;
-  std::vector<Posting> postings;
   for (commits->SeekToFirst(); commits->Valid() && expected_seq < head.commit_count; commits->Next(), ++expected_seq) {
     GL_ASSIGN_OR_RETURN(CommitRecord c, decode_commit(std::string_view(commits->value().data(), commits->value().size())));
     if (c.info.sequence != expected_seq || c.info.first_event_index != event_index)
@@ -162,13 +176,7 @@ Status Ledger::replay(LedgerState* state, const EventVisitor& on_event, const Co
       if (!events->Valid() || get_u64_be(std::string_view(events->key().data(), events->key().size())) != event_index)
         return Status::corruption("event " + std::to_string(event_index) + " is missing");
       GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(events->value().data(), events->value().size())));
-      postings.clear();
-      auto event = msg.root<schema::Event>();
-      Status s = state->apply(EventContext{c.info.sequence, event_index, c.info.signer_key_id}, event, &postings);
-      if (!s.is_ok())
-        return Status::corruption("replay of event " + std::to_string(event_index) + " (commit " + std::to_string(c.info.sequence) +
-                                  "): " + s.message());
-      if (on_event) GL_RETURN_IF_ERROR(on_event(c, event_index, event, postings));
+      GL_RETURN_IF_ERROR(on_event(c, event_index, msg.root<schema::Event>()));
     }
     if (on_commit) GL_RETURN_IF_ERROR(on_commit(c));
   }
@@ -176,7 +184,6 @@ Status Ledger::replay(LedgerState* state, const EventVisitor& on_event, const Co
   GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
   if (expected_seq != head.commit_count || event_index != head.tree_size)
     return Status::corruption("the log's head does not match its commits");
-  state->release();
   return Status::ok();
 }
 

@@ -109,6 +109,11 @@ class Ledger {
                                             const std::vector<Posting>& postings)>;
   using CommitVisitor = std::function<Status(const CommitRecord&)>;
   Status replay(LedgerState* state, const EventVisitor& on_event = {}, const CommitVisitor& on_commit = {});
+  // Reads the whole log in order from one snapshot, decoding every commit and event but applying
+  // no rules: for readers that derive their own view (reconciliation). corruption if stored data
+  // does not decode or a commit or event is missing or out of place.
+  using DecodedEventVisitor = std::function<Status(const CommitRecord&, uint64_t index, schema::Event::Reader event)>;
+  Status scan(const DecodedEventVisitor& on_event, const CommitVisitor& on_commit = {});
 
   // The rule state as of the last durable commit. REQUIRES: not opened read-only.
   // Call only while no append is in flight (tests, CLI summaries).

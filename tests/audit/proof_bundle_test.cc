@@ -271,3 +271,22 @@ TEST_CASE("prove, verify-proof and export-bundle from the CLI, and their bad inp
   CHECK(cli(tmp, "export-bundle --data " + w.dir + " --out " + (tmp / "bundle")).exit_code == 2);
   CHECK(cli(tmp, "export-bundle --data " + (tmp / "absent") + " --out " + (tmp / "b2")).exit_code == 2);
 }
+
+TEST_CASE("a proof's checkpoint verifies with the plain openssl command line (README)", "[audit][proof]") {
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) {
+    WARN("openssl not installed: skipped");
+    return;
+  }
+  AuditWorld w(false);
+  TempDir tmp;
+  auto proof = audit::make_inclusion_proof(*w.ledger, w.payment_event, std::nullopt).value();
+  write(tmp / "cp.txt", proof["checkpoint"].get<std::string>());
+  std::string d = tmp.path();
+  std::string cmd = "cd " + d + " && head -n 3 cp.txt > body.txt && tail -n 1 cp.txt | awk '{print $NF}' | base64 -d | tail -c 64 > sig.bin" +
+                    " && openssl pkeyutl -verify -pubin -inkey " + w.dir + "/keys/log.pub.pem -rawin -in body.txt -sigfile sig.bin >/dev/null";
+  CHECK(std::system(cmd.c_str()) == 0);
+  // Another key refuses it.
+  REQUIRE(PrivateKey::generate().save(tmp / "other").is_ok());
+  cmd = "cd " + d + " && openssl pkeyutl -verify -pubin -inkey other.pub.pem -rawin -in body.txt -sigfile sig.bin >/dev/null 2>&1";
+  CHECK(std::system(cmd.c_str()) != 0);
+}

@@ -153,7 +153,7 @@ TEST_CASE("allocation splits are exact and checked against the key", "[domain]")
   w.ok(w.programme_admin, {World::allocation(1000)});
 }
 
-TEST_CASE("a claim is approved, reserved and paid; postings balance", "[domain]") {
+TEST_CASE("a claim is approved, reserved and paid, postings balance", "[domain]") {
   World w;
   w.ok(w.lemvig, {w.payment("B1", "665", "akademi", "2013-01-10", "2013-01-05", 500000), World::claim("K1", "B1", 400000)});
   w.ok(w.programme_admin, {World::approve("K1")});
@@ -280,7 +280,7 @@ TEST_CASE("reversals: undo, a reversal of a reversal, never twice", "[domain]") 
   CHECK(w.balance(accounts::paid("P", "665")) == 0);
 }
 
-TEST_CASE("closing a programme returns unused money; earmarks return to the parent", "[domain]") {
+TEST_CASE("closing a programme returns unused money, earmarks return to the parent", "[domain]") {
   World w;
   w.ok(w.lemvig, {w.payment("B1", "665", "akademi", "2013-01-10", "2013-01-05", 100000), World::claim("K1", "B1", 80000)});
   w.ok(w.programme_admin, {World::approve("K1")});

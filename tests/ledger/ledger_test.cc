@@ -164,7 +164,7 @@ TEST_CASE("reopening keeps everything", "[ledger]") {
   CHECK_FALSE((*ro)->append({request(f.admin, {entity_event("x", Kind::PROVIDER)})}).has_value());
 }
 
-TEST_CASE("idempotency: same key and content returns the original; different content conflicts", "[ledger]") {
+TEST_CASE("idempotency: same key and content returns the original, different content conflicts", "[ledger]") {
   Fixture f;
   auto first = f.append_ok(request(f.admin, {entity_event("1084", Kind::REGION)}, "batch-1"));
   CHECK_FALSE(first.replayed);

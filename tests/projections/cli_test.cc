@@ -185,7 +185,7 @@ TEST_CASE("query commands refuse bad input with exit 2 and write nothing", "[pro
   CHECK(fingerprint(**ledger) == before);
 }
 
-TEST_CASE("projections status reports position, lag and digest; rebuild reproduces the digests", "[projections][cli]") {
+TEST_CASE("projections status reports position, lag and digest, rebuild reproduces the digests", "[projections][cli]") {
   TempDir tmp;
   record_fixed_history(tmp);
   auto status = run_cli(tmp, {"projections", "status", "--data", tmp / "l", "--format", "json"});

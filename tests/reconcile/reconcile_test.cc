@@ -282,3 +282,34 @@ TEST_CASE("only a reconciler records reconciliations, and a reconciler records n
   refused(w.programme_admin, ev("event_reversed", "2014-01-02", {{"event_index", c.first_event_index}, {"reason", "x"}}),
           Rejection::kNotReversible);
 }
+
+TEST_CASE("the ledger view agrees with the rules' state: live payouts are exactly the paid claims", "[reconcile]") {
+  ReconcileWorld w;
+  // Reverse a reversal: the first December payout is clawed back, then the clawback is undone.
+  uint64_t payout = 0;
+  auto view0 = read_ledger_view(*w.ledger);
+  REQUIRE(view0.has_value());
+  for (const Disbursement& d : view0->disbursements)
+    if (d.claim_id == "K-C1") payout = d.event_index;
+  REQUIRE(payout != 0);
+  CommitInfo rev = w.ok(w.programme_admin, {ev("event_reversed", "2014-01-02", {{"event_index", payout}, {"reason", "error"}})});
+  w.ok(w.programme_admin, {ev("event_reversed", "2014-01-03", {{"event_index", rev.first_event_index}, {"reason", "reversal in error"}})});
+  auto view = read_ledger_view(*w.ledger);
+  REQUIRE(view.has_value());
+  const LedgerState& state = w.ledger->state();
+  size_t live = 0;
+  for (const Disbursement& d : view->disbursements) {
+    INFO(d.claim_id);
+    const ClaimState* c = state.claim(d.claim_id);
+    REQUIRE(c != nullptr);
+    CHECK(d.live == (c->status == ClaimStatus::kPaid));
+    CHECK(d.amount.value == c->amount_ore);
+    CHECK(d.payee_code == c->employer);
+    if (d.live) CHECK(d.payment_reference == c->payment_reference);
+    live += d.live;
+  }
+  size_t paid = 0;
+  for (const auto& [id, c] : state.claims()) paid += c.status == ClaimStatus::kPaid;
+  CHECK(live == paid);
+  CHECK(view->tree_size == w.ledger->head()->tree_size);
+}

@@ -91,7 +91,7 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   CHECK(state.programme(demo::kSickLeaveEarmark)->parent_code == demo::kSickLeaveProgramme);
 }
 
-TEST_CASE("two demo runs record identical events; a rerun writes nothing", "[demo]") {
+TEST_CASE("two demo runs record identical events, and a rerun writes nothing", "[demo]") {
   TempDir tmp;
   std::ostringstream log;
   REQUIRE(demo::run_demo(tmp / "a", {.seed = 11, .course_payments = kPayments}, log).has_value());

@@ -380,7 +380,7 @@ class Reader {
 // and the scratch database the projections are recomputed in.
 class Replayer {
  public:
-  Replayer(AuditSource& source, Store* scratch) : source_(source), scratch_(scratch) {
+  explicit Replayer(AuditSource& source) : source_(source) {
     if (Ledger* l = source.ledger()) {
       Store& store = l->store();
       postings_.reset(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kPostings)));
@@ -446,6 +446,8 @@ class Replayer {
     return Status::ok();
   }
 
+  // Where the events, commits and derived postings go for the projections; null: nowhere.
+  void set_scratch(Store* scratch) { scratch_ = scratch; }
   FindingList& findings() { return findings_; }
   const LedgerState& state() const { return state_; }
   uint64_t commit_count() const { return commit_count_; }
@@ -553,7 +555,7 @@ class Replayer {
   }
 
   AuditSource& source_;
-  Store* scratch_;
+  Store* scratch_ = nullptr;
   FindingList findings_;
   LedgerState state_;
   std::map<Bytes, PublicKey> keys_;  // raw public key -> parsed key
@@ -712,10 +714,8 @@ std::optional<Cf> projection_cf(const std::string& name) {
 
 // Recomputes every projection in the scratch database up to the position the stored one has
 // reached, and compares digests; a mismatch names the first differing key.
-Status check_projections(Ledger& audited, const std::string& scratch_dir, uint64_t commit_count, AuditReport* report,
-                         FindingList* out) {
-  projections::Builder stored_builder(audited);
-  GL_ASSIGN_OR_RETURN(std::vector<projections::ProjectionStatus> stored, stored_builder.status());
+Status check_projections(Ledger& audited, const std::vector<projections::ProjectionStatus>& stored,
+                         const std::string& scratch_dir, uint64_t commit_count, AuditReport* report, FindingList* out) {
   GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> scratch, Ledger::open(scratch_dir + "/db", {.writer = false}));
   projections::Builder builder(*scratch);
   std::map<uint64_t, std::vector<const projections::ProjectionStatus*>> by_position;
@@ -796,17 +796,32 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   std::unique_ptr<Store> scratch;
   if (projections) {
     GL_ASSIGN_OR_RETURN(scratch_dir, ScratchDir::create(options.scratch_dir));
-    GL_ASSIGN_OR_RETURN(scratch, create_scratch(scratch_dir.path(), source));
   }
   spdlog::info("audit phase=setup elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
 
   Reader reader(source, &kept, options, ledger != nullptr);
-  Replayer replayer(source, scratch.get());
+  Replayer replayer(source);
+  // Creating the scratch database takes a few hundred milliseconds: with two threads the
+  // replayer does it while the reader already reads.
+  auto open_scratch = [&]() -> Status {
+    if (!projections) return Status::ok();
+    GL_ASSIGN_OR_RETURN(scratch, create_scratch(scratch_dir.path(), source));
+    replayer.set_scratch(scratch.get());
+    return Status::ok();
+  };
+  // The stored projections' digests, computed by the reader's thread once it is done.
+  Result<std::vector<projections::ProjectionStatus>> stored_projections = std::vector<projections::ProjectionStatus>{};
+  auto read_stored_projections = [&] {
+    if (!projections) return;
+    projections::Builder stored_builder(*ledger);
+    stored_projections = stored_builder.status();
+  };
   Status reader_status = Status::ok(), replayer_status = Status::ok();
   FindingList index_findings;
 
   if (options.threads == 1) {
-    for (;;) {
+    replayer_status = open_scratch();
+    for (; replayer_status.is_ok();) {
       auto work = reader.next();
       if (!work) {
         reader_status = work.error();
@@ -819,9 +834,15 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
     if (reader_status.is_ok() && replayer_status.is_ok()) reader_status = reader.finish();
     if (reader_status.is_ok() && replayer_status.is_ok()) replayer_status = replayer.finish();
     if (reader_status.is_ok() && ledger) check_indexes(*ledger, reader, &index_findings);
+    read_stored_projections();
   } else {
     WorkQueue queue;
     std::thread replay_thread([&] {
+      replayer_status = open_scratch();
+      if (!replayer_status.is_ok()) {
+        queue.cancel();
+        return;
+      }
       while (auto w = queue.pop()) {
         replayer_status = replayer.apply(*w);
         if (!replayer_status.is_ok()) {
@@ -845,10 +866,12 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
     // The reader's thread checks the indexes while the replayer catches up.
     if (reader_status.is_ok()) reader_status = reader.finish();
     if (reader_status.is_ok() && ledger) check_indexes(*ledger, reader, &index_findings);
+    if (reader_status.is_ok()) read_stored_projections();
     replay_thread.join();
   }
   GL_RETURN_IF_ERROR(reader_status);
   GL_RETURN_IF_ERROR(replayer_status);
+  GL_RETURN_IF_ERROR(stored_projections.status());
   spdlog::info("audit phase=replay events={} elapsed_s={:.3f}", reader.events_checked(),
                std::chrono::duration<double>(Clock::now() - start).count());
 
@@ -864,7 +887,7 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
                                   "write scratch head"));
     scratch.reset();
     spdlog::info("audit phase=scratch_closed elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
-    GL_RETURN_IF_ERROR(check_projections(*ledger, scratch_dir.path(), replayer.commit_count(), &report, &projection_findings));
+    GL_RETURN_IF_ERROR(check_projections(*ledger, *stored_projections, scratch_dir.path(), replayer.commit_count(), &report, &projection_findings));
     spdlog::info("audit phase=projections elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
   }
   source.final_checks(&general.list());

@@ -1,6 +1,6 @@
-// What reconciliation needs from the ledger, read from one snapshot by replaying the log with
-// the writer's own rules (spec/RECONCILIATION.md, "Disbursements"): every payout with its
-// amount, payee and whether it is still live, and every reconciliation recorded before.
+// What reconciliation needs from the ledger, read from one snapshot (spec/RECONCILIATION.md,
+// "Disbursements"): every payout with its amount, payee and whether it is still live, and every
+// reconciliation recorded before.
 #pragma once
 
 #include <cstdint>
@@ -60,8 +60,10 @@ struct LedgerView {
   uint64_t tree_size = 0;                   // the snapshot the view was read from
 };
 
-// Replays `ledger` from one snapshot. Cost: one replay of the log (bench/RESULTS.md).
-// corruption if stored data fails to decode or breaks a rule.
+// Reads `ledger` from one snapshot: one pass decoding every commit and event, without
+// re-applying the rules (enforced at append, re-checked by the audit). Cost: linear in the log,
+// a fraction of a rule replay (bench/RESULTS.md). corruption if stored data fails to decode or
+// names a claim or course payment the log does not hold.
 Result<LedgerView> read_ledger_view(Ledger& ledger);
 
 // Decodes a stored reconciliation event. REQUIRES: event is reconciliation_recorded.
