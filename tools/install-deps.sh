@@ -7,9 +7,10 @@ packages=(
   librocksdb-dev capnproto libcapnp-dev libssl-dev libspdlog-dev
   catch2 nlohmann-json3-dev libcli11-dev libxml2-dev
 )
-# The tests also read our exported journal with two independent accounting tools.
+# The tests also read our exported journal with two independent accounting tools, and check a
+# checkpoint signature with the openssl command line as the README shows.
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(hledger ledger)
+  packages+=(hledger ledger openssl)
 fi
 missing=()
 for p in "${packages[@]}"; do
