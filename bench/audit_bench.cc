@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   std::string dir = base + "/audit-bench-" + std::to_string(events);
   if (!reuse || !std::filesystem::exists(dir)) {
     std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(base);
     generate(dir, events, commit_size);
   }
 

@@ -6,7 +6,7 @@
 // payout; 10 municipalities; payouts spread over 2013), writes a CSV and a camt.053 statement of
 // the first M payouts (1 % with the amount off by one øre, 1 % without a reference, so they match
 // on amount + payee + date), then times each step of a run: parsing, opening the ledger (the
-// writer's replay), reading the ledger view (a second replay from one snapshot), matching, and
+// writer's replay), reading the ledger view (one decoding pass over a snapshot), matching, and
 // recording the signed event. Defaults are small (N = 40,000, M = 5,000).
 #include <capnp/message.h>
 
@@ -265,7 +265,7 @@ int main(int argc, char** argv) {
   std::printf("| parse CSV statement | %.2f |\n", secs(t0, t1));
   std::printf("| parse camt.053 statement | %.2f |\n", secs(t1, t2));
   std::printf("| open ledger read-write (writer replay) | %.2f |\n", secs(t2, t3));
-  std::printf("| read ledger view (replay from one snapshot) | %.2f |\n", secs(t3, t4));
+  std::printf("| read ledger view (one decoding pass over a snapshot) | %.2f |\n", secs(t3, t4));
   std::printf("| match | %.2f |\n", secs(t4, t5));
   std::printf("| whole reconcile_and_record (view + match + report + signed append) | %.2f |\n", secs(t5, t6));
   std::printf("classes:");

@@ -21,7 +21,6 @@ rocksdb::Slice slice(std::string_view v) { return rocksdb::Slice(v.data(), v.siz
 std::string applied_key(const std::string& name) { return "applied/" + name; }
 std::string error_key(const std::string& name) { return "error/" + name; }
 const rocksdb::Slice kKeySpaceEnd("\xff", 1);
-int64_t get_i64(const std::optional<Bytes>& v) { return v ? static_cast<int64_t>(get_u64_be(*v)) : 0; }
 Bytes i64_bytes(int64_t v) { return u64_be(static_cast<uint64_t>(v)); }
 }  // namespace
 
@@ -71,9 +70,17 @@ class Projection {
     GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan projection " + name_));
     return best;
   }
-  Status add_i64(const Bytes& key, int64_t delta) {
+  // A stored counter or balance: 8 bytes or absent (0). Anything else is a damaged projection,
+  // which stops the builder with an error naming the key (a rebuild repairs it).
+  Result<int64_t> get_i64(const Bytes& key) {
     GL_ASSIGN_OR_RETURN(std::optional<Bytes> v, get(key));
-    put(key, i64_bytes(get_i64(v) + delta));
+    if (!v) return int64_t{0};
+    if (v->size() != 8) return Status::corruption(name_ + ": stored value of \"" + key + "\" is " + std::to_string(v->size()) + " bytes, not 8");
+    return static_cast<int64_t>(get_u64_be(*v));
+  }
+  Status add_i64(const Bytes& key, int64_t delta) {
+    GL_ASSIGN_OR_RETURN(int64_t v, get_i64(key));
+    put(key, i64_bytes(v + delta));
     return Status::ok();
   }
   Result<DecodedMessage> read_event(uint64_t index) {
@@ -231,9 +238,9 @@ class RegistryProjection : public Projection {
  public:
   explicit RegistryProjection(Store& s) : Projection(s, "registry", Cf::kProjRegistry) {}
   Status apply(const CommitRecord&, uint64_t, schema::Event::Reader event, const std::vector<Posting>&) override {
-    GL_ASSIGN_OR_RETURN(std::optional<Bytes> first, get(kFirstEffectiveDateKey));
+    GL_ASSIGN_OR_RETURN(int64_t first, get_i64(kFirstEffectiveDateKey));
     int32_t date = event.getEffectiveDate();
-    if (!first || date < static_cast<int32_t>(get_u64_be(*first))) put(kFirstEffectiveDateKey, u64_be(static_cast<uint32_t>(date)));
+    if (first == 0 || date < static_cast<int32_t>(first)) put(kFirstEffectiveDateKey, u64_be(static_cast<uint32_t>(date)));
     auto body = event.getBody();
     switch (body.which()) {
       case Which::ENTITY_REGISTERED: {
@@ -313,6 +320,21 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
     to = std::max(to, target);
   }
   Status first_failure = Status::ok();
+  auto record_failure = [&](Progress& pr, const Status& failed) {
+    pr.p->discard();
+    pr.failed = true;
+    spdlog::error("{}", failed.to_string());
+    store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kProjMeta), error_key(pr.p->name()), failed.to_string()).PermitUncheckedError();
+    if (first_failure.is_ok()) first_failure = failed;
+  };
+  // The log itself cannot be read at commit `c`: every projection that still needs it stops there,
+  // so `status` shows why none of them moves on.
+  auto log_failure = [&](const CommitRecord& c, const Status& s) {
+    for (Progress& pr : progress)
+      if (!pr.failed && c.info.sequence >= pr.applied && c.info.sequence < pr.target)
+        record_failure(pr, s.with_context("projection " + pr.p->name() + ": commit " + std::to_string(c.info.sequence) + ": "));
+    return first_failure;
+  };
   while (from < to) {
     GL_ASSIGN_OR_RETURN(std::vector<CommitRecord> commits, ledger_.commits(from, std::min<uint64_t>(to - from, 1000)));
     if (commits.empty()) return Status::corruption("projections: commit " + std::to_string(from) + " is missing");
@@ -330,28 +352,25 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
         uint64_t index = c.info.first_event_index + i;
         if (!events->Valid() || get_u64_be(std::string_view(events->key().data(), events->key().size())) != index) {
           GL_RETURN_IF_ERROR(from_rocks(events->status(), "read events"));
-          return Status::corruption("projections: event " + std::to_string(index) + " is missing");
+          return log_failure(c, Status::corruption("event " + std::to_string(index) + " is missing"));
         }
-        GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(events->value().data(), events->value().size())));
+        auto msg = DecodedMessage::decode(std::string_view(events->value().data(), events->value().size()));
+        if (!msg) return log_failure(c, msg.error().with_context("event " + std::to_string(index) + ": "));
         std::vector<Posting> postings;
         if (postings_it->Valid() && get_u64_be(std::string_view(postings_it->key().data(), postings_it->key().size())) == index) {
-          GL_ASSIGN_OR_RETURN(postings, decode_postings(std::string_view(postings_it->value().data(), postings_it->value().size())));
+          auto decoded = decode_postings(std::string_view(postings_it->value().data(), postings_it->value().size()));
+          if (!decoded) return log_failure(c, decoded.error().with_context("postings of event " + std::to_string(index) + ": "));
+          postings = std::move(decoded).value();
           postings_it->Next();
         }
         events->Next();
         for (Progress& pr : progress) {
           if (pr.failed || c.info.sequence < pr.applied || c.info.sequence >= pr.target) continue;
-          Status s = pr.p->apply(c, index, msg.root<schema::Event>(), postings);
-          if (s.is_ok()) continue;
+          Status s = pr.p->apply(c, index, msg->root<schema::Event>(), postings);
           // This projection stops here; the others go on.
-          pr.p->discard();
-          pr.failed = true;
-          Status failed = s.with_context("projection " + pr.p->name() + ": event " + std::to_string(index) + " (commit " +
-                                         std::to_string(c.info.sequence) + "): ");
-          spdlog::error("{}", failed.to_string());
-          store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kProjMeta), error_key(pr.p->name()),
-                          failed.to_string()).PermitUncheckedError();
-          if (first_failure.is_ok()) first_failure = failed;
+          if (!s.is_ok())
+            record_failure(pr, s.with_context("projection " + pr.p->name() + ": event " + std::to_string(index) + " (commit " +
+                                              std::to_string(c.info.sequence) + "): "));
         }
       }
       GL_RETURN_IF_ERROR(from_rocks(events->status(), "read events"));

@@ -224,10 +224,21 @@ Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& 
   return out;
 }
 
+namespace {
+// A stored 8-byte value of a projection; anything else is a damaged projection (rebuild repairs it).
+Result<int64_t> stored_i64(std::string_view projection, std::string_view key, std::string_view value) {
+  if (value.size() != 8)
+    return Status::corruption(std::string(projection) + " projection: stored value of \"" + std::string(key) + "\" is " +
+                              std::to_string(value.size()) + " bytes, not 8; run projections rebuild");
+  return static_cast<int64_t>(get_u64_be(value));
+}
+}  // namespace
+
 Result<int32_t> Queries::first_effective_date() {
   auto v = ledger_.store().get(Cf::kProjRegistry, kFirstEffectiveDateKey);
   if (!v) return v.error();
-  return static_cast<int32_t>(static_cast<uint32_t>(get_u64_be(*v)));
+  GL_ASSIGN_OR_RETURN(int64_t day, stored_i64("registry", kFirstEffectiveDateKey, *v));
+  return static_cast<int32_t>(static_cast<uint32_t>(day));
 }
 
 Status Queries::check_as_of(const AsOf& as_of) {
@@ -268,8 +279,10 @@ Result<std::map<std::string, int64_t>> Queries::balances() {
   Store& store = ledger_.store();
   std::map<std::string, int64_t> out;
   std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kProjBalances)));
-  for (it->SeekToFirst(); it->Valid(); it->Next())
-    out[it->key().ToString()] = static_cast<int64_t>(get_u64_be(std::string_view(it->value().data(), it->value().size())));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string key = it->key().ToString();
+    GL_ASSIGN_OR_RETURN(out[key], stored_i64("balances", key, std::string_view(it->value().data(), it->value().size())));
+  }
   GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan balances"));
   return out;
 }
@@ -279,8 +292,13 @@ Result<std::map<std::string, int64_t>> Queries::claim_counts() {
   std::map<std::string, int64_t> out;
   const std::pair<char, const char*> names[] = {{'C', "claimed"}, {'A', "approved"}, {'R', "rejected"}, {'P', "paid"}, {'X', "cancelled"}};
   for (const auto& [code, name] : names) {
-    auto v = store.get(Cf::kProjClaims, std::string("count/") + code);
-    out[name] = v ? static_cast<int64_t>(get_u64_be(*v)) : 0;
+    std::string key = std::string("count/") + code;
+    auto v = store.get(Cf::kProjClaims, key);
+    if (!v && v.error().code() != StatusCode::kNotFound) return v.error();
+    out[name] = 0;
+    if (v) {
+      GL_ASSIGN_OR_RETURN(out[name], stored_i64("claims", key, *v));
+    }
   }
   return out;
 }

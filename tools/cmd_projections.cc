@@ -62,8 +62,10 @@ void add_projections(CLI::App& app, Action* action) {
       options.writer = false;
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, options));
       projections::Builder builder(*ledger);
-      GL_RETURN_IF_ERROR(builder.rebuild());
-      return print_status(*ledger, builder, format);
+      // A rebuild that stops still shows where each projection stands and why.
+      Status built = builder.rebuild();
+      Status printed = print_status(*ledger, builder, format);
+      return built.is_ok() ? printed : built;
     };
   });
 }

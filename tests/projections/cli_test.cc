@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -199,5 +200,99 @@ TEST_CASE("projections status reports position, lag and digest, rebuild reproduc
     CHECK(row["lag_commits"] == 0);
     CHECK(row["applied_commits"] == j["log_commits"]);
     CHECK(row["digest"].get<std::string>().size() == 64);
+  }
+}
+
+namespace {
+
+// A posting in commit `from` or later: its event index and account.
+std::pair<uint64_t, std::string> posting_at_or_after(Ledger& ledger, uint64_t from) {
+  std::optional<std::pair<uint64_t, std::string>> found;
+  LedgerState state;
+  REQUIRE(ledger.replay(&state, [&](const CommitRecord& c, uint64_t index, schema::Event::Reader, const std::vector<Posting>& postings) {
+                  if (!found && c.info.sequence >= from && !postings.empty()) found = {index, postings.front().account};
+                  return Status::ok();
+                }).is_ok());
+  REQUIRE(found.has_value());
+  return *found;
+}
+
+nlohmann::json status_rows(const CliResult& r) {
+  INFO(r.err);
+  auto j = nlohmann::json::parse(r.out);
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& row : j["rows"]) out[row["projection"].get<std::string>()] = row;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a damaged projection stops at the event that broke it, status names it (exit 3), rebuild repairs it", "[projections][cli]") {
+  TempDir tmp;
+  record_fixed_history(tmp);
+  const std::string data = tmp / "l";
+  auto healthy = run_cli(tmp, {"projections", "status", "--data", data, "--format", "json"});
+  REQUIRE(healthy.exit_code == 0);
+  uint64_t event = 0;
+  {
+    auto ledger = Ledger::open(data, {.writer = false});
+    REQUIRE(ledger.has_value());
+    projections::Builder builder(**ledger);
+    REQUIRE(builder.clear().is_ok());
+    const uint64_t half = (*ledger)->head()->commit_count / 2;
+    REQUIRE(builder.catch_up_limited(half).is_ok());
+    // Behind the builder's back: the balance of an account the next commits touch is damaged.
+    auto [index, account] = posting_at_or_after(**ledger, half);
+    event = index;
+    Store& store = (*ledger)->store();
+    REQUIRE(store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kProjBalances), account, "bad").ok());
+    Status s = builder.catch_up();
+    CHECK(s.code() == StatusCode::kCorruption);
+    CHECK_THAT(s.message(), Catch::Contains("projection balances: event " + std::to_string(event)));
+    CHECK_THAT(s.message(), Catch::Contains("\"" + account + "\" is 3 bytes"));
+  }
+  auto stopped = run_cli(tmp, {"projections", "status", "--data", data, "--format", "json"});
+  CHECK(stopped.exit_code == 3);
+  CHECK_THAT(stopped.err, Catch::Contains("projection balances is stopped"));
+  auto rows = status_rows(stopped);
+  REQUIRE(rows.size() == 6);
+  CHECK(rows["balances"]["lag_commits"].get<uint64_t>() > 0);
+  CHECK_THAT(rows["balances"]["error"].get<std::string>(), Catch::Contains("event " + std::to_string(event)));
+  for (const char* other : {"journal", "claims", "providers", "registry", "totals"}) {
+    INFO(other);
+    CHECK(rows[other]["lag_commits"] == 0);  // the others went on
+    CHECK(rows[other]["error"] == "");
+  }
+  // Queries refuse to answer from a stopped projection rather than answer wrong.
+  CHECK(run_cli(tmp, {"balance", "--data", data, "--by", "sector"}).exit_code == 3);
+  auto rebuilt = run_cli(tmp, {"projections", "rebuild", "--data", data, "--format", "json"});
+  CHECK(rebuilt.exit_code == 0);
+  CHECK(rebuilt.out == healthy.out);
+}
+
+TEST_CASE("unreadable postings stop every projection that needs them, and status names the event", "[projections][cli]") {
+  TempDir tmp;
+  record_fixed_history(tmp);
+  const std::string data = tmp / "l";
+  uint64_t event = 0;
+  {
+    auto ledger = Ledger::open(data, {.writer = false});
+    REQUIRE(ledger.has_value());
+    projections::Builder builder(**ledger);
+    REQUIRE(builder.clear().is_ok());
+    const uint64_t half = (*ledger)->head()->commit_count / 2;
+    REQUIRE(builder.catch_up_limited(half).is_ok());
+    event = posting_at_or_after(**ledger, half).first;
+    Store& store = (*ledger)->store();
+    REQUIRE(store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kPostings), u64_be(event), "\x01").ok());
+  }
+  auto rebuilt = run_cli(tmp, {"projections", "rebuild", "--data", data, "--format", "json"});
+  CHECK(rebuilt.exit_code == 3);
+  auto rows = status_rows(rebuilt);
+  REQUIRE(rows.size() == 6);
+  for (const auto& [name, row] : rows.items()) {
+    INFO(name);
+    CHECK(row["lag_commits"].get<uint64_t>() > 0);
+    CHECK_THAT(row["error"].get<std::string>(), Catch::Contains("postings of event " + std::to_string(event)));
   }
 }
