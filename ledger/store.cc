@@ -67,6 +67,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   if (mode == Mode::kCreate) {
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
       return Status::invalid_argument("data directory " + dir + " exists and is not empty");
+    // Like `mkdir -p`: RocksDB creates only the last component.
+    fs::create_directories(dir, ec);
+    if (ec) return Status::io_error("cannot create data directory " + dir + ": " + ec.message());
   } else if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
     return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger (run grantledger init --data " + dir + ")");
   }

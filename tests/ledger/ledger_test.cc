@@ -71,6 +71,10 @@ TEST_CASE("init writes a genesis commit registering the admin and log keys", "[l
   auto again = Ledger::init(f.dir, "test.local/ledger", *f.admin, "admin");
   REQUIRE_FALSE(again.has_value());
   CHECK(again.error().code() == StatusCode::kInvalidArgument);
+  // Like mkdir -p, init creates missing parents.
+  TempDir nested;
+  REQUIRE(Ledger::init(nested / "a/b/ledger", "test.local/ledger", *f.admin, "admin").has_value());
+  CHECK(Ledger::open(nested / "a/b/ledger", {.read_only = true}).has_value());
 }
 
 TEST_CASE("commits chain by hash, verify by signature and are checkpointed", "[ledger]") {
