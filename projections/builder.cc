@@ -3,6 +3,7 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -284,14 +285,31 @@ bool decode_registry(std::string_view bytes, RegistryRecord* out) {
   return true;
 }
 
-Builder::Builder(Ledger& ledger) : ledger_(ledger) {
-  Store& s = ledger.store();
-  projections_.push_back(std::make_unique<BalancesProjection>(s));
-  projections_.push_back(std::make_unique<JournalProjection>(s));
-  projections_.push_back(std::make_unique<ClaimsProjection>(s));
-  projections_.push_back(std::make_unique<ProvidersProjection>(s));
-  projections_.push_back(std::make_unique<RegistryProjection>(s));
-  projections_.push_back(std::make_unique<TotalsProjection>(s));
+namespace {
+std::vector<std::unique_ptr<Projection>> all_projections(Store& s) {
+  std::vector<std::unique_ptr<Projection>> all;
+  all.push_back(std::make_unique<BalancesProjection>(s));
+  all.push_back(std::make_unique<JournalProjection>(s));
+  all.push_back(std::make_unique<ClaimsProjection>(s));
+  all.push_back(std::make_unique<ProvidersProjection>(s));
+  all.push_back(std::make_unique<RegistryProjection>(s));
+  all.push_back(std::make_unique<TotalsProjection>(s));
+  return all;
+}
+}  // namespace
+
+std::vector<std::string> projection_names() { return {"balances", "journal", "claims", "providers", "registry", "totals"}; }
+
+Builder::Builder(Ledger& ledger) : ledger_(ledger), projections_(all_projections(ledger.store())) {
+  std::vector<std::string> names;
+  for (const auto& p : projections_) names.push_back(p->name());
+  GL_ASSERT(names == projection_names());
+}
+
+Builder::Builder(Ledger& ledger, const std::vector<std::string>& only) : ledger_(ledger) {
+  for (auto& p : all_projections(ledger.store()))
+    if (std::find(only.begin(), only.end(), p->name()) != only.end()) projections_.push_back(std::move(p));
+  GL_ASSERT(projections_.size() == only.size());  // every name is a projection, none twice
 }
 
 Builder::~Builder() = default;

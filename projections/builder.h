@@ -42,6 +42,9 @@ class Builder {
   // REQUIRES: `ledger` opened read-write (with or without writer) for catch_up and rebuild;
   // read-only suffices for status and queries.
   explicit Builder(Ledger& ledger);
+  // Only the named projections (a subset of projection_names()): builders over disjoint subsets
+  // may run on separate threads over one ledger (the audit recomputes on both cores).
+  Builder(Ledger& ledger, const std::vector<std::string>& only);
   ~Builder();
 
   // Applies every commit after each projection's position. Stops at the first failing event,
@@ -59,6 +62,9 @@ class Builder {
   Ledger& ledger_;
   std::vector<std::unique_ptr<Projection>> projections_;
 };
+
+// Every projection's name, in the order status() lists them.
+std::vector<std::string> projection_names();
 
 // A registry entry: an entity (kind = EntityKind ordinal) or a programme (kind 0, with total).
 struct RegistryRecord {
