@@ -4,109 +4,49 @@
 
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
 #include <rocksdb/write_batch.h>
 
 #include "ledger/checkpoint.h"
-#include "ledger/jsonl_input.h"
-#include "ledger/largest_remainder.h"
 #include "ledger/merkle.h"
 #include "projections/builder.h"
-#include "tests/test_support.h"
+#include "tests/ledger_world.h"
 #include "tools/audit/audit.h"
 
 namespace grantledger::testing {
 
-using nlohmann::json;
-using Key = std::shared_ptr<const PrivateKey>;
-
-inline Key new_key() { return std::make_shared<const PrivateKey>(PrivateKey::generate()); }
-
-inline json ev(const char* type, const char* date, json fields) {
-  json j = {{"type", type}, {"effective_date", date}};
-  j.update(fields);
-  return j;
-}
-
-inline Bytes event_bytes(const json& e) {
-  auto bytes = event_bytes_from_json_line(e.dump());
-  INFO(e.dump() << (bytes ? "" : bytes.error().to_string()));
-  REQUIRE(bytes.has_value());
-  return *bytes;
-}
-
 // Entities, keys, a programme with a municipal allocation, course payments, claims, approvals
 // and payouts; a finance officer key registered and later revoked. Projections are built.
-struct AuditWorld {
-  TempDir tmp;
-  std::string dir = tmp / "ledger";
+struct AuditWorld : LedgerWorld {
   Key admin = new_key(), programme_admin = new_key(), lemvig = new_key(), aalborg = new_key(), retired = new_key();
-  std::unique_ptr<Ledger> ledger;
-  int idem = 0;
   uint64_t payment_event = 0;  // index of a course payment event
   uint64_t payment_commit = 0;
 
   explicit AuditWorld(bool build_projections = true) {
-    REQUIRE(Ledger::init(dir, "test.local/audit", *admin, "admin").has_value());
-    ledger = std::move(Ledger::open(dir)).value();
-    ok(admin, {ev("entity_registered", "2012-01-01", {{"kind", "region"}, {"code", "1081"}, {"name", "Region Nordjylland"}, {"population", 589936}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "region"}, {"code", "1082"}, {"name", "Region Midtjylland"}, {"population", 1326340}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "municipality"}, {"code", "665"}, {"name", "Lemvig Kommune"}, {"parent_code", "1082"}, {"population", 19722}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "municipality"}, {"code", "851"}, {"name", "Aalborg Kommune"}, {"parent_code", "1081"}, {"population", 217075}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "provider"}, {"code", "easv"}, {"name", "Erhvervsakademi SydVest"}}),
-               key(programme_admin, "programme_administrator", ""), key(lemvig, "finance_officer", "665"),
-               key(aalborg, "finance_officer", "851"), key(retired, "finance_officer", "851"),
-               ev("programme_created", "2012-09-01",
-                  {{"code", "P"}, {"name", "Test programme"}, {"total_ore", 10000000}, {"period_start", "2012-01-01"},
-                   {"period_end", "2013-12-31"}, {"claim_deadline", "2013-12-31"}, {"rate_basis_points", 8000},
-                   {"rules", {{{"course_kind", "akademi"}, {"payment_from", "2012-09-01"}, {"payment_to", "2013-08-31"},
-                               {"course_start_from", "2012-09-01"}, {"course_start_to", "2013-08-31"}}}}})});
-    auto split = split_largest_remainder(6000000, {19722, 217075}).value();
+    create(admin, "test.local/audit");
+    std::vector<json> setup = small_registry();
+    for (json k : {key(programme_admin, "programme_administrator", ""), key(lemvig, "finance_officer", "665"),
+                   key(aalborg, "finance_officer", "851"), key(retired, "finance_officer", "851")})
+      setup.push_back(k);
+    setup.push_back(ev("programme_created", "2012-09-01",
+                       {{"code", "P"}, {"name", "Test programme"}, {"total_ore", 10000000}, {"period_start", "2012-01-01"},
+                        {"period_end", "2013-12-31"}, {"claim_deadline", "2013-12-31"}, {"rate_basis_points", 8000},
+                        {"rules", {akademi_rule()}}}));
+    ok(admin, setup);
     ok(programme_admin,
        {ev("sector_share_allocated", "2013-01-01", {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", 6000000}}),
-        ev("allocation_made", "2013-01-01",
-           {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", 6000000}, {"method", "population"},
-            {"lines", {{{"recipient_code", "665"}, {"weight", 19722}, {"amount_ore", split[0]}},
-                       {{"recipient_code", "851"}, {"weight", 217075}, {"amount_ore", split[1]}}}}})});
+        allocation(6000000)});
     CommitInfo c = ok(lemvig, {payment("B1", "665", 500000), claim("K1", "B1", 400000)});
     payment_event = c.first_event_index;
     payment_commit = c.sequence;
     ok(aalborg, {payment("B2", "851", 300000), claim("K2", "B2", 240000)});
-    ok(programme_admin, {ev("reimbursement_approved", "2013-03-01", {{"claim_id", "K1"}}),
-                         ev("reimbursement_approved", "2013-03-01", {{"claim_id", "K2"}})});
-    ok(programme_admin, {ev("reimbursement_paid", "2013-03-10", {{"claim_id", "K1"}, {"payment_reference", "NKS-1"}})});
+    ok(programme_admin, {approve("K1"), approve("K2")});
+    ok(programme_admin, {pay("K1", "NKS-1")});
     ok(admin, {ev("key_revoked", "2013-04-01", {{"key_id", to_hex(retired->key_id())}, {"reason", "left the job"}})});
     ok(aalborg, {payment("B3", "851", 100000)});
     if (build_projections) {
       projections::Builder builder(*ledger);
       REQUIRE(builder.catch_up().is_ok());
     }
-  }
-
-  json key(const Key& k, const char* role, const char* scope) {
-    json f = {{"public_key", to_hex(k->public_key().raw())}, {"role", role}, {"name", std::string("key ") + role + " " + scope}};
-    if (*scope) f["scope_entity"] = scope;
-    return ev("key_registered", "2012-01-01", f);
-  }
-  static json payment(const std::string& id, const char* employer, int64_t ore) {
-    return ev("course_payment_recorded", "2013-01-05",
-              {{"payment_id", id}, {"employer_code", employer}, {"provider_code", "easv"}, {"participant", "deltager-" + id},
-               {"course_kind", "akademi"}, {"module", "modul 1"}, {"course_start_date", "2013-01-10"}, {"payment_date", "2013-01-05"},
-               {"amount_ore", ore}});
-  }
-  static json claim(const std::string& id, const std::string& payment, int64_t ore) {
-    return ev("reimbursement_claimed", "2013-02-01", {{"claim_id", id}, {"programme_code", "P"}, {"payment_id", payment}, {"amount_ore", ore}});
-  }
-
-  CommitInfo ok(const Key& signer, const std::vector<json>& events) {
-    CommitRequest r;
-    r.signer = signer;
-    r.idempotency_key = "w" + std::to_string(++idem);
-    for (const auto& e : events) r.events.push_back(event_bytes(e));
-    auto res = ledger->append({std::move(r)});
-    INFO((res ? "" : res.error().to_string()));
-    REQUIRE(res.has_value());
-    return res->at(0);
   }
 
   // Closes the ledger so the tests can open RocksDB behind its back.

@@ -188,7 +188,7 @@ TEST_CASE("the bundle's streams decode with the stock capnp tool", "[audit][bund
   CHECK(text.find("paymentId = \"B1\"") != std::string::npos);
   cmd = "capnp decode " + schema + " Commit < " + (out / "bundle/commits.bin") + " > " + (out / "commits.txt");
   REQUIRE(std::system(cmd.c_str()) == 0);
-  CHECK(slurp(out / "commits.txt").find("idempotencyKey = \"w1\"") != std::string::npos);
+  CHECK(slurp(out / "commits.txt").find("idempotencyKey = \"t1\"") != std::string::npos);
 }
 
 TEST_CASE("the audit CLI: exit 0 clean, 1 findings, 2 could not run", "[audit][cli]") {

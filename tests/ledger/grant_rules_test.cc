@@ -2,28 +2,14 @@
 // Every rejection asserts the rule and that nothing was written.
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
-
-#include "ledger/jsonl_input.h"
 #include "ledger/largest_remainder.h"
 #include "ledger/rejection.h"
-#include "tests/test_support.h"
+#include "tests/ledger_world.h"
 
 using namespace grantledger;
 using namespace grantledger::testing;
-using nlohmann::json;
 
 namespace {
-
-using Key = std::shared_ptr<const PrivateKey>;
-
-Key new_key() { return std::make_shared<const PrivateKey>(PrivateKey::generate()); }
-
-json ev(const char* type, const char* date, json fields) {
-  json j = {{"type", type}, {"effective_date", date}};
-  j.update(fields);
-  return j;
-}
 
 json master_rule(const char* pay_from, const char* pay_to, const char* start_from, const char* start_to) {
   return {{"course_kind", "master"}, {"payment_from", pay_from}, {"payment_to", pay_to},
@@ -32,79 +18,24 @@ json master_rule(const char* pay_from, const char* pay_to, const char* start_fro
 
 // A small world: two regions, Lemvig (665) and Aalborg (851), a provider, programme P with
 // 100,000.00 kr., an 80 % rate, a 40,000 kr. cap, the flexible master rule and an akademi rule.
-struct World {
-  TempDir tmp;
-  std::string dir = tmp / "ledger";
+struct World : LedgerWorld {
   Key admin = new_key(), programme_admin = new_key(), lemvig = new_key(), aalborg = new_key();
-  std::unique_ptr<Ledger> ledger;
-  int idem = 0;
 
   World() {
-    REQUIRE(Ledger::init(dir, "test.local/grants", *admin, "admin").has_value());
-    ledger = std::move(Ledger::open(dir)).value();
-    ok(admin, {ev("entity_registered", "2012-01-01", {{"kind", "region"}, {"code", "1081"}, {"name", "Region Nordjylland"}, {"population", 589936}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "region"}, {"code", "1082"}, {"name", "Region Midtjylland"}, {"population", 1326340}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "municipality"}, {"code", "665"}, {"name", "Lemvig Kommune"}, {"parent_code", "1082"}, {"population", 19722}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "municipality"}, {"code", "851"}, {"name", "Aalborg Kommune"}, {"parent_code", "1081"}, {"population", 217075}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "provider"}, {"code", "easv"}, {"name", "Erhvervsakademi SydVest"}}),
-               key(programme_admin, "programme_administrator", ""), key(lemvig, "finance_officer", "665"),
-               key(aalborg, "finance_officer", "851"),
-               ev("programme_created", "2012-09-01",
-                  {{"code", "P"}, {"name", "Test programme"}, {"total_ore", 10000000}, {"period_start", "2012-01-01"},
-                   {"period_end", "2013-12-31"}, {"claim_deadline", "2013-12-31"}, {"rate_basis_points", 8000},
-                   {"cap_per_participant_ore", 4000000},
-                   {"rules", {master_rule("2012-01-01", "2012-12-31", "2012-01-01", "2013-06-30"),
-                              {{"course_kind", "akademi"}, {"payment_from", "2012-09-01"}, {"payment_to", "2013-08-31"},
-                               {"course_start_from", "2012-09-01"}, {"course_start_to", "2013-08-31"}}}}})});
+    create(admin, "test.local/grants");
+    std::vector<json> setup = small_registry();
+    for (json k : {key(programme_admin, "programme_administrator", ""), key(lemvig, "finance_officer", "665"),
+                   key(aalborg, "finance_officer", "851")})
+      setup.push_back(k);
+    setup.push_back(ev("programme_created", "2012-09-01",
+                       {{"code", "P"}, {"name", "Test programme"}, {"total_ore", 10000000}, {"period_start", "2012-01-01"},
+                        {"period_end", "2013-12-31"}, {"claim_deadline", "2013-12-31"}, {"rate_basis_points", 8000},
+                        {"cap_per_participant_ore", 4000000},
+                        {"rules", {master_rule("2012-01-01", "2012-12-31", "2012-01-01", "2013-06-30"), akademi_rule()}}}));
+    ok(admin, setup);
     // 60,000.00 kr. to municipalities, split by population: Lemvig 4,997.19 kr. of it.
     ok(programme_admin, {ev("sector_share_allocated", "2013-01-01", {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", 6000000}}),
                          allocation(6000000)});
-  }
-
-  json key(const Key& k, const char* role, const char* scope) {
-    json f = {{"public_key", to_hex(k->public_key().raw())}, {"role", role}, {"name", std::string("key ") + role + " " + scope}};
-    if (*scope) f["scope_entity"] = scope;
-    return ev("key_registered", "2012-01-01", f);
-  }
-
-  static json allocation(int64_t amount) {
-    auto split = split_largest_remainder(amount, {19722, 217075}).value();
-    return ev("allocation_made", "2013-01-01",
-              {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", amount}, {"method", "population"},
-               {"lines", {{{"recipient_code", "665"}, {"weight", 19722}, {"amount_ore", split[0]}},
-                          {{"recipient_code", "851"}, {"weight", 217075}, {"amount_ore", split[1]}}}}});
-  }
-
-  CommitRequest req(const Key& signer, const std::vector<json>& events) {
-    CommitRequest r;
-    r.signer = signer;
-    r.idempotency_key = "t" + std::to_string(++idem);
-    for (const auto& e : events) {
-      auto bytes = event_bytes_from_json_line(e.dump());
-      INFO(e.dump() << (bytes ? "" : bytes.error().to_string()));
-      REQUIRE(bytes.has_value());
-      r.events.push_back(*bytes);
-    }
-    return r;
-  }
-  CommitInfo ok(const Key& signer, const std::vector<json>& events) {
-    auto res = ledger->append({req(signer, events)});
-    INFO((res ? "" : res.error().to_string()));
-    REQUIRE(res.has_value());
-    CHECK(ledger->state().trial_balance() == 0);
-    return res->at(0);
-  }
-  // Requires rejection by `rule`, a message containing `needle`, and nothing written.
-  void refused(const Key& signer, const std::vector<json>& events, Rejection rule, const std::string& needle = "") {
-    std::string before = fingerprint(*ledger);
-    auto res = ledger->append({req(signer, events)});
-    REQUIRE_FALSE(res.has_value());
-    INFO(res.error().to_string());
-    CHECK(res.error().code() == StatusCode::kRejected);
-    std::string tag = "rule " + std::to_string(static_cast<int>(rule)) + " " + rejection_name(rule);
-    CHECK(res.error().message().find(tag) != std::string::npos);
-    CHECK(res.error().message().find(needle) != std::string::npos);
-    CHECK(fingerprint(*ledger) == before);
   }
 
   json payment(const std::string& id, const char* employer, const char* kind, const char* start, const char* paid, int64_t ore,
@@ -112,13 +43,6 @@ struct World {
     return ev("course_payment_recorded", paid,
               {{"payment_id", id}, {"employer_code", employer}, {"provider_code", "easv"}, {"participant", participant},
                {"course_kind", kind}, {"module", "modul 1"}, {"course_start_date", start}, {"payment_date", paid}, {"amount_ore", ore}});
-  }
-  static json claim(const std::string& id, const std::string& payment, int64_t ore, const char* date = "2013-02-01") {
-    return ev("reimbursement_claimed", date, {{"claim_id", id}, {"programme_code", "P"}, {"payment_id", payment}, {"amount_ore", ore}});
-  }
-  static json approve(const std::string& id) { return ev("reimbursement_approved", "2013-03-01", {{"claim_id", id}}); }
-  static json pay(const std::string& id, const std::string& ref) {
-    return ev("reimbursement_paid", "2013-03-10", {{"claim_id", id}, {"payment_reference", ref}});
   }
   int64_t balance(const std::string& account) { return ledger->state().balance(account); }
 };

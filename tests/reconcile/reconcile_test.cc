@@ -259,28 +259,19 @@ TEST_CASE("only a reconciler records reconciliations, and a reconciler records n
                {"statement_entries", 1}, {"disbursements", 1}, {"classes", list}});
   };
   std::string sha(64, 'a');
-  auto refused = [&](const Key& signer, const json& e, Rejection rule) {
-    std::string before = fingerprint(*w.ledger);
-    auto res = w.ledger->append({w.req(signer, {e})});
-    REQUIRE_FALSE(res.has_value());
-    INFO(res.error().to_string());
-    CHECK(res.error().message().find("rule " + std::to_string(static_cast<int>(rule)) + " " + rejection_name(rule)) !=
-          std::string::npos);
-    CHECK(fingerprint(*w.ledger) == before);
-  };
-  refused(w.programme_admin, event(sha, "2013-12-01", "2013-12-31", 8), Rejection::kRoleNotAllowed);
-  refused(w.admin, event(sha, "2013-12-01", "2013-12-31", 8), Rejection::kRoleNotAllowed);
-  refused(w.reconciler, ReconcileWorld::approve("K-C1"), Rejection::kRoleNotAllowed);
-  refused(w.reconciler, event(sha, "2013-12-31", "2013-12-01", 8), Rejection::kBadReconciliation);
-  refused(w.reconciler, event(std::string(62, 'a'), "2013-12-01", "2013-12-31", 8), Rejection::kBadReconciliation);
-  refused(w.reconciler, event(sha, "2013-12-01", "2013-12-31", 7), Rejection::kBadReconciliation);
+  w.refused(w.programme_admin, {event(sha, "2013-12-01", "2013-12-31", 8)}, Rejection::kRoleNotAllowed);
+  w.refused(w.admin, {event(sha, "2013-12-01", "2013-12-31", 8)}, Rejection::kRoleNotAllowed);
+  w.refused(w.reconciler, {ReconcileWorld::approve("K-C1")}, Rejection::kRoleNotAllowed);
+  w.refused(w.reconciler, {event(sha, "2013-12-31", "2013-12-01", 8)}, Rejection::kBadReconciliation);
+  w.refused(w.reconciler, {event(std::string(62, 'a'), "2013-12-01", "2013-12-31", 8)}, Rejection::kBadReconciliation);
+  w.refused(w.reconciler, {event(sha, "2013-12-01", "2013-12-31", 7)}, Rejection::kBadReconciliation);
   json shuffled = event(sha, "2013-12-01", "2013-12-31", 8);
   std::swap(shuffled["classes"][0], shuffled["classes"][1]);
-  refused(w.reconciler, shuffled, Rejection::kBadReconciliation);
+  w.refused(w.reconciler, {shuffled}, Rejection::kBadReconciliation);
   // Not reversible: a record of what was checked stays.
   CommitInfo c = w.ok(w.reconciler, {event(sha, "2013-12-01", "2013-12-31", 8)});
-  refused(w.programme_admin, ev("event_reversed", "2014-01-02", {{"event_index", c.first_event_index}, {"reason", "x"}}),
-          Rejection::kNotReversible);
+  w.refused(w.programme_admin, {ev("event_reversed", "2014-01-02", {{"event_index", c.first_event_index}, {"reason", "x"}})},
+            Rejection::kNotReversible);
 }
 
 TEST_CASE("the ledger view agrees with the rules' state: live payouts are exactly the paid claims", "[reconcile]") {

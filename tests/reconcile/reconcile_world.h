@@ -6,25 +6,14 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "ledger/date.h"
-#include "ledger/jsonl_input.h"
-#include "tests/test_support.h"
+#include "tests/ledger_world.h"
 #include "tools/reconcile/reconciliation.h"
 
 namespace grantledger::testing {
-
-using nlohmann::json;
-using Key = std::shared_ptr<const PrivateKey>;
-
-inline json ev(const std::string& type, const std::string& date, json fields) {
-  json j = {{"type", type}, {"effective_date", date}};
-  j.update(fields);
-  return j;
-}
 
 // One statement line as the tests write it into either format.
 struct Line {
@@ -38,14 +27,10 @@ struct Line {
 
 // Payouts of December 2013 to Lemvig (665) and Aalborg (851) in programme P, plus a November
 // payout, a reversed payout and a course payment paid twice (a ledger duplicate).
-struct ReconcileWorld {
-  TempDir tmp;
-  std::string dir = tmp / "ledger";
-  Key admin = make(), programme_admin = make(), lemvig = make(), aalborg = make(), reconciler = make();
+struct ReconcileWorld : LedgerWorld {
+  Key admin = new_key(), programme_admin = new_key(), lemvig = new_key(), aalborg = new_key(), reconciler = new_key();
   std::string reconciler_pem = tmp / "reconciler.pem";
   std::string programme_admin_pem = tmp / "programme_admin.pem";
-  std::unique_ptr<Ledger> ledger;
-  int idem = 0;
 
   struct Payout {
     std::string claim, reference, payee_code, payee_name, date;
@@ -54,25 +39,19 @@ struct ReconcileWorld {
   std::vector<Payout> december;  // live payouts dated in December 2013, in log order
   static constexpr int kPayouts = 24;
 
-  static Key make() { return std::make_shared<const PrivateKey>(PrivateKey::generate()); }
-
   explicit ReconcileWorld(bool with_ledger_duplicate = true) {
     REQUIRE(reconciler->save(tmp / "reconciler").is_ok());
     REQUIRE(programme_admin->save(tmp / "programme_admin").is_ok());
-    REQUIRE(Ledger::init(dir, "test.local/reconcile", *admin, "admin").has_value());
-    ledger = std::move(Ledger::open(dir)).value();
-    ok(admin, {ev("entity_registered", "2012-01-01", {{"kind", "region"}, {"code", "1081"}, {"name", "Region Nordjylland"}, {"population", 589936}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "region"}, {"code", "1082"}, {"name", "Region Midtjylland"}, {"population", 1326340}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "municipality"}, {"code", "665"}, {"name", "Lemvig Kommune"}, {"parent_code", "1082"}, {"population", 19722}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "municipality"}, {"code", "851"}, {"name", "Aalborg Kommune"}, {"parent_code", "1081"}, {"population", 217075}}),
-               ev("entity_registered", "2012-01-01", {{"kind", "provider"}, {"code", "easv"}, {"name", "Erhvervsakademi SydVest"}}),
-               key(programme_admin, "programme_administrator", ""), key(lemvig, "finance_officer", "665"),
-               key(aalborg, "finance_officer", "851"), key(reconciler, "reconciler", ""),
-               ev("programme_created", "2012-09-01",
-                  {{"code", "P"}, {"name", "Test programme"}, {"total_ore", 100000000}, {"period_start", "2012-01-01"},
-                   {"period_end", "2014-12-31"}, {"claim_deadline", "2013-12-31"}, {"rate_basis_points", 8000},
-                   {"rules", {{{"course_kind", "akademi"}, {"payment_from", "2012-09-01"}, {"payment_to", "2013-08-31"},
-                               {"course_start_from", "2012-09-01"}, {"course_start_to", "2013-08-31"}}}}})});
+    create(admin, "test.local/reconcile");
+    std::vector<json> setup = small_registry();
+    for (json k : {key(programme_admin, "programme_administrator", ""), key(lemvig, "finance_officer", "665"),
+                   key(aalborg, "finance_officer", "851"), key(reconciler, "reconciler", "")})
+      setup.push_back(k);
+    setup.push_back(ev("programme_created", "2012-09-01",
+                       {{"code", "P"}, {"name", "Test programme"}, {"total_ore", 100000000}, {"period_start", "2012-01-01"},
+                        {"period_end", "2014-12-31"}, {"claim_deadline", "2013-12-31"}, {"rate_basis_points", 8000},
+                        {"rules", {akademi_rule()}}}));
+    ok(admin, setup);
     ok(programme_admin, {ev("sector_share_allocated", "2013-01-01", {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", 100000000}}),
                          ev("allocation_made", "2013-01-01",
                             {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", 100000000}, {"method", "fixed"},
@@ -123,43 +102,6 @@ struct ReconcileWorld {
     december.push_back({"K-" + id, ref, employer, employer == "665" ? "Lemvig Kommune" : "Aalborg Kommune", day, claim_ore});
   }
 
-  json key(const Key& k, const char* role, const char* scope) {
-    json f = {{"public_key", to_hex(k->public_key().raw())}, {"role", role}, {"name", std::string("key ") + role + " " + scope}};
-    if (*scope) f["scope_entity"] = scope;
-    return ev("key_registered", "2012-01-01", f);
-  }
-  static json payment(const std::string& id, const std::string& employer, int64_t ore) {
-    return ev("course_payment_recorded", "2013-01-05",
-              {{"payment_id", id}, {"employer_code", employer}, {"provider_code", "easv"}, {"participant", "deltager-" + id},
-               {"course_kind", "akademi"}, {"module", "modul 1"}, {"course_start_date", "2013-01-10"}, {"payment_date", "2013-01-05"},
-               {"amount_ore", ore}});
-  }
-  static json claim(const std::string& id, const std::string& payment, int64_t ore) {
-    return ev("reimbursement_claimed", "2013-02-01", {{"claim_id", id}, {"programme_code", "P"}, {"payment_id", payment}, {"amount_ore", ore}});
-  }
-  static json approve(const std::string& id) { return ev("reimbursement_approved", "2013-03-01", {{"claim_id", id}}); }
-  static json pay(const std::string& id, const std::string& ref, const std::string& day) {
-    return ev("reimbursement_paid", day, {{"claim_id", id}, {"payment_reference", ref}});
-  }
-
-  CommitRequest req(const Key& signer, const std::vector<json>& events) {
-    CommitRequest r;
-    r.signer = signer;
-    r.idempotency_key = "t" + std::to_string(++idem);
-    for (const auto& e : events) {
-      auto bytes = event_bytes_from_json_line(e.dump());
-      INFO(e.dump() << (bytes ? "" : bytes.error().to_string()));
-      REQUIRE(bytes.has_value());
-      r.events.push_back(*bytes);
-    }
-    return r;
-  }
-  CommitInfo ok(const Key& signer, const std::vector<json>& events) {
-    auto res = ledger->append({req(signer, events)});
-    INFO((res ? "" : res.error().to_string()));
-    REQUIRE(res.has_value());
-    return res->at(0);
-  }
 
   // The statement lines of every live December payout, exactly as paid.
   std::vector<Line> clean_lines() const {
