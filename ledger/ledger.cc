@@ -9,6 +9,7 @@
 #include "ledger/commit_writer.h"
 #include "ledger/date.h"
 #include "ledger/merkle.h"
+#include "ledger/postings.h"
 
 namespace grantledger {
 
@@ -121,6 +122,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
   GL_ASSIGN_OR_RETURN(Bytes log_raw, store.get(Cf::kMeta, "log_public_key"));
   GL_ASSIGN_OR_RETURN(PublicKey log_pub, PublicKey::from_raw(log_raw));
   ledger->log_public_ = log_pub;
+  if (!options.read_only && store.postings_pending()) GL_RETURN_IF_ERROR(ledger->write_missing_postings());
   if (options.read_only || !options.writer) return ledger;
 
   GL_ASSIGN_OR_RETURN(PrivateKey log_key, PrivateKey::load(log_key_path(dir)));
@@ -184,6 +186,30 @@ Status Ledger::scan(const DecodedEventVisitor& on_event, const CommitVisitor& on
   GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
   if (expected_seq != head.commit_count || event_index != head.tree_size)
     return Status::corruption("the log's head does not match its commits");
+  return Status::ok();
+}
+
+Status Ledger::write_missing_postings() {
+  // The rules derive every event's postings exactly as the writer did when it appended it;
+  // rewriting one already written writes the same bytes, so an interrupted upgrade just resumes.
+  Store& store = *store_;
+  rocksdb::WriteBatch batch;
+  uint64_t written = 0;
+  auto flush = [&]() -> Status {
+    GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write postings"));
+    batch.Clear();
+    return Status::ok();
+  };
+  LedgerState state;
+  GL_RETURN_IF_ERROR(replay(&state, [&](const CommitRecord&, uint64_t index, schema::Event::Reader, const std::vector<Posting>& postings) -> Status {
+    if (postings.empty()) return Status::ok();
+    batch.Put(store.cf(Cf::kPostings), u64_be(index), encode_postings(postings));
+    ++written;
+    return batch.Count() >= 10000 ? flush() : Status::ok();
+  }));
+  GL_RETURN_IF_ERROR(flush());
+  GL_RETURN_IF_ERROR(store.finish_postings_upgrade());  // synced: the postings before it are durable too
+  spdlog::info("upgrade dir={} postings_written={}", store.dir(), written);
   return Status::ok();
 }
 

@@ -125,6 +125,8 @@ class Ledger {
 
  private:
   Ledger() = default;
+  // Upgrading a ledger from before postings were stored: derives and writes them (spec/LOG.md).
+  Status write_missing_postings();
   std::unique_ptr<Store> store_;
   std::string origin_;
   std::optional<PublicKey> log_public_;

@@ -3,13 +3,18 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/filter_policy.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
 namespace grantledger {
 
 namespace {
+// meta key present while postings of an upgraded ledger are not all written yet.
+constexpr const char* kPostingsPendingKey = "upgrade/postings_pending";
+
 const char* const kCfNames[] = {"events", "commits", "commit_index", "tree", "idempotency", "checkpoints", "meta",
                                 "postings", "proj_meta", "proj_balances", "proj_journal", "proj_claims",
                                 "proj_providers", "proj_registry", "proj_totals"};
@@ -80,6 +85,27 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   db_opts.keep_log_file_num = 2;
   db_opts.max_background_jobs = 2;
   db_opts.paranoid_checks = true;
+  // A ledger written before the postings and projection families existed (spec/LOG.md,
+  // "Upgrading"): a read-write open adds them and marks the postings pending; a read-only open
+  // cannot, and says how to upgrade.
+  bool derived_families_missing = false;
+  if (mode != Mode::kCreate) {
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(db_opts, dir, &existing).ok()) {
+      for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
+        if (std::find(existing.begin(), existing.end(), kCfNames[i]) != existing.end()) continue;
+        if (static_cast<Cf>(i) < Cf::kPostings)
+          return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger: it has no " + kCfNames[i] +
+                                          " column family");
+        derived_families_missing = true;
+      }
+    }
+    if (derived_families_missing && mode == Mode::kReadOnly)
+      return Status::invalid_argument("data directory " + dir +
+                                      " was written by an earlier grantledger without stored postings; upgrade it once with a "
+                                      "read-write open, e.g. grantledger projections rebuild --data " + dir);
+    db_opts.create_missing_column_families = derived_families_missing;
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options());
   for (const char* name : kCfNames) cfs.emplace_back(name, cf_options());
@@ -106,7 +132,25 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
     if (!format || *format != kFormatVersion)
       return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger of format " + kFormatVersion);
   }
+  if (derived_families_missing) {
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    GL_RETURN_IF_ERROR(from_rocks(store->db_->Put(sync, store->cf(Cf::kMeta), kPostingsPendingKey, "1"), "mark postings pending"));
+    spdlog::warn("data directory {} was written without stored postings: upgrading it", dir);
+  }
+  if (mode == Mode::kReadOnly && store->postings_pending())
+    return Status::invalid_argument("data directory " + dir +
+                                    " is being upgraded (postings pending); finish it with a read-write open, e.g. "
+                                    "grantledger projections rebuild --data " + dir);
   return store;
+}
+
+bool Store::postings_pending() { return get(Cf::kMeta, kPostingsPendingKey).has_value(); }
+
+Status Store::finish_postings_upgrade() {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return from_rocks(db_->Delete(sync, cf(Cf::kMeta), kPostingsPendingKey), "finish postings upgrade");
 }
 
 Store::~Store() {

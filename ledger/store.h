@@ -64,6 +64,12 @@ class Store {
   rocksdb::ColumnFamilyHandle* cf(Cf which) { return handles_[static_cast<int>(which)]; }
   const std::string& dir() const { return dir_; }
 
+  // True while the ledger still lacks the postings of events written before postings were
+  // stored (a ledger from before they existed, being upgraded; spec/LOG.md, "Upgrading").
+  bool postings_pending();
+  // Marks the postings complete (after Ledger has written them all).
+  Status finish_postings_upgrade();
+
   // Point read; not_found when absent. `snapshot` may be null (latest).
   Result<Bytes> get(Cf which, std::string_view key, const rocksdb::Snapshot* snapshot = nullptr);
   Result<Head> head(const rocksdb::Snapshot* snapshot = nullptr);
