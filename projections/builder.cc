@@ -45,6 +45,11 @@ class Projection {
     overlay_.clear();
     reset();
   }
+  // After a return that wrote nothing more: drops changes not flushed (and then the caches, which
+  // may hold them); a no-op when everything was flushed.
+  void discard_unwritten() {
+    if (!overlay_.empty()) discard();
+  }
   // Drops any cache a projection keeps beside its column family (after a failure or a rebuild).
   virtual void reset() {}
 
@@ -338,6 +343,14 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
     to = std::max(to, target);
   }
   Status first_failure = Status::ok();
+  // Changes not yet in a written batch must not outlive a return that did not write them: the next
+  // catch-up re-applies those commits from the stored position.
+  struct DiscardUnwritten {
+    std::vector<std::unique_ptr<Projection>>& projections;
+    ~DiscardUnwritten() {
+      for (auto& p : projections) p->discard_unwritten();
+    }
+  } discard_unwritten{projections_};
   auto record_failure = [&](Progress& pr, const Status& failed) {
     pr.p->discard();
     pr.failed = true;

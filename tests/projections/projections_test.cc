@@ -264,3 +264,43 @@ TEST_CASE("resolve_known_at takes a commit sequence or a UTC time", "[projection
   std::string at = format_timestamp_ns(last.info.recorded_at_ns).substr(0, 19) + "Z";
   CHECK(resolve_known_at(*ledger, at).value() == head.commit_count);
 }
+
+TEST_CASE("a builder stopped by unreadable postings resumes exactly once they read again", "[projections]") {
+  TempDir tmp;
+  record_demo(tmp / "l", 9, 60);
+  auto ledger = open_queries(tmp / "l");
+  Builder builder(*ledger);
+  REQUIRE(builder.rebuild().is_ok());
+  auto reference = digests(builder);
+  REQUIRE(builder.clear().is_ok());
+  // Projections at different positions (as after a crash): balances at 0, the others a third in.
+  const uint64_t third = ledger->head()->commit_count / 3;
+  std::vector<std::string> others = projection_names();
+  others.erase(others.begin());  // "balances"
+  REQUIRE(Builder(*ledger, others).catch_up_limited(third).is_ok());
+  // Damage the postings of an event in the second third, behind the builder's back.
+  Store& store = ledger->store();
+  std::string key, value;
+  uint64_t damaged_commit = 0;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kPostings)));
+    for (it->SeekToFirst(); it->Valid() && key.empty(); it->Next())
+      if (uint64_t c = ledger->commit_of_event(get_u64_be(it->key().ToString())).value(); c >= third + 2) {
+        damaged_commit = c;
+        key = it->key().ToString();
+        value = it->value().ToString();
+      }
+  }
+  REQUIRE(!key.empty());
+  REQUIRE(store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kPostings), key, "\x01").ok());
+  // One pass of at most `damaged_commit` commits: balances applies commits before the damage (its
+  // whole share), the others stop at it.
+  Status stopped = builder.catch_up_limited(damaged_commit);
+  CHECK(stopped.code() == StatusCode::kCorruption);
+  CHECK_THAT(stopped.message(), Catch::Contains("postings of event " + std::to_string(get_u64_be(key))));
+  // Repaired, the same builder applies every commit exactly once: nothing of the stopped pass
+  // lingers in it.
+  REQUIRE(store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kPostings), key, value).ok());
+  REQUIRE(builder.catch_up().is_ok());
+  CHECK(digests(builder) == reference);
+}
