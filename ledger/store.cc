@@ -104,6 +104,24 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
       return Status::invalid_argument("data directory " + dir +
                                       " was written by an earlier grantledger without stored postings; upgrade it once with a "
                                       "read-write open, e.g. grantledger projections rebuild --data " + dir);
+    if (derived_families_missing) {
+      // Mark the upgrade pending before the families exist, so a crash right after creating them
+      // cannot leave a ledger that looks upgraded without its postings.
+      std::vector<rocksdb::ColumnFamilyDescriptor> base;
+      base.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options());
+      for (size_t i = 0; i < static_cast<size_t>(Cf::kPostings); ++i) base.emplace_back(kCfNames[i], cf_options());
+      std::vector<rocksdb::ColumnFamilyHandle*> handles;
+      rocksdb::DB* raw = nullptr;
+      GL_RETURN_IF_ERROR(from_rocks(rocksdb::DB::Open(db_opts, dir, base, &handles, &raw), "open " + dir + " to upgrade it"));
+      std::unique_ptr<rocksdb::DB> db(raw);
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      rocksdb::Status marked = db->Put(sync, handles[1 + static_cast<size_t>(Cf::kMeta)], kPostingsPendingKey, "1");
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      GL_RETURN_IF_ERROR(from_rocks(marked, "mark postings pending"));
+      GL_RETURN_IF_ERROR(from_rocks(db->Close(), "close " + dir));
+      spdlog::warn("data directory {} was written without stored postings: upgrading it", dir);
+    }
     db_opts.create_missing_column_families = derived_families_missing;
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
@@ -131,12 +149,6 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
     auto format = store->get(Cf::kMeta, "format");
     if (!format || *format != kFormatVersion)
       return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger of format " + kFormatVersion);
-  }
-  if (derived_families_missing) {
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
-    GL_RETURN_IF_ERROR(from_rocks(store->db_->Put(sync, store->cf(Cf::kMeta), kPostingsPendingKey, "1"), "mark postings pending"));
-    spdlog::warn("data directory {} was written without stored postings: upgrading it", dir);
   }
   if (mode == Mode::kReadOnly && store->postings_pending())
     return Status::invalid_argument("data directory " + dir +
