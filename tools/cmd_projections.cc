@@ -45,29 +45,22 @@ void add_projections(CLI::App& app, Action* action) {
     sub->add_option("--data", o->data, "ledger data directory")->required();
     sub->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
   }
-  status->callback([action, o] {
-    *action = [o]() -> Status {
-      GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
-      LedgerOptions options;
-      options.writer = false;
-      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, options));
-      projections::Builder builder(*ledger);
-      return print_status(*ledger, builder, format);
-    };
-  });
-  rebuild->callback([action, o] {
-    *action = [o]() -> Status {
+  // `rebuild` clears and replays every projection first; both print where each stands.
+  auto run = [action, o](bool rebuild) {
+    *action = [o, rebuild]() -> Status {
       GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
       LedgerOptions options;
       options.writer = false;
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, options));
       projections::Builder builder(*ledger);
       // A rebuild that stops still shows where each projection stands and why.
-      Status built = builder.rebuild();
+      Status built = rebuild ? builder.rebuild() : Status::ok();
       Status printed = print_status(*ledger, builder, format);
       return built.is_ok() ? printed : built;
     };
-  });
+  };
+  status->callback([run] { run(false); });
+  rebuild->callback([run] { run(true); });
 }
 
 }  // namespace grantledger::cli

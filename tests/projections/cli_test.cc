@@ -205,12 +205,16 @@ TEST_CASE("projections status reports position, lag and digest, rebuild reproduc
 
 namespace {
 
-// A posting in commit `from` or later: its event index and account.
-std::pair<uint64_t, std::string> posting_at_or_after(Ledger& ledger, uint64_t from) {
+// Clears the projections and applies the first half of the log; returns the first posting of the
+// second half (its event index and account), for a test to damage behind the builder's back.
+std::pair<uint64_t, std::string> build_first_half(Ledger& ledger, projections::Builder& builder) {
+  REQUIRE(builder.clear().is_ok());
+  const uint64_t half = ledger.head()->commit_count / 2;
+  REQUIRE(builder.catch_up_limited(half).is_ok());
   std::optional<std::pair<uint64_t, std::string>> found;
   LedgerState state;
   REQUIRE(ledger.replay(&state, [&](const CommitRecord& c, uint64_t index, schema::Event::Reader, const std::vector<Posting>& postings) {
-                  if (!found && c.info.sequence >= from && !postings.empty()) found = {index, postings.front().account};
+                  if (!found && c.info.sequence >= half && !postings.empty()) found = {index, postings.front().account};
                   return Status::ok();
                 }).is_ok());
   REQUIRE(found.has_value());
@@ -238,11 +242,8 @@ TEST_CASE("a damaged projection stops at the event that broke it, status names i
     auto ledger = Ledger::open(data, {.writer = false});
     REQUIRE(ledger.has_value());
     projections::Builder builder(**ledger);
-    REQUIRE(builder.clear().is_ok());
-    const uint64_t half = (*ledger)->head()->commit_count / 2;
-    REQUIRE(builder.catch_up_limited(half).is_ok());
     // Behind the builder's back: the balance of an account the next commits touch is damaged.
-    auto [index, account] = posting_at_or_after(**ledger, half);
+    auto [index, account] = build_first_half(**ledger, builder);
     event = index;
     Store& store = (*ledger)->store();
     REQUIRE(store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kProjBalances), account, "bad").ok());
@@ -279,10 +280,7 @@ TEST_CASE("unreadable postings stop every projection that needs them, and status
     auto ledger = Ledger::open(data, {.writer = false});
     REQUIRE(ledger.has_value());
     projections::Builder builder(**ledger);
-    REQUIRE(builder.clear().is_ok());
-    const uint64_t half = (*ledger)->head()->commit_count / 2;
-    REQUIRE(builder.catch_up_limited(half).is_ok());
-    event = posting_at_or_after(**ledger, half).first;
+    event = build_first_half(**ledger, builder).first;
     Store& store = (*ledger)->store();
     REQUIRE(store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kPostings), u64_be(event), "\x01").ok());
   }
