@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/input_file.h"
 #include "ledger/sha256.h"
 
 namespace grantledger {
@@ -36,6 +37,7 @@ std::string bio_to_string(BIO* bio) {
 }
 
 Result<std::string> read_file(const std::string& path) {
+  GL_RETURN_IF_ERROR(check_input_file(path, "key file"));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::invalid_argument("key file " + path + ": cannot be read: " + std::strerror(errno));
   std::ostringstream ss;

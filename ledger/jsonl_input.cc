@@ -9,16 +9,13 @@
 
 #include "ledger/canonical.h"
 #include "ledger/event_json.h"
+#include "ledger/input_file.h"
+#include "ledger/strict_json.h"
 
 namespace grantledger {
 
 Result<Bytes> event_bytes_from_json_line(std::string_view line) {
-  nlohmann::json obj;
-  try {
-    obj = nlohmann::json::parse(line.begin(), line.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    return Status::invalid_argument(std::string("malformed JSON: ") + e.what());
-  }
+  GL_ASSIGN_OR_RETURN(nlohmann::json obj, parse_strict_json(line));
   capnp::MallocMessageBuilder message;
   auto event = message.initRoot<schema::Event>();
   GL_RETURN_IF_ERROR(event_from_json(obj, event));
@@ -26,6 +23,7 @@ Result<Bytes> event_bytes_from_json_line(std::string_view line) {
 }
 
 Result<std::vector<InputEvent>> read_events_jsonl(const std::string& path) {
+  GL_RETURN_IF_ERROR(check_input_file(path, "input file"));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::invalid_argument("input file " + path + ": cannot be read: " + std::strerror(errno));
   std::vector<InputEvent> out;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "ledger/canonical.h"
+#include "ledger/checkpoint.h"
 #include "ledger/commit_writer.h"
 #include "ledger/date.h"
 #include "ledger/merkle.h"
@@ -49,6 +50,51 @@ MerkleNodeSource tree_source(Store& store, const rocksdb::Snapshot* snap) {
   };
 }
 
+// Nothing may lie beyond the head in `cf` (keys are u64 BE positions): a head rolled back under
+// stored records would let the next append overwrite signed history.
+Status nothing_beyond(Store& store, const rocksdb::Snapshot* snap, Cf cf, uint64_t first_key, const char* what) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(cf)));
+  const Bytes key = u64_be(first_key);
+  it->Seek(rocksdb::Slice(key));
+  if (it->Valid())
+    return Status::corruption(std::string(what) + " " +
+                              std::to_string(get_u64_be(std::string_view(it->key().data(), it->key().size()))) +
+                              " exists beyond the log's head (meta/head says " + std::to_string(first_key) +
+                              "): the head was rolled back or the store is damaged");
+  return from_rocks(it->status(), std::string("read ") + cf_name(cf));
+}
+
+Status verify_head(Store& store, const rocksdb::Snapshot* snap, const std::string& origin, const PublicKey& log_key,
+                   const Head& head, const Hash32& root) {
+  // spec/LOG.md, "Opening a ledger": the head must be the end of the log, and agree with the
+  // last commit and the latest signed checkpoint.
+  GL_RETURN_IF_ERROR(nothing_beyond(store, snap, Cf::kCommits, head.commit_count, "commit"));
+  GL_RETURN_IF_ERROR(nothing_beyond(store, snap, Cf::kEvents, head.tree_size, "event"));
+  GL_RETURN_IF_ERROR(nothing_beyond(store, snap, Cf::kCheckpoints, head.tree_size + 1, "checkpoint at tree size"));
+  if (head.commit_count == 0) return Status::corruption("meta/head: the log has no genesis commit");
+  auto last_bytes = store.get(Cf::kCommits, u64_be(head.commit_count - 1), snap);
+  if (!last_bytes)
+    return Status::corruption("commit " + std::to_string(head.commit_count - 1) + " (the head's last commit): " +
+                              last_bytes.error().message());
+  auto last = decode_commit(*last_bytes);
+  if (!last) return last.error().with_context("commit " + std::to_string(head.commit_count - 1) + ": ");
+  if (last->info.commit_hash != head.last_commit_hash || last->info.sequence != head.commit_count - 1 ||
+      last->info.first_event_index + last->info.event_count != head.tree_size ||
+      last->info.recorded_at_ns != head.last_recorded_at_ns || last->origin != origin)
+    return Status::corruption("meta/head disagrees with commit " + std::to_string(head.commit_count - 1) +
+                              " (hash, position or time): the head or the commit was changed");
+  auto note = store.get(Cf::kCheckpoints, u64_be(head.tree_size), snap);
+  if (!note) return Status::corruption("checkpoint at tree size " + std::to_string(head.tree_size) + ": " + note.error().message());
+  auto cp = verify_checkpoint(*note, log_key);
+  if (!cp) return cp.error().with_context("checkpoint at tree size " + std::to_string(head.tree_size) + ": ");
+  if (cp->origin != origin || cp->tree_size != head.tree_size || cp->root != root)
+    return Status::corruption("the latest checkpoint (tree size " + std::to_string(cp->tree_size) +
+                              ") does not sign the log's root at its head: the tree or the checkpoint was changed");
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<CommitRecord> decode_commit(std::string_view bytes) {
@@ -64,6 +110,7 @@ Result<CommitRecord> decode_commit(std::string_view bytes) {
   r.info.recorded_at_ns = b.getRecordedAtNs();
   r.info.signer_key_id = to_hash32(view(b.getSignerKeyId()));
   r.info.idempotency_key = b.getIdempotencyKey().cStr();
+  r.origin = b.getOrigin().cStr();
   r.previous_commit_hash = to_hash32(view(b.getPreviousCommitHash()));
   for (auto h : b.getEventHashes()) {
     if (h.size() != 32) return Status::corruption("commit " + std::to_string(r.info.sequence) + ": malformed event hash");
@@ -118,24 +165,43 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
   GL_ASSIGN_OR_RETURN(ledger->store_,
                       Store::open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite));
   Store& store = *ledger->store_;
-  GL_ASSIGN_OR_RETURN(ledger->origin_, store.get(Cf::kMeta, "origin"));
-  GL_ASSIGN_OR_RETURN(Bytes log_raw, store.get(Cf::kMeta, "log_public_key"));
-  GL_ASSIGN_OR_RETURN(PublicKey log_pub, PublicKey::from_raw(log_raw));
-  ledger->log_public_ = log_pub;
+  // A database with every family of a ledger but without these is damaged, not foreign.
+  auto meta = [&](const char* key) -> Result<Bytes> {
+    auto v = store.get(Cf::kMeta, key);
+    if (!v && v.error().code() == StatusCode::kNotFound) return Status::corruption(std::string("meta/") + key + " is missing");
+    return v;
+  };
+  GL_ASSIGN_OR_RETURN(ledger->origin_, meta("origin"));
+  GL_ASSIGN_OR_RETURN(Bytes log_raw, meta("log_public_key"));
+  auto log_pub = PublicKey::from_raw(log_raw);
+  if (!log_pub) return Status::corruption("meta/log_public_key: " + log_pub.error().message());
+  ledger->log_public_ = *log_pub;
+
+  // The head must be the end of the log and signed by the latest checkpoint (spec/LOG.md,
+  // "Opening a ledger"); the writer builds on it, so nothing is appended over signed history.
+  Snapshot snap(store.db());
+  const bool writes = !options.read_only && options.writer;  // a writer always builds on a checked head
+  if (options.check_head || writes) {
+    GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
+    GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_source(store, snap.get()), head.tree_size));
+    Sha256 sha;
+    GL_RETURN_IF_ERROR(verify_head(store, snap.get(), ledger->origin_, *ledger->log_public_, head, frontier.root(sha)));
+  }
   if (!options.read_only && store.postings_pending()) GL_RETURN_IF_ERROR(ledger->write_missing_postings());
   if (options.read_only || !options.writer) return ledger;
-
-  GL_ASSIGN_OR_RETURN(PrivateKey log_key, PrivateKey::load(log_key_path(dir)));
-  if (log_key.public_key().raw() != log_pub.raw())
-    return Status::invalid_argument(log_key_path(dir) + " is not this ledger's log key");
-
-  // Rebuild the rule state by replaying the log (spec/LOG.md, "Opening a ledger").
-  LedgerState state;
-  GL_RETURN_IF_ERROR(ledger->replay(&state));
-  state.release();
-  Snapshot snap(store.db());
   GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
   GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_source(store, snap.get()), head.tree_size));
+
+  GL_ASSIGN_OR_RETURN(PrivateKey log_key, PrivateKey::load(log_key_path(dir)));
+  if (log_key.public_key().raw() != ledger->log_public_->raw())
+    return Status::invalid_argument(log_key_path(dir) + " is not this ledger's log key");
+
+  // Rebuild the rule state by replaying the log (spec/LOG.md, "Opening a ledger"). The replay
+  // checks every event against its commit's leaf hash and the chain of commit hashes, and that
+  // the stored postings are the ones the rules derive: the writer never builds on altered data.
+  LedgerState state;
+  GL_RETURN_IF_ERROR(ledger->replay_checking_postings(&state));
+  state.release();
   ledger->writer_ = std::make_unique<Writer>(store, ledger->origin_, std::move(log_key), std::move(state), head,
                                              std::move(frontier));
   ledger->writer_->start();
@@ -170,22 +236,75 @@ Status Ledger::scan(const DecodedEventVisitor& on_event, const CommitVisitor& on
   std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
   events->SeekToFirst();
   uint64_t expected_seq = 0, event_index = 0;
+  Hash32 previous_hash{};
+  Sha256 sha;
+  const std::string where_commit = "commit ";
   for (commits->SeekToFirst(); commits->Valid() && expected_seq < head.commit_count; commits->Next(), ++expected_seq) {
-    GL_ASSIGN_OR_RETURN(CommitRecord c, decode_commit(std::string_view(commits->value().data(), commits->value().size())));
-    if (c.info.sequence != expected_seq || c.info.first_event_index != event_index)
-      return Status::corruption("commit " + std::to_string(expected_seq) + " is missing or out of place");
+    // Every record is checked against what binds it: the commit's key and the previous commit's
+    // hash (the chain), each event against its commit's leaf hash (spec/LOG.md, "Commits").
+    const std::string commit_name = where_commit + std::to_string(expected_seq);
+    if (get_u64_be(std::string_view(commits->key().data(), commits->key().size())) != expected_seq)
+      return Status::corruption(commit_name + " is missing (the next stored commit is " +
+                                std::to_string(get_u64_be(std::string_view(commits->key().data(), commits->key().size()))) + ")");
+    auto decoded = decode_commit(std::string_view(commits->value().data(), commits->value().size()));
+    if (!decoded) return decoded.error().with_context(commit_name + ": ");
+    CommitRecord& c = *decoded;
+    if (c.info.sequence != expected_seq || c.info.first_event_index != event_index ||
+        c.event_hashes.size() != c.info.event_count)
+      return Status::corruption(commit_name + " is out of place (its sequence, first event or event count was changed)");
+    if (c.previous_commit_hash != previous_hash || c.origin != origin_)
+      return Status::corruption(commit_name + " does not chain to commit " + std::to_string(expected_seq - 1) +
+                                " of this log (previous hash or origin differs): a commit was changed");
     for (uint32_t i = 0; i < c.info.event_count; ++i, ++event_index, events->Next()) {
       if (!events->Valid() || get_u64_be(std::string_view(events->key().data(), events->key().size())) != event_index)
-        return Status::corruption("event " + std::to_string(event_index) + " is missing");
-      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(events->value().data(), events->value().size())));
+        return Status::corruption("event " + std::to_string(event_index) + " (" + commit_name + ") is missing");
+      const std::string_view bytes(events->value().data(), events->value().size());
+      if (merkle_leaf_hash(sha, bytes) != c.event_hashes[i])
+        return Status::corruption("event " + std::to_string(event_index) + " does not match its leaf hash in " + commit_name +
+                                  ": the stored event was changed");
+      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(bytes));
       GL_RETURN_IF_ERROR(on_event(c, event_index, msg.root<schema::Event>()));
     }
+    previous_hash = c.info.commit_hash;
     if (on_commit) GL_RETURN_IF_ERROR(on_commit(c));
   }
   GL_RETURN_IF_ERROR(from_rocks(commits->status(), "scan commits"));
   GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
   if (expected_seq != head.commit_count || event_index != head.tree_size)
-    return Status::corruption("the log's head does not match its commits");
+    return Status::corruption("the log's head (" + std::to_string(head.commit_count) + " commits) does not match its commits (" +
+                              std::to_string(expected_seq) + " found): a commit is missing");
+  if (previous_hash != head.last_commit_hash)
+    return Status::corruption("meta/head names another last commit than the chain ends in");
+  return Status::ok();
+}
+
+Status Ledger::check_postings() {
+  LedgerState state;
+  return replay_checking_postings(&state);
+}
+
+Status Ledger::replay_checking_postings(LedgerState* state) {
+  Snapshot snap(store_->db());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  std::unique_ptr<rocksdb::Iterator> stored(store_->db()->NewIterator(ro, store_->cf(Cf::kPostings)));
+  stored->SeekToFirst();
+  GL_RETURN_IF_ERROR(replay(state, [&](const CommitRecord&, uint64_t index, schema::Event::Reader, const std::vector<Posting>& derived) -> Status {
+    // Stored postings exist exactly for the events whose derived postings are not empty.
+    const bool present = stored->Valid() && get_u64_be(std::string_view(stored->key().data(), stored->key().size())) == index;
+    if (!present && derived.empty()) return Status::ok();
+    if (!present || derived.empty() ||
+        std::string_view(stored->value().data(), stored->value().size()) != encode_postings(derived))
+      return Status::corruption("postings of event " + std::to_string(index) +
+                                " differ from what the rules derive from the event: the stored postings were changed");
+    stored->Next();
+    return Status::ok();
+  }));
+  GL_RETURN_IF_ERROR(from_rocks(stored->status(), "read postings"));
+  if (stored->Valid())
+    return Status::corruption("postings stored for event " +
+                              std::to_string(get_u64_be(std::string_view(stored->key().data(), stored->key().size()))) +
+                              ", which has none or is beyond the log");
   return Status::ok();
 }
 
@@ -242,23 +361,75 @@ Result<CommitRecord> Ledger::commit(uint64_t sequence) {
 
 Result<std::vector<CommitRecord>> Ledger::commits(uint64_t from_sequence, uint64_t limit) {
   Snapshot snap(store_->db());
+  GL_ASSIGN_OR_RETURN(Head head, store_->head(snap.get()));
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(ro, store_->cf(Cf::kCommits)));
   std::vector<CommitRecord> out;
-  Bytes start = u64_be(from_sequence);
-  for (it->Seek(start); it->Valid() && out.size() < limit; it->Next()) {
-    GL_ASSIGN_OR_RETURN(CommitRecord r, decode_commit(std::string_view(it->value().data(), it->value().size())));
-    out.push_back(std::move(r));
+  // The commit before the range anchors the chain the range must continue.
+  std::optional<Hash32> previous;
+  if (from_sequence > 0 && from_sequence <= head.commit_count) {
+    it->Seek(rocksdb::Slice(u64_be(from_sequence - 1)));
+    if (it->Valid() && get_u64_be(std::string_view(it->key().data(), it->key().size())) == from_sequence - 1) {
+      GL_ASSIGN_OR_RETURN(CommitRecord before, decode_commit(std::string_view(it->value().data(), it->value().size())));
+      previous = before.info.commit_hash;
+    } else {
+      GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan commits"));
+      return Status::corruption("commit " + std::to_string(from_sequence - 1) + " is missing");
+    }
+  } else if (from_sequence == 0) {
+    previous = Hash32{};
+  }
+  const Bytes start = u64_be(from_sequence);
+  uint64_t expected = from_sequence;
+  for (it->Seek(rocksdb::Slice(start)); it->Valid() && out.size() < limit && expected < head.commit_count; it->Next(), ++expected) {
+    const std::string name = "commit " + std::to_string(expected);
+    if (get_u64_be(std::string_view(it->key().data(), it->key().size())) != expected)
+      return Status::corruption(name + " is missing");
+    auto r = decode_commit(std::string_view(it->value().data(), it->value().size()));
+    if (!r) return r.error().with_context(name + ": ");
+    if (r->info.sequence != expected || (previous && r->previous_commit_hash != *previous))
+      return Status::corruption(name + " does not chain to commit " + std::to_string(expected - 1) + ": a commit was changed");
+    previous = r->info.commit_hash;
+    out.push_back(std::move(r).value());
   }
   GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan commits"));
+  if (expected < head.commit_count && out.size() < limit) return Status::corruption("commit " + std::to_string(expected) + " is missing");
+  // The last commit read must be the one the next commit (or the head) names.
+  if (!out.empty() && expected < head.commit_count) {
+    auto next = store_->get(Cf::kCommits, u64_be(expected), snap.get());
+    if (!next) return Status::corruption("commit " + std::to_string(expected) + ": " + next.error().message());
+    auto n = decode_commit(*next);
+    if (!n) return n.error().with_context("commit " + std::to_string(expected) + ": ");
+    if (n->previous_commit_hash != out.back().info.commit_hash)
+      return Status::corruption("commit " + std::to_string(expected - 1) + " does not match the hash commit " +
+                                std::to_string(expected) + " names: a commit was changed");
+  }
+  // The log's last commit is bound to the head when the ledger is opened (verify_head).
   return out;
 }
 
 Result<Bytes> Ledger::event(uint64_t index) {
-  auto bytes = store_->get(Cf::kEvents, u64_be(index));
+  Snapshot snap(store_->db());
+  GL_ASSIGN_OR_RETURN(Head head, store_->head(snap.get()));
+  if (index >= head.tree_size)
+    return Status::not_found("event " + std::to_string(index) + " does not exist (the log has " + std::to_string(head.tree_size) +
+                             " events)");
+  // Inside the log a missing or altered event is corruption: it is checked against the leaf hash
+  // its commit signed.
+  auto bytes = store_->get(Cf::kEvents, u64_be(index), snap.get());
   if (!bytes && bytes.error().code() == StatusCode::kNotFound)
-    return Status::not_found("event " + std::to_string(index) + " does not exist");
+    return Status::corruption("event " + std::to_string(index) + " is missing from the log");
+  GL_RETURN_IF_ERROR(bytes.status());
+  GL_ASSIGN_OR_RETURN(uint64_t seq, commit_of_event(index));
+  auto commit_bytes = store_->get(Cf::kCommits, u64_be(seq), snap.get());
+  if (!commit_bytes) return Status::corruption("commit " + std::to_string(seq) + " of event " + std::to_string(index) + " is missing");
+  GL_ASSIGN_OR_RETURN(CommitRecord c, decode_commit(*commit_bytes));
+  Sha256 sha;
+  if (index < c.info.first_event_index || index - c.info.first_event_index >= c.event_hashes.size() ||
+      c.event_hashes[index - c.info.first_event_index] != merkle_leaf_hash(sha, *bytes))
+    return Status::corruption("event " + std::to_string(index) + " does not match its leaf hash in commit " + std::to_string(seq) +
+                              ": the stored event was changed");
   return bytes;
 }
 

@@ -56,6 +56,7 @@ struct CommitInfo {
 // A stored commit, decoded.
 struct CommitRecord {
   CommitInfo info;
+  std::string origin;  // the ledger's origin line the commit is bound to
   Hash32 previous_commit_hash{};
   std::vector<Hash32> event_hashes;
   Bytes signature;
@@ -67,6 +68,10 @@ struct LedgerOptions {
   // Read-write without a writer: no replay, no log key; for projection builders and queries.
   // Holds the database lock like any read-write open.
   bool writer = true;
+  // Refuse to open unless the head is the end of the log and the latest checkpoint signs it
+  // (spec/LOG.md, "Opening a ledger"). Only the audit opens without: it checks everything itself
+  // and reports damage as findings instead of refusing.
+  bool check_head = true;
 };
 
 class Ledger {
@@ -91,7 +96,8 @@ class Ledger {
   const std::string& origin() const { return origin_; }
   const PublicKey& log_public_key() const { return *log_public_; }
   Result<CommitRecord> commit(uint64_t sequence);
-  // Up to `limit` commits from `from_sequence` on, read from one snapshot.
+  // Up to `limit` commits from `from_sequence` on, read from one snapshot. corruption if one is
+  // missing or does not chain by hash to the one before it.
   Result<std::vector<CommitRecord>> commits(uint64_t from_sequence, uint64_t limit);
   Result<Bytes> event(uint64_t index);
   // The sequence of the commit holding event `index`.
@@ -114,6 +120,9 @@ class Ledger {
   // does not decode or a commit or event is missing or out of place.
   using DecodedEventVisitor = std::function<Status(const CommitRecord&, uint64_t index, schema::Event::Reader event)>;
   Status scan(const DecodedEventVisitor& on_event, const CommitVisitor& on_commit = {});
+  // Replays the whole log with the rules and requires the stored postings to be exactly those the
+  // rules derive (projection rebuilds build on them). corruption naming the first event that differs.
+  Status check_postings();
 
   // The rule state as of the last durable commit. REQUIRES: not opened read-only.
   // Call only while no append is in flight (tests, CLI summaries).
@@ -127,6 +136,7 @@ class Ledger {
   Ledger() = default;
   // Upgrading a ledger from before postings were stored: derives and writes them (spec/LOG.md).
   Status write_missing_postings();
+  Status replay_checking_postings(LedgerState* state);
   std::unique_ptr<Store> store_;
   std::string origin_;
   std::optional<PublicKey> log_public_;

@@ -85,6 +85,13 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   db_opts.keep_log_file_num = 2;
   db_opts.max_background_jobs = 2;
   db_opts.paranoid_checks = true;
+  // spec/LOG.md, "Damage": a damaged WAL record is refused, never skipped. Point-in-time recovery
+  // (RocksDB's default) stops replaying at the first bad record and opens without it and every
+  // later commit, acknowledged or not. Here only an incomplete record at the very end of the WAL
+  // (a write a crash cut short, so never acknowledged) is dropped; any other damage fails the open.
+  db_opts.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // The MANIFEST records each WAL; a WAL that is missing or shorter than what was synced is refused.
+  db_opts.track_and_verify_wals_in_manifest = true;
   // A ledger written before the postings and projection families existed (spec/LOG.md,
   // "Upgrading"): a read-write open adds them and marks the postings pending; a read-only open
   // cannot, and says how to upgrade.
@@ -138,6 +145,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   if (!s.ok()) {
     if (s.IsInvalidArgument() && mode != Mode::kCreate)
       return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger: " + s.ToString());
+    if (s.IsCorruption())
+      return Status::corruption("open " + dir + ": the database is damaged (" + s.ToString() +
+                                "); keep a copy of the directory and restore from a backup (spec/LOG.md, \"Damage\")");
     return from_rocks(s, "open " + dir);
   }
   store->db_.reset(raw);

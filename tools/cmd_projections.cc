@@ -54,7 +54,9 @@ void add_projections(CLI::App& app, Action* action) {
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, options));
       projections::Builder builder(*ledger);
       // A rebuild that stops still shows where each projection stands and why.
-      Status built = rebuild ? builder.rebuild() : Status::ok();
+      // A rebuild builds on the stored postings: they must be the ones the rules derive.
+      Status built = rebuild ? ledger->check_postings() : Status::ok();
+      if (built.is_ok() && rebuild) built = builder.rebuild();
       Status printed = print_status(*ledger, builder, format);
       return built.is_ok() ? printed : built;
     };

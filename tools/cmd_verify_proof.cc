@@ -5,22 +5,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "ledger/input_file.h"
 #include "tools/audit/proof_json.h"
 #include "tools/commands.h"
 
 namespace grantledger::cli {
 
-namespace {
-Result<std::string> read_limited(const std::string& path, size_t limit) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::invalid_argument("cannot read " + path);
-  std::string s(limit + 1, '\0');
-  f.read(s.data(), static_cast<std::streamsize>(s.size()));
-  s.resize(static_cast<size_t>(f.gcount()));
-  if (s.size() > limit) return Status::invalid_argument(path + ": larger than " + std::to_string(limit) + " bytes");
-  return s;
-}
-}  // namespace
 
 void add_verify_proof(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand("verify-proof", "Verify a proof JSON with only the log's public key (no database)");
@@ -35,10 +25,10 @@ void add_verify_proof(CLI::App& app, Action* action) {
     *action = [o]() -> Status {
       auto key = PublicKey::load(o->log_key);
       if (!key) return Status::invalid_argument("--log-key " + o->log_key + ": " + key.error().message());
-      GL_ASSIGN_OR_RETURN(std::string doc, read_limited(o->file, audit::kMaxProofBytes));
+      GL_ASSIGN_OR_RETURN(std::string doc, read_input_file(o->file, "proof", audit::kMaxProofBytes));
       std::optional<std::string> kept;
       if (!o->kept.empty()) {
-        GL_ASSIGN_OR_RETURN(std::string note, read_limited(o->kept, 64 * 1024));
+        GL_ASSIGN_OR_RETURN(std::string note, read_input_file(o->kept, "--checkpoint", 64 * 1024));
         kept = std::move(note);
       }
       auto v = audit::verify_proof(doc, *key, kept);

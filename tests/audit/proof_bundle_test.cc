@@ -81,13 +81,77 @@ TEST_CASE("inclusion and consistency proofs verify with only the log key", "[aud
   auto wrong = audit::verify_proof(inc.dump(), other.public_key());
   CHECK(wrong.error().code() == StatusCode::kFindings);
   CHECK(wrong.error().message().find("does not verify with the log key") != std::string::npos);
-  // Malformed documents: invalid_argument naming the problem.
+  // Not JSON: invalid_argument. A proof missing a field does not verify: findings naming it.
   CHECK(audit::verify_proof("{not json", log_key).error().code() == StatusCode::kInvalidArgument);
   auto missing = inc;
   missing.erase("audit_path");
   auto m = audit::verify_proof(missing.dump(), log_key);
-  CHECK(m.error().code() == StatusCode::kInvalidArgument);
+  CHECK(m.error().code() == StatusCode::kFindings);
   CHECK(m.error().message().find("audit_path") != std::string::npos);
+}
+
+TEST_CASE("every field a proof presents is bound to what was verified", "[audit][proof]") {
+  AuditWorld w(false);
+  const PublicKey& log_key = w.ledger->log_public_key();
+  const auto inc = audit::make_inclusion_proof(*w.ledger, w.payment_event, std::nullopt).value();
+  REQUIRE(audit::verify_proof(inc.dump(), log_key).has_value());
+  auto refused = [&](const nlohmann::json& doc, const std::string& needle) {
+    auto v = audit::verify_proof(doc.dump(), log_key);
+    INFO(doc.dump());
+    REQUIRE(!v.has_value());
+    CHECK(v.error().code() == StatusCode::kFindings);
+    CHECK(v.error().message().find(needle) != std::string::npos);
+  };
+  {
+    auto e = inc;  // the reproduction: jq '.event.amount_ore=99999999'
+    e["event"]["amount_ore"] = 99999999;
+    refused(e, "the event shown differs");
+  }
+  {
+    auto e = inc;
+    e.erase("event_bytes");
+    refused(e, "event_bytes is missing");
+  }
+  {
+    auto e = inc;
+    e["commit_sequence"] = inc["commit_sequence"].get<uint64_t>() + 1;
+    refused(e, "not commit_sequence");
+  }
+  {
+    auto e = inc;
+    e["commit"] = to_hex(w.ledger->commit(0).value().bytes);
+    refused(e, "commit is commit 0");
+  }
+  {
+    auto e = inc;
+    e["note"] = "approved by the minister";
+    refused(e, "field note is not part of");
+  }
+  {
+    auto e = inc;
+    e["event_index"] = inc["event_index"].get<uint64_t>() - 1;
+    refused(e, "audit path");
+  }
+  {
+    // A duplicate key would let a reader see another value than the verifier used.
+    std::string doc = inc.dump();
+    doc.insert(doc.size() - 1, ",\"event_index\":0");
+    auto v = audit::verify_proof(doc, log_key);
+    REQUIRE(!v.has_value());
+    CHECK(v.error().code() == StatusCode::kFindings);
+  }
+  const auto cons = audit::make_consistency_proof(*w.ledger, w.payment_event, std::nullopt).value();
+  REQUIRE(audit::verify_proof(cons.dump(), log_key).has_value());
+  {
+    auto e = cons;
+    e["from_root"] = to_hex(Hash32{});
+    refused(e, "from_root or to_root differs");
+  }
+  {
+    auto e = cons;
+    e["to_root"] = inc["leaf_hash"];
+    refused(e, "from_root or to_root differs");
+  }
 }
 
 TEST_CASE("a consistency proof of a rewritten history fails against the kept checkpoint", "[audit][proof]") {
@@ -254,6 +318,15 @@ TEST_CASE("prove, verify-proof and export-bundle from the CLI, and their bad inp
   auto malformed = cli(tmp, "verify-proof " + (tmp / "bad.json") + " --log-key " + key);
   CHECK(malformed.exit_code == 2);
   CHECK(malformed.err.find("not a JSON object") != std::string::npos);
+  {
+    // The hostile tester's edit: the amount shown changed, the bytes not.
+    auto edited = nlohmann::json::parse(slurp(tmp / "inc.json"));
+    edited["event"]["amount_ore"] = 99999999;
+    write(tmp / "edited.json", edited.dump());
+    auto r = cli(tmp, "verify-proof " + (tmp / "edited.json") + " --log-key " + key);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("verified") == std::string::npos);
+  }
   CHECK(cli(tmp, "verify-proof " + (tmp / "absent.json") + " --log-key " + key).exit_code == 2);
   CHECK(cli(tmp, "verify-proof " + (tmp / "inc.json") + " --log-key " + (tmp / "absent.pem")).exit_code == 2);
   REQUIRE(PrivateKey::generate().save(tmp / "other").is_ok());

@@ -746,7 +746,7 @@ Result<std::vector<projections::ProjectionStatus>> build_in_parallel(std::vector
 Status check_projections(Ledger& audited, const std::vector<projections::ProjectionStatus>& stored,
                          const std::string& scratch_dir, uint64_t commit_count, int threads, AuditReport* report,
                          FindingList* out) {
-  GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> scratch, Ledger::open(scratch_dir + "/db", {.writer = false}));
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> scratch, Ledger::open(scratch_dir + "/db", {.writer = false, .check_head = false}));
   std::vector<std::unique_ptr<projections::Builder>> builders;
   if (threads == 1)
     builders.push_back(std::make_unique<projections::Builder>(*scratch));

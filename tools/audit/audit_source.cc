@@ -90,7 +90,7 @@ class LedgerSource : public AuditSource {
 }  // namespace
 
 Result<std::unique_ptr<AuditSource>> open_ledger_source(const std::string& dir, std::optional<PublicKey> pinned_log_key) {
-  GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::open(dir, {.read_only = true}));
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::open(dir, {.read_only = true, .check_head = false}));
   // A head that does not decode is itself a finding, not a reason not to audit.
   auto head = ledger->head();
   Head h = head ? *head : Head{};

@@ -1,0 +1,148 @@
+// Normal commands check what they present and what they build on (issue "Trust under attack"):
+// each change made behind the ledger's back, directly in RocksDB, makes the commands that would
+// show or build on it stop with corruption (exit 3) naming the record, and writes nothing.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "ledger/postings.h"
+#include "tests/audit/audit_world.h"
+#include "tests/cli_support.h"
+
+using namespace grantledger;
+using namespace grantledger::testing;
+
+namespace {
+
+// The AuditWorld ledger, closed, with a state fingerprint taken before any damage.
+struct Damaged {
+  AuditWorld w{false};
+  TempDir tmp;
+  Damaged() { w.close(); }
+  CliResult run(const std::vector<std::string>& args) { return run_cli(tmp, args); }
+  Head head() {
+    auto s = raw_store(w.dir);
+    return s->head().value();
+  }
+};
+
+void expect_corruption(const CliResult& r, const std::string& needle) {
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find(needle) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("integrity: a rolled-back head is refused by every open, and nothing is written over signed history", "[ledger][integrity]") {
+  Damaged d;
+  const Head before = d.head();
+  {
+    auto s = raw_store(d.w.dir);
+    auto c = decode_commit(get(*s, Cf::kCommits, u64_be(3))).value();
+    Head rolled{4, c.info.first_event_index + c.info.event_count, c.info.commit_hash, c.info.recorded_at_ns};
+    put(*s, Cf::kMeta, "head", rolled.encode());
+  }
+  auto opened = Ledger::open(d.w.dir);
+  REQUIRE(!opened.has_value());
+  CHECK(opened.error().code() == StatusCode::kCorruption);
+  CHECK(opened.error().message().find("beyond the log's head") != std::string::npos);
+  expect_corruption(d.run({"checkpoint", "--data", d.w.dir}), "beyond the log's head");
+  expect_corruption(d.run({"log", "--data", d.w.dir}), "beyond the log's head");
+  expect_corruption(d.run({"balance", "--data", d.w.dir, "--by", "municipality"}), "beyond the log's head");
+  // The signed commit 4 is still there, unchanged.
+  auto s = raw_store(d.w.dir);
+  CHECK(decode_commit(get(*s, Cf::kCommits, u64_be(4))).value().info.sequence == 4);
+  CHECK(before.commit_count > 4);
+}
+
+TEST_CASE("integrity: a head that names another last commit is refused", "[ledger][integrity]") {
+  Damaged d;
+  {
+    auto s = raw_store(d.w.dir);
+    Head h = s->head().value();
+    h.last_commit_hash[0] ^= 1;
+    put(*s, Cf::kMeta, "head", h.encode());
+  }
+  auto opened = Ledger::open(d.w.dir, {.read_only = true});
+  REQUIRE(!opened.has_value());
+  CHECK(opened.error().code() == StatusCode::kCorruption);
+  expect_corruption(d.run({"log", "--data", d.w.dir}), "meta/head disagrees");
+}
+
+TEST_CASE("integrity: a changed stored event stops log, prove, append and rebuild", "[ledger][integrity]") {
+  Damaged d;
+  {
+    auto s = raw_store(d.w.dir);
+    Bytes e = get(*s, Cf::kEvents, u64_be(d.w.payment_event));
+    e[e.size() - 3] ^= 0x01;
+    put(*s, Cf::kEvents, u64_be(d.w.payment_event), e);
+  }
+  const std::string needle = "event " + std::to_string(d.w.payment_event) + " does not match its leaf hash";
+  expect_corruption(d.run({"log", "--data", d.w.dir, "--format", "json"}), needle);
+  expect_corruption(d.run({"prove", "inclusion", "--data", d.w.dir, "--event", std::to_string(d.w.payment_event)}), needle);
+  expect_corruption(d.run({"projections", "rebuild", "--data", d.w.dir}), needle);
+  auto writer = Ledger::open(d.w.dir);
+  REQUIRE(!writer.has_value());
+  CHECK(writer.error().code() == StatusCode::kCorruption);
+  CHECK(writer.error().message().find(needle) != std::string::npos);
+}
+
+TEST_CASE("integrity: a deleted commit or event is corruption, not a gap or 'not found'", "[ledger][integrity]") {
+  SECTION("commit") {
+    Damaged d;
+    {
+      auto s = raw_store(d.w.dir);
+      REQUIRE(s->db()->Delete(rocksdb::WriteOptions(), s->cf(Cf::kCommits), u64_be(d.w.payment_commit)).ok());
+    }
+    expect_corruption(d.run({"log", "--data", d.w.dir}), "commit " + std::to_string(d.w.payment_commit) + " is missing");
+    expect_corruption(d.run({"log", "--data", d.w.dir, "--from", std::to_string(d.w.payment_commit + 1)}),
+                      "commit " + std::to_string(d.w.payment_commit) + " is missing");
+    auto writer = Ledger::open(d.w.dir);
+    REQUIRE(!writer.has_value());
+    CHECK(writer.error().code() == StatusCode::kCorruption);
+  }
+  SECTION("event") {
+    Damaged d;
+    {
+      auto s = raw_store(d.w.dir);
+      REQUIRE(s->db()->Delete(rocksdb::WriteOptions(), s->cf(Cf::kEvents), u64_be(d.w.payment_event)).ok());
+    }
+    expect_corruption(d.run({"prove", "inclusion", "--data", d.w.dir, "--event", std::to_string(d.w.payment_event)}),
+                      "event " + std::to_string(d.w.payment_event) + " is missing");
+    expect_corruption(d.run({"log", "--data", d.w.dir}), "event " + std::to_string(d.w.payment_event) + " is missing");
+  }
+}
+
+TEST_CASE("integrity: changed stored postings stop the writer and a projection rebuild", "[ledger][integrity]") {
+  Damaged d;
+  {
+    auto s = raw_store(d.w.dir);
+    auto stored = s->get(Cf::kPostings, u64_be(d.w.payment_event));
+    REQUIRE(stored.has_value());
+    auto postings = decode_postings(*stored).value();
+    REQUIRE(!postings.empty());
+    postings[0].amount_ore += 100;
+    postings[1 % postings.size()].amount_ore -= 100;
+    put(*s, Cf::kPostings, u64_be(d.w.payment_event), encode_postings(postings));
+  }
+  const std::string needle = "postings of event " + std::to_string(d.w.payment_event) + " differ";
+  expect_corruption(d.run({"projections", "rebuild", "--data", d.w.dir}), needle);
+  auto writer = Ledger::open(d.w.dir);
+  REQUIRE(!writer.has_value());
+  CHECK(writer.error().message().find(needle) != std::string::npos);
+}
+
+TEST_CASE("integrity: the audit still runs on a damaged head and reports it as findings", "[ledger][integrity][audit]") {
+  Damaged d;
+  {
+    auto s = raw_store(d.w.dir);
+    Head h = s->head().value();
+    h.commit_count -= 1;
+    put(*s, Cf::kMeta, "head", h.encode());
+  }
+  auto r = d.run({"audit", "--data", d.w.dir});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+}
