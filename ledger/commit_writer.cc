@@ -105,9 +105,14 @@ std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
     state_.release();
     return results;
   }
+  if (!acknowledged_) {
+    auto opened = AcknowledgedHead::open_for_writing(store_.dir());
+    if (opened) acknowledged_.emplace(std::move(opened).value());
+  }
   rocksdb::WriteOptions wo;
   wo.sync = true;  // acknowledged only when durable
-  Status s = from_rocks(store_.db()->Write(wo, batch), "write commit group");
+  Status s = acknowledged_ ? from_rocks(store_.db()->Write(wo, batch), "write commit group")
+                           : Status::io_error(AcknowledgedHead::path_in(store_.dir()) + ": cannot be opened for writing");
   if (!s.is_ok()) {
     spdlog::error("append failed, nothing acknowledged: {}", s.to_string());
     state_.rollback(group_mark);
@@ -118,6 +123,17 @@ std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
     return results;
   }
   state_.release();
+  // The acknowledged head outside RocksDB (spec/LOG.md, "Damage"), synced before anyone is told.
+  auto note = store_.get(Cf::kCheckpoints, u64_be(head_.tree_size));
+  Status recorded = note ? acknowledged_->record(*note) : note.error();
+  if (!recorded.is_ok()) {
+    spdlog::error("commit group is durable but its acknowledged head could not be recorded: {}", recorded.to_string());
+    const Status unacknowledged = Status::io_error("the commit is durable but could not be acknowledged (" + recorded.message() +
+                                                   "); retry with the same idempotency key to get it");
+    for (auto& r : results)
+      if (r.has_value()) r = unacknowledged;
+    return results;
+  }
   spdlog::debug("group commit requests={} head_seq={} tree_size={}", group.size(),
                 head_.commit_count, head_.tree_size);
   return results;

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "ledger/acknowledged_head.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
 #include "ledger/sha256.h"
@@ -63,6 +64,7 @@ class Ledger::Writer {
   Head head_;
   MerkleFrontier frontier_;
   Sha256 sha_;
+  std::optional<AcknowledgedHead> acknowledged_;  // opened by the first group
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "ledger/acknowledged_head.h"
 #include "ledger/canonical.h"
 #include "ledger/checkpoint.h"
 #include "ledger/commit_writer.h"
@@ -92,6 +93,23 @@ Status verify_head(Store& store, const rocksdb::Snapshot* snap, const std::strin
   if (cp->origin != origin || cp->tree_size != head.tree_size || cp->root != root)
     return Status::corruption("the latest checkpoint (tree size " + std::to_string(cp->tree_size) +
                               ") does not sign the log's root at its head: the tree or the checkpoint was changed");
+  return Status::ok();
+}
+
+// The database must reach the last checkpoint the writer acknowledged (kept outside RocksDB), with
+// the same root there: a WAL cut short at a record boundary opens as a shorter, consistent log.
+Status verify_acknowledged(Store& store, const rocksdb::Snapshot* snap, const PublicKey& log_key, const Head& head) {
+  GL_ASSIGN_OR_RETURN(std::optional<AcknowledgedCheckpoint> read, AcknowledgedHead::read(store.dir(), log_key));
+  if (!read) return Status::ok();
+  const Checkpoint* acked = &read->checkpoint;
+  if (acked->tree_size > head.tree_size)
+    return Status::corruption("the database ends at tree size " + std::to_string(head.tree_size) + " but tree size " +
+                              std::to_string(acked->tree_size) + " was acknowledged (" + AcknowledgedHead::path_in(store.dir()) +
+                              "): acknowledged commits are missing, e.g. from a damaged write-ahead log (spec/LOG.md, \"Damage\")");
+  GL_ASSIGN_OR_RETURN(Hash32 root, MerkleReader(tree_source(store, snap)).root(acked->tree_size));
+  if (root != acked->root)
+    return Status::corruption("the log's root at tree size " + std::to_string(acked->tree_size) +
+                              " differs from the acknowledged checkpoint's: the history was rewritten");
   return Status::ok();
 }
 
@@ -186,6 +204,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
     GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_source(store, snap.get()), head.tree_size));
     Sha256 sha;
     GL_RETURN_IF_ERROR(verify_head(store, snap.get(), ledger->origin_, *ledger->log_public_, head, frontier.root(sha)));
+    GL_RETURN_IF_ERROR(verify_acknowledged(store, snap.get(), *ledger->log_public_, head));
   }
   if (!options.read_only && store.postings_pending()) GL_RETURN_IF_ERROR(ledger->write_missing_postings());
   if (options.read_only || !options.writer) return ledger;

@@ -146,3 +146,71 @@ TEST_CASE("integrity: the audit still runs on a damaged head and reports it as f
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
 }
+
+namespace {
+
+// A ledger written by the CLI, 20 commits of one event each: RocksDB keeps the last of them only
+// in its write-ahead log (the next open would flush it), as after any append.
+struct WalLedger {
+  TempDir tmp;
+  std::string dir = tmp / "ledger";
+  WalLedger() {
+    REQUIRE(run_cli(tmp, {"init", "--data", dir}).exit_code == 0);
+    for (int i = 0; i < 20; ++i) {
+      std::ofstream(tmp / "e.jsonl") << R"({"type":"entity_registered","effective_date":"2012-01-01","kind":"provider","code":"p)"
+                                     << i << R"(","name":"P"})" << "\n";
+      REQUIRE(append("k" + std::to_string(i)).exit_code == 0);
+    }
+  }
+  CliResult append(const std::string& idempotency_key) {
+    return run_cli(tmp, {"append", "--data", dir, "--key", dir + "/keys/admin.pem", "--input", tmp / "e.jsonl",
+                         "--idempotency-key", idempotency_key});
+  }
+  std::string wal() {
+    std::string found;
+    for (const auto& f : std::filesystem::directory_iterator(dir))
+      if (f.path().extension() == ".log" && std::filesystem::file_size(f.path()) > 0) found = f.path().string();
+    REQUIRE(!found.empty());
+    return found;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("integrity: one bit flipped in the WAL is refused by every command, never a shorter ledger", "[ledger][integrity][wal]") {
+  WalLedger l;
+  const std::string wal = l.wal();
+  const auto size = std::filesystem::file_size(wal);
+  REQUIRE(size > 100);
+  std::string bytes = read_file(wal);
+  bytes[size / 2] ^= 0x10;
+  std::ofstream(wal, std::ios::binary | std::ios::trunc) << bytes;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"log", "--data", l.dir}, {"checkpoint", "--data", l.dir}, {"audit", "--data", l.dir},
+           {"balance", "--data", l.dir, "--by", "provider"}}) {
+    auto r = run_cli(l.tmp, args);
+    INFO(args[0] << ": " << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("damaged") != std::string::npos);
+  }
+  // The retry of the last acknowledged commit does not write a different one.
+  auto retry = l.append("k19");
+  CHECK(retry.exit_code == 3);
+  CHECK(retry.out.find("committed") == std::string::npos);
+}
+
+TEST_CASE("integrity: a WAL cut short loses no acknowledged commit silently", "[ledger][integrity][wal]") {
+  WalLedger l;
+  const std::string wal = l.wal();
+  std::filesystem::resize_file(wal, 7);  // a record boundary RocksDB would accept as a torn tail
+  auto log = run_cli(l.tmp, {"checkpoint", "--data", l.dir});
+  INFO(log.err);
+  CHECK(log.exit_code == 3);
+  CHECK(log.err.find("was acknowledged") != std::string::npos);
+  auto retry = l.append("k19");
+  CHECK(retry.exit_code == 3);
+  // The audit reads the shorter log and reports that it does not extend the acknowledged checkpoint.
+  auto audit = run_cli(l.tmp, {"audit", "--data", l.dir});
+  CHECK(audit.exit_code == 1);
+  CHECK(audit.out.find("consistency") != std::string::npos);
+}
