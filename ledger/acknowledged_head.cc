@@ -46,11 +46,11 @@ std::string AcknowledgedHead::path_in(const std::string& dir) {
   return (std::filesystem::path(dir) / "acknowledged-checkpoint").string();
 }
 
-Result<std::optional<AcknowledgedCheckpoint>> AcknowledgedHead::read(const std::string& dir, const PublicKey& log_key) {
+Result<std::vector<std::string>> AcknowledgedHead::read_notes(const std::string& dir) {
   const std::string path = path_in(dir);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return std::optional<AcknowledgedCheckpoint>();
+    if (errno == ENOENT) return std::vector<std::string>();
     return Status::io_error(path + ": " + std::strerror(errno));
   }
   std::string bytes(2 * kSlotBytes, '\0');
@@ -58,15 +58,32 @@ Result<std::optional<AcknowledgedCheckpoint>> AcknowledgedHead::read(const std::
   ::close(fd);
   if (n < 0) return Status::io_error(path + ": " + std::strerror(errno));
   bytes.resize(static_cast<size_t>(n));
-  std::optional<AcknowledgedCheckpoint> best;
-  for (size_t slot = 0; slot < 2; ++slot) {
-    if (bytes.size() < (slot + 1) * kSlotBytes) break;
-    auto note = decode_slot(std::string_view(bytes).substr(slot * kSlotBytes, kSlotBytes));
-    if (!note) continue;
-    auto cp = verify_checkpoint(*note, log_key);
-    if (cp && (!best || cp->tree_size > best->checkpoint.tree_size)) best = AcknowledgedCheckpoint{*cp, *note};
+  std::vector<std::string> notes;
+  bool damaged = false;
+  for (size_t slot = 0; (slot + 1) * kSlotBytes <= bytes.size() && slot < 2; ++slot) {
+    const std::string_view raw = std::string_view(bytes).substr(slot * kSlotBytes, kSlotBytes);
+    auto note = decode_slot(raw);
+    if (note) {
+      notes.push_back(std::move(*note));
+    } else if (raw.find_first_not_of('\0') != std::string_view::npos) {
+      damaged = true;  // written once, unreadable now (a torn write leaves the other slot)
+    }
   }
-  if (!best) return Status::corruption(path + ": holds no checkpoint that verifies with the log key");
+  // Slots never written (zeros, or a file cut short) acknowledge nothing yet; a file whose written
+  // slots are all unreadable still says a commit was acknowledged: choose() refuses it.
+  if (notes.empty() && damaged) notes.push_back(std::string());
+  return notes;
+}
+
+Result<std::optional<AcknowledgedCheckpoint>> AcknowledgedHead::choose(const std::vector<std::string>& notes,
+                                                                        const std::string& dir, const PublicKey& log_key) {
+  std::optional<AcknowledgedCheckpoint> best;
+  if (notes.empty()) return best;
+  for (const std::string& note : notes) {
+    auto cp = verify_checkpoint(note, log_key);
+    if (cp && (!best || cp->tree_size > best->checkpoint.tree_size)) best = AcknowledgedCheckpoint{*cp, note};
+  }
+  if (!best) return Status::corruption(path_in(dir) + ": holds no checkpoint that verifies with the log key");
   return best;
 }
 

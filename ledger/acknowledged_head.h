@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ledger/checkpoint.h"
 #include "ledger/status.h"
@@ -32,10 +33,14 @@ class AcknowledgedHead {
   // The path of the file in ledger directory `dir`.
   static std::string path_in(const std::string& dir);
 
-  // Reads the acknowledged checkpoint of `dir`, verified with `log_key`; nullopt if the file does
-  // not exist (a ledger written before it existed: the next commit creates it). corruption if it
-  // exists but no slot holds a checkpoint that verifies.
-  static Result<std::optional<AcknowledgedCheckpoint>> read(const std::string& dir, const PublicKey& log_key);
+  // The notes in the slots of `dir`'s file whose checksum holds; empty if there is no file (a
+  // ledger written before it existed: the next commit creates it). A reader that may run beside a
+  // writer reads them BEFORE opening the database, so the database it opens is at least as new.
+  static Result<std::vector<std::string>> read_notes(const std::string& dir);
+  // The note with the larger tree size among those that verify with `log_key`; nullopt if `notes`
+  // is empty. corruption if there are notes and none verifies.
+  static Result<std::optional<AcknowledgedCheckpoint>> choose(const std::vector<std::string>& notes,
+                                                              const std::string& dir, const PublicKey& log_key);
 
   // Opens (creating if needed) the file of `dir` for writing.
   static Result<AcknowledgedHead> open_for_writing(const std::string& dir);

@@ -98,8 +98,9 @@ Status verify_head(Store& store, const rocksdb::Snapshot* snap, const std::strin
 
 // The database must reach the last checkpoint the writer acknowledged (kept outside RocksDB), with
 // the same root there: a WAL cut short at a record boundary opens as a shorter, consistent log.
-Status verify_acknowledged(Store& store, const rocksdb::Snapshot* snap, const PublicKey& log_key, const Head& head) {
-  GL_ASSIGN_OR_RETURN(std::optional<AcknowledgedCheckpoint> read, AcknowledgedHead::read(store.dir(), log_key));
+Status verify_acknowledged(Store& store, const rocksdb::Snapshot* snap, const std::vector<std::string>& notes,
+                           const PublicKey& log_key, const Head& head) {
+  GL_ASSIGN_OR_RETURN(std::optional<AcknowledgedCheckpoint> read, AcknowledgedHead::choose(notes, store.dir(), log_key));
   if (!read) return Status::ok();
   const Checkpoint* acked = &read->checkpoint;
   if (acked->tree_size > head.tree_size)
@@ -180,6 +181,8 @@ Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origi
 
 Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptions options) {
   std::unique_ptr<Ledger> ledger(new Ledger());
+  // Read before the database, so a writer's later acknowledgement cannot look newer than it.
+  GL_ASSIGN_OR_RETURN(const std::vector<std::string> acknowledged_notes, AcknowledgedHead::read_notes(dir));
   GL_ASSIGN_OR_RETURN(ledger->store_,
                       Store::open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite));
   Store& store = *ledger->store_;
@@ -204,7 +207,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
     GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_source(store, snap.get()), head.tree_size));
     Sha256 sha;
     GL_RETURN_IF_ERROR(verify_head(store, snap.get(), ledger->origin_, *ledger->log_public_, head, frontier.root(sha)));
-    GL_RETURN_IF_ERROR(verify_acknowledged(store, snap.get(), *ledger->log_public_, head));
+    GL_RETURN_IF_ERROR(verify_acknowledged(store, snap.get(), acknowledged_notes, *ledger->log_public_, head));
   }
   if (!options.read_only && store.postings_pending()) GL_RETURN_IF_ERROR(ledger->write_missing_postings());
   if (options.read_only || !options.writer) return ledger;
