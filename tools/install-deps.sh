@@ -6,11 +6,14 @@ packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev capnproto libcapnp-dev libssl-dev libspdlog-dev
   catch2 nlohmann-json3-dev libcli11-dev libxml2-dev
+  ccache
 )
 # The tests also read our exported journal with two independent accounting tools, and check a
 # checkpoint signature with the openssl command line as the README shows.
+# The sanitizer, fuzzing and ThreadSanitizer builds use clang 14 with its runtimes (libFuzzer)
+# and llvm-symbolizer for readable stack traces.
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(hledger ledger openssl)
+  packages+=(hledger ledger openssl clang-14 libclang-rt-14-dev llvm-14)
 fi
 missing=()
 for p in "${packages[@]}"; do
