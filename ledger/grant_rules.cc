@@ -6,6 +6,7 @@
 #include "ledger/date.h"
 #include "ledger/largest_remainder.h"
 #include "ledger/ledger_state.h"
+#include "ledger/pseudonym.h"
 #include "ledger/rejection.h"
 
 namespace grantledger {
@@ -53,20 +54,6 @@ constexpr size_t kMaxPseudonymBytes = 64;
 std::string percent(uint32_t basis_points) {
   std::string frac = std::to_string(basis_points % 100);
   return std::to_string(basis_points / 100) + "," + (frac.size() == 1 ? "0" + frac : frac) + " %";
-}
-
-// A CPR number is ten digits (DDMMYY-SSSS); a pseudonym never holds ten digits in a row,
-// ignoring separators.
-bool looks_like_cpr(const std::string& s) {
-  int run = 0;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') {
-      if (++run >= 10) return true;
-    } else if (c != '-' && c != ' ' && c != '.') {
-      run = 0;
-    }
-  }
-  return false;
 }
 
 std::vector<Posting> negated(const std::vector<Posting>& ps) {
@@ -359,9 +346,14 @@ Status LedgerState::apply_course_payment(const EventContext& ctx, schema::Course
   GL_RETURN_IF_ERROR(check_scope(ctx, p.employer));
   if (p.participant.empty() || p.participant.size() > kMaxPseudonymBytes)
     return reject(Rejection::kInvalidValue, "participant: a pseudonym of 1.." + std::to_string(kMaxPseudonymBytes) + " bytes");
-  if (looks_like_cpr(p.participant))
-    return reject(Rejection::kPersonalIdentifier, "participant of payment " + id +
-                                                      " contains ten digits, like a CPR number; record a pseudonym");
+  switch (check_pseudonym(p.participant)) {
+    case PseudonymCheck::kOk: break;
+    case PseudonymCheck::kNotUtf8:
+      return reject(Rejection::kInvalidValue, "participant of payment " + id + ": not valid UTF-8");
+    case PseudonymCheck::kLooksLikeCpr:
+      return reject(Rejection::kPersonalIdentifier, "participant of payment " + id +
+                                                        " contains ten digits, like a CPR number; record a pseudonym");
+  }
   if (p.module.empty()) return reject(Rejection::kInvalidValue, "module: must not be empty");
   if (p.amount_ore <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
   std::vector<Posting> postings = {{accounts::course_fees(p.employer), p.amount_ore},
