@@ -12,6 +12,7 @@
 #include "ledger/postings.h"
 #include "ledger/sha256.h"
 #include "projections/journal_key.h"
+#include "projections/reversal_chain.h"
 #include "projections/totals.h"
 
 namespace grantledger::projections {
@@ -130,7 +131,7 @@ class JournalProjection : public Projection {
 class ClaimsProjection : public Projection {
  public:
   explicit ClaimsProjection(Store& s) : Projection(s, "claims", Cf::kProjClaims) {}
-  Status apply(const CommitRecord&, uint64_t, schema::Event::Reader event, const std::vector<Posting>&) override {
+  Status apply(const CommitRecord&, uint64_t index, schema::Event::Reader event, const std::vector<Posting>&) override {
     auto body = event.getBody();
     switch (body.which()) {
       case Which::REIMBURSEMENT_CLAIMED: return set(body.getReimbursementClaimed().getClaimId().cStr(), 'C');
@@ -139,27 +140,20 @@ class ClaimsProjection : public Projection {
       case Which::REIMBURSEMENT_PAID: return set(body.getReimbursementPaid().getClaimId().cStr(), 'P');
       case Which::REIMBURSEMENT_CANCELLED: return set(body.getReimbursementCancelled().getClaimId().cStr(), 'X');
       case Which::EVENT_REVERSED: {
-        // Follow the reversal chain to the original; an odd chain undoes a payout, an even one
-        // restores it.
-        uint64_t target = body.getEventReversed().getEventIndex();
-        int depth = 1;
-        for (;;) {
-          GL_ASSIGN_OR_RETURN(DecodedMessage msg, read_event(target));
-          auto b = msg.root<schema::Event>().getBody();
-          if (b.which() == Which::EVENT_REVERSED) {
-            target = b.getEventReversed().getEventIndex();
-            ++depth;
-            continue;
-          }
-          if (b.which() != Which::REIMBURSEMENT_PAID) return Status::ok();
-          return set(b.getReimbursementPaid().getClaimId().cStr(), depth % 2 == 1 ? 'A' : 'P');
-        }
+        // A reversal that undoes a payout returns its claim to approved; one that restores it, to paid.
+        GL_ASSIGN_OR_RETURN(ReversalOrigin origin, chains_.origin(index, body.getEventReversed()));
+        GL_ASSIGN_OR_RETURN(DecodedMessage msg, read_event(origin.index));
+        auto b = msg.root<schema::Event>().getBody();
+        if (b.which() != Which::REIMBURSEMENT_PAID) return Status::ok();
+        return set(b.getReimbursementPaid().getClaimId().cStr(), origin.restores() ? 'P' : 'A');
       }
       default: return Status::ok();
     }
   }
+  void reset() override { chains_.clear(); }
 
  private:
+  ReversalChains chains_{[this](uint64_t index) { return read_event(index); }};
   Status set(const std::string& claim_id, char status) {
     Bytes key = "claim/" + claim_id;
     GL_ASSIGN_OR_RETURN(std::optional<Bytes> old, get(key));
@@ -197,9 +191,11 @@ class TotalsProjection : public Projection {
     uint64_t epoch = index / kTotalsEpochEvents;
     int32_t date = event.getEffectiveDate();
     uint16_t type = static_cast<uint16_t>(event.getBody().which());
+    if (postings.empty()) return Status::ok();
+    GL_ASSIGN_OR_RETURN(int64_t count_delta, chains_.count_delta(index, event));
     Status status = Status::ok();
     for (const Posting& p : postings) {
-      for_each_measure(p, type, [&](const std::string& measure, int64_t sum, int64_t count) {
+      for_each_measure(p, type, count_delta, [&](const std::string& measure, int64_t sum, int64_t count) {
         if (!status.is_ok()) return;
         status = add(measure, kGranularityDay, day_bucket(date), epoch, sum, count);
         if (status.is_ok()) status = add(measure, kGranularityMonth, month_bucket(date), epoch, sum, count);
@@ -208,7 +204,10 @@ class TotalsProjection : public Projection {
     }
     return Status::ok();
   }
-  void reset() override { latest_.clear(); }
+  void reset() override {
+    latest_.clear();
+    chains_.clear();
+  }
 
  private:
   struct Latest {
@@ -238,6 +237,7 @@ class TotalsProjection : public Projection {
   }
   static constexpr size_t kMaxCachedBuckets = 2'000'000;
   std::map<Bytes, Latest> latest_;
+  ReversalChains chains_{[this](uint64_t index) { return read_event(index); }};
 };
 
 class RegistryProjection : public Projection {

@@ -6,6 +6,7 @@
 #include "ledger/canonical.h"
 #include "ledger/date.h"
 #include "ledger/postings.h"
+#include "projections/reversal_chain.h"
 #include "projections/totals.h"
 
 namespace grantledger::projections {
@@ -197,6 +198,10 @@ Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& 
 
   // The known events of the epoch the versions do not cover, replayed from the log.
   if (tail_to > tail_from) {
+    ReversalChains chains([&](uint64_t index) -> Result<DecodedMessage> {
+      GL_ASSIGN_OR_RETURN(Bytes bytes, store.get(Cf::kEvents, u64_be(index), snap.get()));
+      return DecodedMessage::decode(bytes);
+    });
     std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
     for (events->Seek(slice_of(u64_be(tail_from))); events->Valid(); events->Next()) {
       uint64_t index = get_u64_be(std::string_view(events->key().data(), events->key().size()));
@@ -211,8 +216,9 @@ Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& 
       }
       GL_ASSIGN_OR_RETURN(std::vector<Posting> postings, decode_postings(*stored));
       uint16_t type = static_cast<uint16_t>(event.getBody().which());
+      GL_ASSIGN_OR_RETURN(int64_t count_delta, chains.count_delta(index, event));
       for (const Posting& p : postings)
-        for_each_measure(p, type, [&](const std::string& measure, int64_t sum, int64_t count) {
+        for_each_measure(p, type, count_delta, [&](const std::string& measure, int64_t sum, int64_t count) {
           if (!measure.starts_with(prefix)) return;
           MeasureTotals& t = out[measure];
           t.sum_ore += sum;

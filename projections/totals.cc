@@ -80,10 +80,9 @@ bool decode_totals_value(std::string_view bytes, TotalsValue* out) {
   return true;
 }
 
-void for_each_measure(const Posting& posting, uint16_t event_type,
+void for_each_measure(const Posting& posting, uint16_t event_type, int64_t count,
                       const std::function<void(const std::string&, int64_t, int64_t)>& fn) {
   using Which = schema::Event::Body::Which;
-  int64_t count = event_type == static_cast<uint16_t>(Which::EVENT_REVERSED) ? -1 : 1;
   fn(posting.account, posting.amount_ore, count);
   static const std::string kAvailable = ":available";
   const std::string& a = posting.account;

@@ -12,7 +12,9 @@
 // The value is the bucket's cumulative sum as the ledger knew it at the end of `epoch` (events
 // [epoch·K, (epoch+1)·K), K = kTotalsEpochEvents). A bucket gets a new version only in the epochs
 // that touch it; the inverted epoch puts the newest version first. `count` is the number of
-// postings, a reversal's counting -1 (so for a provider it is the number of course payments).
+// postings, a reversal's counting -1 when it undoes its original and +1 when it restores it (a
+// reversal of a reversal; projections/reversal_chain.h), so for a provider it is the number of
+// live course payments.
 #pragma once
 
 #include <cstdint>
@@ -60,8 +62,9 @@ Bytes encode_totals_value(const TotalsValue& v);
 bool decode_totals_value(std::string_view bytes, TotalsValue* out);
 
 // Calls `fn(measure, sum_delta_ore, count_delta)` for every measure one posting moves.
-// `event_type` is the event's union ordinal (schema::Event::Body::Which).
-void for_each_measure(const Posting& posting, uint16_t event_type,
+// `event_type` is the event's union ordinal (schema::Event::Body::Which); `count_delta` is the
+// event's (ReversalChains::count_delta: +1, or -1 for a reversal that undoes its original).
+void for_each_measure(const Posting& posting, uint16_t event_type, int64_t count_delta,
                       const std::function<void(const std::string&, int64_t, int64_t)>& fn);
 
 }  // namespace grantledger::projections

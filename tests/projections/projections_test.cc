@@ -53,14 +53,20 @@ struct LoggedPosting {
   int32_t date;
   uint64_t commit;
   uint16_t type;
+  int64_t count;  // +1, or -1 for a reversal that undoes its original
 };
 
 std::vector<LoggedPosting> logged_postings(Ledger& ledger) {
   std::vector<LoggedPosting> out;
   LedgerState state;
-  Status s = ledger.replay(&state, [&](const CommitRecord& c, uint64_t, schema::Event::Reader e, const std::vector<Posting>& postings) {
+  // A reversal counts against its target: -1 for undoing an original, +1 for undoing a reversal.
+  std::map<uint64_t, int64_t> count_of;
+  Status s = ledger.replay(&state, [&](const CommitRecord& c, uint64_t index, schema::Event::Reader e, const std::vector<Posting>& postings) {
+    auto body = e.getBody();
+    int64_t count = body.which() == schema::Event::Body::EVENT_REVERSED ? -count_of.at(body.getEventReversed().getEventIndex()) : 1;
+    count_of[index] = count;
     for (const Posting& p : postings)
-      out.push_back({p.account, p.amount_ore, e.getEffectiveDate(), c.info.sequence, static_cast<uint16_t>(e.getBody().which())});
+      out.push_back({p.account, p.amount_ore, e.getEffectiveDate(), c.info.sequence, static_cast<uint16_t>(body.which()), count});
     return Status::ok();
   });
   REQUIRE(s.is_ok());
@@ -71,7 +77,7 @@ std::map<std::string, MeasureTotals> replayed_totals(const std::vector<LoggedPos
   std::map<std::string, MeasureTotals> out;
   for (const LoggedPosting& p : log) {
     if (!as_of.includes(p.date, p.commit)) continue;
-    for_each_measure(Posting{p.account, p.amount_ore}, p.type, [&](const std::string& m, int64_t sum, int64_t count) {
+    for_each_measure(Posting{p.account, p.amount_ore}, p.type, p.count, [&](const std::string& m, int64_t sum, int64_t count) {
       out[m].sum_ore += sum;
       out[m].count += count;
     });
