@@ -25,8 +25,12 @@ Bytes canonical_bytes(Reader reader) {
 // An owned, validated message. Movable; readers obtained from it live as long as it does.
 class DecodedMessage {
  public:
-  // corruption if `bytes` are not a canonical Cap'n Proto message.
-  static Result<DecodedMessage> decode(std::string_view bytes);
+  // The schema a message's root must follow.
+  enum class Kind { kEvent, kCommit };
+  // corruption if `bytes` are not a canonical Cap'n Proto message whose root is a valid `kind`:
+  // every pointer the schema reaches (the active union member, lists, nested structs) must read as
+  // its type, and every Text must be NUL-terminated UTF-8. After this, no read of the message throws.
+  static Result<DecodedMessage> decode(std::string_view bytes, Kind kind = Kind::kEvent);
 
   template <typename T>
   typename T::Reader root() const {

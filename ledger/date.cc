@@ -16,11 +16,12 @@ int32_t days_from_civil(int y, unsigned m, unsigned d) {
 }
 
 void civil_from_days(int32_t z, int* year, unsigned* month, unsigned* day) {
-  int zz = z + 719468;
-  const int era = (zz >= 0 ? zz : zz - 146096) / 146097;
+  // 64-bit: every int32 day count (about +-5.8 million years) converts without overflow.
+  const int64_t zz = static_cast<int64_t>(z) + 719468;
+  const int64_t era = (zz >= 0 ? zz : zz - 146096) / 146097;
   const unsigned doe = static_cast<unsigned>(zz - era * 146097);
   const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int y = static_cast<int>(yoe) + era * 400;
+  const int y = static_cast<int>(static_cast<int64_t>(yoe) + era * 400);
   const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   const unsigned mp = (5 * doy + 2) / 153;
   *day = doy - (153 * mp + 2) / 5 + 1;

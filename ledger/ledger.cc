@@ -117,7 +117,7 @@ Status verify_acknowledged(Store& store, const rocksdb::Snapshot* snap, const st
 }  // namespace
 
 Result<CommitRecord> decode_commit(std::string_view bytes) {
-  GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(bytes));
+  GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(bytes, DecodedMessage::Kind::kCommit));
   auto c = msg.root<schema::Commit>();
   auto b = c.getBody();
   CommitRecord r;
@@ -142,7 +142,7 @@ Result<CommitRecord> decode_commit(std::string_view bytes) {
 }
 
 bool commit_signature_valid(std::string_view commit_bytes, const PublicKey& signer) {
-  auto msg = DecodedMessage::decode(commit_bytes);
+  auto msg = DecodedMessage::decode(commit_bytes, DecodedMessage::Kind::kCommit);
   if (!msg) return false;
   auto c = msg->root<schema::Commit>();
   Bytes signed_bytes(kCommitSignaturePrefix);

@@ -235,7 +235,7 @@ class Reader {
       findings_.add(FindingClass::kCommitMalformed, seq, std::nullopt,
                     "stored under sequence " + std::to_string(seq) + " but says sequence " + std::to_string(c.info.sequence));
     }
-    auto msg = DecodedMessage::decode(bytes);
+    auto msg = DecodedMessage::decode(bytes, DecodedMessage::Kind::kCommit);
     if (msg) {
       std::string origin = msg->root<schema::Commit>().getBody().getOrigin().cStr();
       if (origin != source_.origin())
