@@ -53,6 +53,13 @@ inline std::string fingerprint(Ledger& ledger) {
   return to_hex(sha.finish());
 }
 
+// fingerprint() of the ledger in `dir`, opened read-only for the purpose and closed again.
+inline std::string fingerprint(const std::string& dir) {
+  auto ledger = Ledger::open(dir, {.read_only = true});
+  REQUIRE(ledger.has_value());
+  return fingerprint(**ledger);
+}
+
 inline Bytes entity_event(const std::string& code, schema::EntityKind kind, const std::string& parent = "",
                           int32_t date = 15706 /* 2013-01-01 */) {
   capnp::MallocMessageBuilder m;

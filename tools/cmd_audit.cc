@@ -11,6 +11,7 @@
 #include "tools/audit/audit.h"
 #include "tools/audit/bundle.h"
 #include "tools/commands.h"
+#include "tools/output_path.h"
 
 namespace grantledger::cli {
 
@@ -55,6 +56,7 @@ void add_audit(CLI::App& app, Action* action) {
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       if (o->data.empty() && o->bundle.empty()) return Status::invalid_argument("audit: give --data DIR or --bundle DIR");
+      if (!o->report.empty()) GL_RETURN_IF_ERROR(check_output_path("--report", o->report, OutputKind::kFile));
       std::optional<PublicKey> pinned;
       if (!o->log_key.empty()) {
         auto key = PublicKey::load(o->log_key);

@@ -42,7 +42,8 @@ void add_balance(CLI::App& app, Action* action) {
   cmd->add_option("--entity", o->entity, "only this entity's row (its code)");
   cmd->add_option("--as-of", o->as_of, "balances by effective date at the end of YYYY-MM-DD");
   cmd->add_option("--known-at", o->known_at,
-                  "as the ledger knew them after commit SEQ, or at a UTC time (YYYY-MM-DD = end of day, or YYYY-MM-DDTHH:MM:SSZ)");
+                  "as the ledger knew them after commit SEQ, or at a UTC instant (YYYY-MM-DD = end of that day, or "
+                  "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z)");
   cmd->add_option("--format", o->format, "table, json or csv")->capture_default_str();
   cmd->callback([action, o] {
     *action = [o]() -> Status {

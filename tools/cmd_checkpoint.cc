@@ -3,6 +3,7 @@
 
 #include "ledger/ledger.h"
 #include "tools/commands.h"
+#include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
@@ -14,7 +15,7 @@ void add_checkpoint(CLI::App& app, Action* action) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "ledger data directory")->required();
-  cmd->add_option("--tree-size", o->tree_size, "a past tree size (a commit boundary)");
+  cmd->add_option("--tree-size", o->tree_size, "a past tree size (a commit boundary)")->check(unsigned_number());
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, {.read_only = true}));

@@ -5,6 +5,7 @@
 #include "projections/builder.h"
 #include "tools/commands.h"
 #include "tools/demo/scenario.h"
+#include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
@@ -16,7 +17,7 @@ void add_demo(CLI::App& app, Action* action) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "data directory (created on first run)")->capture_default_str();
-  cmd->add_option("--seed", o->demo.seed, "seed of the scenario generator")->capture_default_str();
+  cmd->add_option("--seed", o->demo.seed, "seed of the scenario generator")->check(unsigned_number())->capture_default_str();
   cmd->add_option("--course-payments", o->demo.course_payments, "course payments in the 2012-2013 scheme")
       ->check(CLI::Range(1, 200000))
       ->capture_default_str();

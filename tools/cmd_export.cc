@@ -5,6 +5,7 @@
 
 #include "projections/journal_export.h"
 #include "tools/commands.h"
+#include "tools/output_path.h"
 #include "tools/query_setup.h"
 
 namespace grantledger::cli {
@@ -23,6 +24,7 @@ void add_export(CLI::App& app, Action* action) {
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       auto format = o->format == "csv" ? projections::ExportFormat::kCsv : projections::ExportFormat::kLedger;
+      if (!o->out.empty()) GL_RETURN_IF_ERROR(check_output_path("--out", o->out, OutputKind::kFile));
       GL_ASSIGN_OR_RETURN(auto ledger, open_for_queries(o->data));
       if (o->out.empty()) return projections::export_postings(*ledger, format, std::cout).status();
       // Written beside the target and renamed, so a reader never sees half a journal.

@@ -3,6 +3,7 @@
 
 #include "tools/audit/bundle.h"
 #include "tools/commands.h"
+#include "tools/output_path.h"
 
 namespace grantledger::cli {
 
@@ -16,6 +17,7 @@ void add_export_bundle(CLI::App& app, Action* action) {
   cmd->add_option("--out", o->out, "the bundle directory to create (absent or empty)")->required();
   cmd->callback([action, o] {
     *action = [o]() -> Status {
+      GL_RETURN_IF_ERROR(check_output_path("--out", o->out, OutputKind::kDirectory));
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, {.read_only = true}));
       GL_ASSIGN_OR_RETURN(audit::BundleInfo info, audit::export_bundle(*ledger, o->out));
       std::cout << "bundle=" << o->out << " events=" << info.events << " commits=" << info.commits

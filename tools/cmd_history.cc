@@ -35,7 +35,7 @@ void add_history(CLI::App& app, Action* action) {
   account->excludes(entity);
   cmd->add_option("--programme", o->programme, "with --entity: only this programme's accounts");
   cmd->add_option("--as-of", o->as_of, "postings effective on or before YYYY-MM-DD");
-  cmd->add_option("--known-at", o->known_at, "as the ledger knew them after commit SEQ, or at a UTC time");
+  cmd->add_option("--known-at", o->known_at, "as the ledger knew them after commit SEQ, or at a UTC instant (as balance --known-at)");
   cmd->add_option("--format", o->format, "table, json or csv")->capture_default_str();
   cmd->callback([action, o] {
     *action = [o]() -> Status {

@@ -8,6 +8,7 @@
 #include "ledger/ledger.h"
 #include "tools/commands.h"
 #include "tools/log_format.h"
+#include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
@@ -19,8 +20,9 @@ void add_log(CLI::App& app, Action* action) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "ledger data directory")->required();
-  cmd->add_option("--from", o->from, "first commit sequence")->capture_default_str();
+  cmd->add_option("--from", o->from, "first commit sequence")->check(unsigned_number())->capture_default_str();
   cmd->add_option("--limit", o->limit, "commits to print")
+      ->check(unsigned_number())
       ->check(CLI::Range(uint64_t{1}, kMaxLogPageSize))
       ->capture_default_str();
   cmd->add_option("--format", o->format, "table, or json (one JSON object per commit per line)")

@@ -6,6 +6,8 @@
 
 #include "tools/audit/proof_json.h"
 #include "tools/commands.h"
+#include "tools/output_path.h"
+#include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
@@ -36,11 +38,13 @@ void add_prove(CLI::App& app, Action* action) {
 
   auto* inc = cmd->add_subcommand("inclusion", "Prove that event SEQ is in the log at a signed checkpoint");
   inc->add_option("--data", o->data, "ledger data directory")->required();
-  inc->add_option("--event", o->event, "event index (sequence number of the event)")->required();
-  inc->add_option("--tree-size", o->tree_size, "the checkpoint's tree size (a commit boundary; default: latest)");
+  inc->add_option("--event", o->event, "event index (sequence number of the event)")->check(unsigned_number())->required();
+  inc->add_option("--tree-size", o->tree_size, "the checkpoint's tree size (a commit boundary; default: latest)")
+      ->check(unsigned_number());
   inc->add_option("--out", o->out, "write the proof to FILE instead of stdout");
   inc->callback([action, o] {
     *action = [o]() -> Status {
+      if (!o->out.empty()) GL_RETURN_IF_ERROR(check_output_path("--out", o->out, OutputKind::kFile));
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, {.read_only = true}));
       GL_ASSIGN_OR_RETURN(nlohmann::json proof, audit::make_inclusion_proof(*ledger, o->event, o->tree_size));
       return emit(proof, o->out);
@@ -49,11 +53,12 @@ void add_prove(CLI::App& app, Action* action) {
 
   auto* con = cmd->add_subcommand("consistency", "Prove that the log at --to extends the log at --from");
   con->add_option("--data", o->data, "ledger data directory")->required();
-  con->add_option("--from", o->from, "the older tree size (a commit boundary)")->required();
-  con->add_option("--to", o->to, "the newer tree size (a commit boundary; default: latest)");
+  con->add_option("--from", o->from, "the older tree size (a commit boundary)")->check(unsigned_number())->required();
+  con->add_option("--to", o->to, "the newer tree size (a commit boundary; default: latest)")->check(unsigned_number());
   con->add_option("--out", o->out, "write the proof to FILE instead of stdout");
   con->callback([action, o] {
     *action = [o]() -> Status {
+      if (!o->out.empty()) GL_RETURN_IF_ERROR(check_output_path("--out", o->out, OutputKind::kFile));
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, {.read_only = true}));
       GL_ASSIGN_OR_RETURN(nlohmann::json proof, audit::make_consistency_proof(*ledger, o->from, o->to));
       return emit(proof, o->out);

@@ -8,7 +8,9 @@
 
 #include "ledger/date.h"
 #include "tools/commands.h"
+#include "tools/output_path.h"
 #include "tools/reconcile/reconciliation.h"
+#include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
@@ -85,6 +87,7 @@ void add_reconcile(CLI::App& app, Action* action) {
   cmd->add_option("--key", o->key, "a reconciler key (PEM, mode 0600) that signs the recorded run");
   cmd->add_option("--report", o->report, "write the full JSON report here (atomically)");
   cmd->add_option("--date-tolerance", o->tolerance, "days a payout and its statement entry may differ")
+      ->check(unsigned_number())
       ->check(CLI::Range(0u, reconcile::kMaxToleranceDays))
       ->capture_default_str();
   cmd->add_option("--wait", o->wait_seconds, "seconds to wait while another process has the ledger open (then exit 2)")
@@ -122,6 +125,7 @@ void add_reconcile(CLI::App& app, Action* action) {
         if (value->empty()) missing += std::string(missing.empty() ? "" : ", ") + flag;
       if (!missing.empty()) return Status::invalid_argument("reconcile: required: " + missing);
       if (o->delimiter.size() != 1) return Status::invalid_argument("--csv-delimiter: one character");
+      if (!o->report.empty()) GL_RETURN_IF_ERROR(check_output_path("--report", o->report, OutputKind::kFile));
       reconcile::ReconcileRequest r;
       r.data_dir = o->data;
       r.statement_path = o->statement;

@@ -1,11 +1,10 @@
 #include "tools/ledger_setup.h"
 
-#include <openssl/rand.h>
-
 #include <filesystem>
 
 #include "ledger/ed25519.h"
 #include "ledger/ledger.h"
+#include "ledger/origin.h"
 
 namespace grantledger::cli {
 
@@ -18,9 +17,7 @@ Result<InitResult> init_ledger(const std::string& dir, const std::string& admin_
     admin = PrivateKey::generate();
   }
   if (origin.empty()) {
-    unsigned char rnd[8];
-    if (RAND_bytes(rnd, sizeof rnd) != 1) return Status::io_error("no randomness for the origin");
-    origin = "grantledger.local/" + to_hex(std::string_view(reinterpret_cast<char*>(rnd), sizeof rnd));
+    GL_ASSIGN_OR_RETURN(origin, random_origin());
   }
   GL_ASSIGN_OR_RETURN(CommitInfo genesis, Ledger::init(dir, origin, *admin, admin_name));
   (void)genesis;

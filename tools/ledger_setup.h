@@ -1,4 +1,4 @@
-// Creating a ledger from the CLI: shared by `init` and `demo`.
+// Creating a ledger from the CLI (`init`).
 #pragma once
 
 #include <string>

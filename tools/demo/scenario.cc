@@ -13,6 +13,7 @@
 #include "ledger/jsonl_input.h"
 #include "ledger/largest_remainder.h"
 #include "ledger/sha256.h"
+#include "tools/demo/demo_ledger.h"
 #include "tools/demo/reference_data.h"
 
 namespace grantledger::demo {
@@ -115,25 +116,18 @@ std::string pseudonym(uint64_t seed, const std::string& employer, int n) {
 
 Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options, std::ostream& log) {
   DemoSummary summary;
-  if (!std::filesystem::exists(dir)) {
-    GL_ASSIGN_OR_RETURN(Key admin0, [&]() -> Result<Key> {
-      PrivateKey k = PrivateKey::generate();
-      GL_ASSIGN_OR_RETURN(CommitInfo genesis, Ledger::init(dir, "grantledger.local/demo", k, "Medarbejder- og Kompetencestyrelsen, admin"));
-      (void)genesis;
-      GL_RETURN_IF_ERROR(k.save(dir + "/keys/admin"));
-      return std::make_shared<const PrivateKey>(std::move(k));
-    }());
-    (void)admin0;
-  }
-  GL_ASSIGN_OR_RETURN(Key admin, load_or_create_key(dir, "admin"));
-  GL_ASSIGN_OR_RETURN(Key programme_admin, load_or_create_key(dir, "programme-admin"));
-  GL_ASSIGN_OR_RETURN(Key reconciler, load_or_create_key(dir, "reconciler"));
+  // Nothing is written until the directory is known to be new or the demo's own.
+  GL_ASSIGN_OR_RETURN(DemoDirectory where, classify_demo_directory(dir));
+  if (where == DemoDirectory::kNew) GL_RETURN_IF_ERROR(create_demo_ledger(dir));
   GL_ASSIGN_OR_RETURN(auto ledger_ptr, Ledger::open(dir));
   Ledger& ledger = *ledger_ptr;
   if (ledger.state().programme(kLeaderProgramme) != nullptr) {
     summary.already_recorded = true;
     return summary;
   }
+  GL_ASSIGN_OR_RETURN(Key admin, load_or_create_key(dir, "admin"));
+  GL_ASSIGN_OR_RETURN(Key programme_admin, load_or_create_key(dir, "programme-admin"));
+  GL_ASSIGN_OR_RETURN(Key reconciler, load_or_create_key(dir, "reconciler"));
   const int32_t jan2012 = day("2012-01-01");
 
   // 1. Reference entities: regions first (municipalities name them), then the rest.

@@ -2,8 +2,8 @@
 // recorded through the same JSON mapping, signed append path and rules as every user
 // submission (no back door). spec/DOMAIN.md, "The demo scenario", describes every choice.
 //
-// Deterministic: the same seed records the same events in the same order; only keys, signatures
-// and recorded times differ between runs in different directories.
+// Deterministic: the same seed records the same events in the same commits, in the same order;
+// only keys, signatures, recorded times and the origin differ between runs in different directories.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +29,10 @@ inline constexpr const char* kLeaderProgramme = "LEDER-2012";
 inline constexpr const char* kSickLeaveProgramme = "SYGEFRAVAER-2019";
 inline constexpr const char* kSickLeaveEarmark = "SYGEFRAVAER-2019-SAERLIG";
 
-// Creates the ledger in `dir` if it does not exist (keys in DIR/keys/), then records the
-// scenario. Progress and the deliberate refusals are written to `log`.
+// Creates the demo ledger in `dir` if `dir` is absent or empty (keys in DIR/keys/), then records
+// the scenario; on a ledger the demo created, records what is missing, or nothing when the
+// scenario is complete (already_recorded). invalid_argument, with nothing written, for any other
+// directory (tools/demo/demo_ledger.h). Progress and the deliberate refusals go to `log`.
 Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options, std::ostream& log);
 
 // The balances table the demo ends with: per sector and for a few named recipients.
