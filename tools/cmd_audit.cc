@@ -8,6 +8,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "ledger/acknowledged_head.h"
+#include "ledger/input_file.h"
 #include "tools/audit/audit.h"
 #include "tools/audit/bundle.h"
 #include "tools/commands.h"
@@ -17,17 +19,12 @@ namespace grantledger::cli {
 
 namespace {
 
-Result<std::string> read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::invalid_argument("cannot read " + path);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-// The audit either completes (clean or findings) or could not run: every other failure is exit 2.
+// The audit either completes (clean or findings), finds the database too damaged to open (exit 3,
+// spec/LOG.md "Damage"), or could not run: every other failure is exit 2.
 Status could_not_run(const Status& s) {
-  if (s.is_ok() || s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound) return s;
+  if (s.is_ok() || s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
+      s.code() == StatusCode::kCorruption)
+    return s;
   return Status::invalid_argument("the audit could not run: " + s.to_string());
 }
 
@@ -67,7 +64,7 @@ void add_audit(CLI::App& app, Action* action) {
       options.threads = o->threads;
       options.check_projections = !o->no_projections;
       for (const auto& path : o->kept) {
-        GL_ASSIGN_OR_RETURN(std::string note, read_text(path));
+        GL_ASSIGN_OR_RETURN(std::string note, read_input_file(path, "--checkpoint", 64 * 1024));
         options.kept_checkpoints.push_back(std::move(note));
       }
       const auto start = std::chrono::steady_clock::now();
@@ -75,8 +72,22 @@ void add_audit(CLI::App& app, Action* action) {
         double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (s >= 1.0) std::cerr << "audit: progress events=" << done << "/" << total << " elapsed_s=" << static_cast<int>(s) << "\n";
       };
+      // Read before the database, so a writer's later acknowledgement cannot look newer than it.
+      std::vector<std::string> acknowledged_notes;
+      if (!o->data.empty()) {
+        auto notes = AcknowledgedHead::read_notes(o->data);
+        if (!notes) return could_not_run(notes.error());
+        acknowledged_notes = std::move(notes).value();
+      }
       auto source = o->data.empty() ? audit::open_bundle_source(o->bundle, pinned) : audit::open_ledger_source(o->data, pinned);
       if (!source) return could_not_run(source.error());
+      if (!o->data.empty()) {
+        // The checkpoint the writer last acknowledged is kept like an auditor's: the log must
+        // extend it (spec/LOG.md, "Damage"), or the audit finds `consistency`.
+        auto acked = AcknowledgedHead::choose(acknowledged_notes, o->data, (*source)->log_key());
+        if (!acked) return could_not_run(acked.error());
+        if (*acked) options.kept_checkpoints.push_back((*acked)->note);
+      }
       auto report = audit::run_audit(**source, options);
       if (!report) return could_not_run(report.error());
       std::string text = o->format == "json" ? audit::render_json(*report).dump(2) + "\n" : audit::render_text(*report);
