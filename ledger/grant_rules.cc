@@ -56,6 +56,26 @@ std::string percent(uint32_t basis_points) {
   return std::to_string(basis_points / 100) + "," + (frac.size() == 1 ? "0" + frac : frac) + " %";
 }
 
+// An amount field (spec/DOMAIN.md, "Amount limits"): positive, or 0 or more where `zero_allowed`,
+// and at most kMaxAmountOre.
+Status check_amount(const char* field, int64_t ore, bool zero_allowed = false) {
+  if (ore < 0 || (ore == 0 && !zero_allowed))
+    return reject(Rejection::kInvalidValue, std::string(field) + (zero_allowed ? ": must not be negative" : ": must be positive"));
+  if (ore > kMaxAmountOre)
+    return reject(Rejection::kAmountLimit, std::string(field) + ": " + kr(ore) + " is above the limit of " + kr(kMaxAmountOre) +
+                                               " for one amount");
+  return Status::ok();
+}
+
+// a + b for a sum the rules keep (a participant's approved total, what a closing returns); beyond
+// 64 bits is a rejection, never a wrapped figure.
+Status add_checked(int64_t* sum, int64_t delta, const std::string& what) {
+  std::optional<Ore> r = checked_add(Ore{*sum}, Ore{delta});
+  if (!r) return reject(Rejection::kAmountLimit, what + " would leave the 64-bit range");
+  *sum = r->value;
+  return Status::ok();
+}
+
 std::vector<Posting> negated(const std::vector<Posting>& ps) {
   std::vector<Posting> out = ps;
   for (auto& p : out) p.amount_ore = -p.amount_ore;
@@ -108,9 +128,13 @@ int64_t LedgerState::balance(const std::string& account) const {
 }
 
 int64_t LedgerState::trial_balance() const {
-  int64_t sum = 0;
+  // Exact in 128 bits, whatever the order of large debits and credits; then saturated, which
+  // keeps every non-zero sum non-zero.
+  __int128 sum = 0;
   for (const auto& [_, b] : balances_) sum += b;
-  return sum;
+  if (sum > INT64_MAX) return INT64_MAX;
+  if (sum < INT64_MIN) return INT64_MIN;
+  return static_cast<int64_t>(sum);
 }
 
 std::string LedgerState::entity_label(const std::string& code) const {
@@ -134,7 +158,7 @@ Status LedgerState::post(const std::vector<Posting>& postings, std::vector<Posti
     auto [it, fresh] = next.try_emplace(p.account, balance(p.account));
     if (__builtin_add_overflow(it->second, p.amount_ore, &it->second) ||
         __builtin_add_overflow(sum, p.amount_ore, &sum))
-      return reject(Rejection::kInvalidValue, "amount overflows account " + p.account);
+      return reject(Rejection::kAmountLimit, "the balance of account " + p.account + " would leave the 64-bit range");
   }
   GL_ASSERT(sum == 0);  // double entry: every event's postings sum to zero
   for (const auto& [account, b] : next)
@@ -162,13 +186,13 @@ Status LedgerState::apply_programme_created(const EventContext&, schema::Program
     return reject(Rejection::kInvalidValue, "code: must be non-empty and without ':'");
   if (e.getName().size() == 0) return reject(Rejection::kInvalidValue, "name: must not be empty");
   if (programme(code)) return reject(Rejection::kProgrammeAlreadyExists, "programme " + code + " is already registered");
-  if (e.getTotalOre() <= 0) return reject(Rejection::kInvalidValue, "total_ore: must be positive");
+  GL_RETURN_IF_ERROR(check_amount("total_ore", e.getTotalOre()));
   if (e.getPeriodStart() > e.getPeriodEnd())
     return reject(Rejection::kInvalidValue, "period_start " + format_date(e.getPeriodStart()) + " is after period_end " +
                                                 format_date(e.getPeriodEnd()));
   if (e.getRateBasisPoints() < 1 || e.getRateBasisPoints() > 10000)
     return reject(Rejection::kInvalidValue, "rate_basis_points: must be 1..10000, got " + std::to_string(e.getRateBasisPoints()));
-  if (e.getCapPerParticipantOre() < 0) return reject(Rejection::kInvalidValue, "cap_per_participant_ore: must not be negative");
+  GL_RETURN_IF_ERROR(check_amount("cap_per_participant_ore", e.getCapPerParticipantOre(), /*zero_allowed=*/true));
   ProgrammeState p;
   p.name = text(e.getName());
   p.total_ore = e.getTotalOre();
@@ -217,14 +241,15 @@ Status LedgerState::apply_programme_closed(schema::ProgrammeClosed::Reader e, st
                                                       " reserved for approved, unpaid claims in programme " + code);
     int64_t available = balance(accounts::available(code, r));
     if (available != 0) postings.push_back({accounts::available(code, r), -available});
-    returned += available;
+    GL_RETURN_IF_ERROR(add_checked(&returned, available, "the money programme " + code + " returns"));
   }
   for (schema::Sector s : kSectors) {
     int64_t share = balance(accounts::sector(code, s));
     if (share != 0) postings.push_back({accounts::sector(code, s), -share});
-    returned += share;
+    GL_RETURN_IF_ERROR(add_checked(&returned, share, "the money programme " + code + " returns"));
   }
-  int64_t pool_after = balance(accounts::pool(code)) + returned;
+  int64_t pool_after = balance(accounts::pool(code));
+  GL_RETURN_IF_ERROR(add_checked(&pool_after, returned, "the pool of programme " + code));
   if (!p->parent_code.empty()) {
     // An earmark's unused money goes back to its parent's pool.
     if (pool_after != 0) postings.push_back({accounts::pool(p->parent_code), pool_after});
@@ -247,7 +272,7 @@ Status LedgerState::apply_sector_share(const EventContext& ctx, schema::SectorSh
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
   (void)p;
   int64_t amount = e.getAmountOre();
-  if (amount <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
+  GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
   int64_t pool = balance(accounts::pool(code));
   if (pool < amount)
     return reject(Rejection::kInsufficientFunds, std::string(sector_name(e.getSector())) + " share " + kr(amount) +
@@ -264,7 +289,7 @@ Status LedgerState::apply_allocation(const EventContext& ctx, schema::Allocation
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
   int64_t amount = e.getAmountOre();
   auto lines = e.getLines();
-  if (amount <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
+  GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
   if (lines.size() == 0 || lines.size() > kMaxSplitParts)
     return reject(Rejection::kInvalidValue, "lines: 1.." + std::to_string(kMaxSplitParts) + " recipients");
   schema::EntityKind kind = sector_kind(e.getSector());
@@ -355,7 +380,7 @@ Status LedgerState::apply_course_payment(const EventContext& ctx, schema::Course
                                                         " contains ten digits, like a CPR number; record a pseudonym");
   }
   if (p.module.empty()) return reject(Rejection::kInvalidValue, "module: must not be empty");
-  if (p.amount_ore <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
+  GL_RETURN_IF_ERROR(check_amount("amount_ore", p.amount_ore));
   std::vector<Posting> postings = {{accounts::course_fees(p.employer), p.amount_ore},
                                    {accounts::course_income(p.provider), -p.amount_ore}};
   GL_RETURN_IF_ERROR(post(postings, out));
@@ -378,7 +403,7 @@ Status LedgerState::apply_claim(const EventContext& ctx, int32_t effective_date,
     return reject(Rejection::kPaymentNotFound, "course payment " + payment_id + (pay ? " was reversed" : " is not recorded"));
   GL_RETURN_IF_ERROR(check_scope(ctx, pay->employer));
   int64_t amount = e.getAmountOre();
-  if (amount <= 0) return reject(Rejection::kInvalidValue, "amount_ore: must be positive");
+  GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
   if (effective_date > p->claim_deadline)
     return reject(Rejection::kClaimDeadlinePassed, "claim " + id + " dated " + format_date(effective_date) +
                                                        " is after the claim deadline " + format_date(p->claim_deadline) +
@@ -455,12 +480,14 @@ Status LedgerState::apply_approved(const EventContext& ctx, schema::Reimbursemen
   GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   GL_RETURN_IF_ERROR(check_claim_eligible(id));
+  auto use_key = std::make_pair(c->programme, c->participant);
+  auto it = participant_use_.find(use_key);
+  int64_t used = it == participant_use_.end() ? 0 : it->second;
+  GL_RETURN_IF_ERROR(add_checked(&used, c->amount_ore, "the approved total of participant " + c->participant + " in programme " + c->programme));
   GL_RETURN_IF_ERROR(post({{accounts::available(c->programme, c->employer), -c->amount_ore},
                            {accounts::reserved(c->programme, c->employer), c->amount_ore}},
                           out));
-  auto use_key = std::make_pair(c->programme, c->participant);
-  auto it = participant_use_.find(use_key);
-  put(participant_use_, use_key, (it == participant_use_.end() ? 0 : it->second) + c->amount_ore);
+  put(participant_use_, use_key, used);
   ClaimState approved = *c;
   approved.status = ClaimStatus::kApproved;
   put(claims_, id, std::move(approved));

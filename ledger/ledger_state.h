@@ -146,7 +146,8 @@ class LedgerState {
   const std::map<std::string, ClaimState>& claims() const { return claims_; }
   const std::map<std::string, int64_t>& balances() const { return balances_; }
   int64_t balance(const std::string& account) const;
-  // Sum of every account: zero after every event (the trial balance).
+  // Sum of every account: zero after every event (the trial balance). Exact; a sum outside the
+  // int64 range is returned as INT64_MAX or INT64_MIN (non-zero either way).
   int64_t trial_balance() const;
 
   size_t mark() const { return undo_.size(); }

@@ -15,6 +15,27 @@ std::optional<Ore> checked_sub(Ore a, Ore b) {
 }
 
 namespace {
+Status sum_overflow(std::string_view what) {
+  return Status::corruption("the sum of " + std::string(what) +
+                            " leaves the 64-bit range: the stored amounts exceed the limits of spec/DOMAIN.md, \"Amount limits\"");
+}
+}  // namespace
+
+Status add_to_sum(int64_t* sum, int64_t delta, std::string_view what) {
+  int64_t r;
+  if (__builtin_add_overflow(*sum, delta, &r)) return sum_overflow(what);
+  *sum = r;
+  return Status::ok();
+}
+
+Status subtract_from_sum(int64_t* sum, int64_t delta, std::string_view what) {
+  int64_t r;
+  if (__builtin_sub_overflow(*sum, delta, &r)) return sum_overflow(what);
+  *sum = r;
+  return Status::ok();
+}
+
+namespace {
 // Magnitude as unsigned, correct for INT64_MIN too.
 uint64_t magnitude(int64_t v) { return v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v); }
 

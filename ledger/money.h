@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "ledger/status.h"
 
 namespace grantledger {
 
@@ -14,9 +17,20 @@ struct Ore {
   friend auto operator<=>(Ore, Ore) = default;
 };
 
+// The largest amount one field of an event may carry: 10^12 øre = 10.000.000.000,00 kr., far
+// above any Danish grant scheme (spec/DOMAIN.md, "Amount limits"; refused with rule 41). With it,
+// sums over millions of events fit in an int64.
+inline constexpr int64_t kMaxAmountOre = 1'000'000'000'000;
+
 // a + b, or nullopt on int64 overflow.
 std::optional<Ore> checked_add(Ore a, Ore b);
 std::optional<Ore> checked_sub(Ore a, Ore b);
+
+// *sum += delta (or -= delta) for a sum over stored amounts: balances, projection totals, report
+// rows and totals. The amount limit keeps such sums in range; one that would leave the int64 range
+// is corruption naming `what`, and *sum is unchanged. Never a wrapped figure.
+[[nodiscard]] Status add_to_sum(int64_t* sum, int64_t delta, std::string_view what);
+[[nodiscard]] Status subtract_from_sum(int64_t* sum, int64_t delta, std::string_view what);
 
 // "1.234.567,89 kr." style with Danish separators (tables, messages).
 std::string format_kroner_da(Ore amount);

@@ -44,6 +44,7 @@ const char* rejection_name(Rejection r) {
     case Rejection::kNotReversible: return "not_reversible";
     case Rejection::kOpenReservations: return "open_reservations";
     case Rejection::kBadReconciliation: return "bad_reconciliation";
+    case Rejection::kAmountLimit: return "amount_limit";
   }
   return "unknown";
 }

@@ -51,6 +51,7 @@ enum class Rejection : int {
   kNotReversible = 38,        // the event does not exist, is not reversible, or is already reversed
   kOpenReservations = 39,     // a programme with approved, unpaid claims cannot close
   kBadReconciliation = 40,    // a reconciliation record is malformed (hash, window, class totals)
+  kAmountLimit = 41,          // an amount above kMaxAmountOre, or a balance or total beyond 64 bits
 };
 
 const char* rejection_name(Rejection r);

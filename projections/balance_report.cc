@@ -43,9 +43,13 @@ std::optional<EntityKind> kind_of(BalanceBy by) {
   }
 }
 
-void add_into(std::vector<int64_t>* into, const std::vector<int64_t>& values) {
-  if (into->empty()) into->assign(values.size(), 0);
-  for (size_t i = 0; i < values.size(); ++i) (*into)[i] += values[i];
+// Adds `values` column by column to the row `into`; corruption when a sum leaves the int64 range
+// (spec/DOMAIN.md, "Amount limits"), never a wrapped figure.
+Status add_into(BalanceRow* into, const std::vector<int64_t>& values, const std::vector<BalanceColumn>& columns) {
+  if (into->values.empty()) into->values.assign(values.size(), 0);
+  for (size_t i = 0; i < values.size(); ++i)
+    GL_RETURN_IF_ERROR(add_to_sum(&into->values[i], values[i], "the " + columns[i].name + " of " + into->code));
+  return Status::ok();
 }
 
 }  // namespace
@@ -111,8 +115,9 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
       if (query.by == BalanceBy::kProgramme) {
         RecipientBalance sum;
         int64_t sectors = 0;
-        for (const auto& [_, b] : pb.recipients) sum += b;
-        for (const auto& [_, v] : pb.sector_unallocated) sectors += v;
+        for (const auto& [_, b] : pb.recipients) GL_RETURN_IF_ERROR(sum.add(b).with_context("programme " + code + ": "));
+        for (const auto& [_, v] : pb.sector_unallocated)
+          GL_RETURN_IF_ERROR(add_to_sum(&sectors, v, "the unallocated sector shares of programme " + code));
         std::vector<int64_t> values = {pb.pool, sectors};
         for (int64_t v : recipient_values(sum)) values.push_back(v);
         rows[code] = BalanceRow{code, pb.info.name, values};
@@ -124,7 +129,7 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
           row.code = sector;
           std::vector<int64_t> values(1 + kRecipientColumns.size(), 0);
           values[0] = v;
-          add_into(&row.values, values);
+          GL_RETURN_IF_ERROR(add_into(&row, values, report.columns));
         }
         for (const auto& [recipient, b] : pb.recipients) {
           auto e = entities.find(recipient);
@@ -134,7 +139,7 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
           row.code = sector;
           std::vector<int64_t> values = {0};
           for (int64_t v : recipient_values(b)) values.push_back(v);
-          add_into(&row.values, values);
+          GL_RETURN_IF_ERROR(add_into(&row, values, report.columns));
         }
         continue;
       }
@@ -146,7 +151,7 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
         BalanceRow& row = rows[recipient];
         row.code = recipient;
         row.name = e->second.name;
-        add_into(&row.values, recipient_values(b));
+        GL_RETURN_IF_ERROR(add_into(&row, recipient_values(b), report.columns));
       }
     }
   }
@@ -156,7 +161,7 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
   }
   report.total.code = "TOTAL";
   report.total.values.assign(report.columns.size(), 0);
-  for (const BalanceRow& row : report.rows) add_into(&report.total.values, row.values);
+  for (const BalanceRow& row : report.rows) GL_RETURN_IF_ERROR(add_into(&report.total, row.values, report.columns));
   return report;
 }
 

@@ -85,11 +85,10 @@ class Projection {
     if (v->size() != 8) return Status::corruption(name_ + ": stored value of \"" + key + "\" is " + std::to_string(v->size()) + " bytes, not 8");
     return static_cast<int64_t>(get_u64_be(*v));
   }
-  Status add_i64(const Bytes& key, int64_t delta) {
-    GL_ASSIGN_OR_RETURN(int64_t v, get_i64(key));
-    put(key, i64_bytes(v + delta));
-    return Status::ok();
-  }
+  // Adds to (subtracts from) a stored counter or balance; corruption when the sum leaves the int64
+  // range (spec/DOMAIN.md, "Amount limits").
+  Status add_i64(const Bytes& key, int64_t delta) { return update_i64(key, delta, add_to_sum); }
+  Status subtract_i64(const Bytes& key, int64_t delta) { return update_i64(key, delta, subtract_from_sum); }
   Result<DecodedMessage> read_event(uint64_t index) {
     GL_ASSIGN_OR_RETURN(Bytes bytes, store_.get(Cf::kEvents, u64_be(index)));
     return DecodedMessage::decode(bytes);
@@ -98,6 +97,13 @@ class Projection {
   Store& store_;
 
  private:
+  Status update_i64(const Bytes& key, int64_t delta, Status (*op)(int64_t*, int64_t, std::string_view)) {
+    GL_ASSIGN_OR_RETURN(int64_t v, get_i64(key));
+    GL_RETURN_IF_ERROR(op(&v, delta, key));  // the builder names the projection and the event
+    put(key, i64_bytes(v));
+    return Status::ok();
+  }
+
   std::string name_;
   Cf cf_;
   std::map<Bytes, Bytes> overlay_;
@@ -120,7 +126,7 @@ class JournalProjection : public Projection {
   Status apply(const CommitRecord& c, uint64_t index, schema::Event::Reader event,
                const std::vector<Posting>& postings) override {
     std::map<std::string, int64_t> per_account;  // one entry per account and event
-    for (const Posting& p : postings) per_account[p.account] += p.amount_ore;
+    for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_to_sum(&per_account[p.account], p.amount_ore, p.account));
     uint8_t type = static_cast<uint8_t>(event.getBody().which());
     for (const auto& [account, amount] : per_account)
       put(journal_key(account, event.getEffectiveDate(), index), journal_value(amount, c.info.sequence, type));
@@ -174,7 +180,7 @@ class ProvidersProjection : public Projection {
       std::string provider = p.account.substr(kPrefix.size(), p.account.size() - kPrefix.size() - kSuffix.size());
       // Income is credited (negative); a reversal debits it back.
       GL_RETURN_IF_ERROR(add_i64("count/" + provider, p.amount_ore < 0 ? 1 : -1));
-      GL_RETURN_IF_ERROR(add_i64("total/" + provider, -p.amount_ore));
+      GL_RETURN_IF_ERROR(subtract_i64("total/" + provider, p.amount_ore));
     }
     return Status::ok();
   }
@@ -230,8 +236,8 @@ class TotalsProjection : public Projection {
       it = latest_.emplace(bucket_key, l).first;
     }
     it->second.epoch = epoch;
-    it->second.value.sum_ore += sum;
-    it->second.value.count += count;
+    GL_RETURN_IF_ERROR(add_to_sum(&it->second.value.sum_ore, sum, measure));
+    GL_RETURN_IF_ERROR(add_to_sum(&it->second.value.count, count, measure));
     put(totals_key(measure, granularity, bucket, epoch), encode_totals_value(it->second.value));
     return Status::ok();
   }

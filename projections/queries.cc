@@ -17,73 +17,43 @@ const std::string kRecipient = ":recipient:";
 using Which = schema::Event::Body::Which;
 rocksdb::Slice slice_of(const Bytes& b) { return rocksdb::Slice(b.data(), b.size()); }
 
-constexpr int64_t kNsPerSecond = 1000000000;
-constexpr int64_t kNsPerDay = 86400 * kNsPerSecond;
-
-Status bad_known_at(const std::string& text) {
-  return Status::invalid_argument("--known-at \"" + text +
-                                  "\": expected a commit sequence (0, 1, ...), YYYY-MM-DD or "
-                                  "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z (UTC)");
-}
-
-// The n decimal digits at text[pos, pos + n), exactly; false if any is not a digit.
-bool parse_digits(std::string_view text, size_t pos, size_t n, int64_t* out) {
-  if (pos + n > text.size()) return false;
-  int64_t v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v = v * 10 + (text[i] - '0');
-  }
-  *out = v;
-  return true;
+Result<int64_t> parse_time_ns(const std::string& t) {
+  // "YYYY-MM-DD" (end of that day) or "YYYY-MM-DDTHH:MM:SSZ".
+  GL_ASSIGN_OR_RETURN(int32_t day, parse_date(t.substr(0, 10)));
+  int64_t base = int64_t{day} * 86400 * 1000000000LL;
+  if (t.size() == 10) return base + 86400LL * 1000000000LL - 1;
+  int h, m, s;
+  if (t.size() != 20 || t[10] != 'T' || t[19] != 'Z' || std::sscanf(t.c_str() + 11, "%2d:%2d:%2d", &h, &m, &s) != 3 ||
+      h > 23 || m > 59 || s > 59)
+    return Status::invalid_argument("--known-at \"" + t + "\": expected a commit sequence, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  return base + ((h * 60LL + m) * 60 + s) * 1000000000LL + 999999999;
 }
 
 }  // namespace
 
-RecipientBalance& RecipientBalance::operator+=(const RecipientBalance& o) {
-  allocated += o.allocated;
-  reserved += o.reserved;
-  paid += o.paid;
-  returned += o.returned;
-  remaining += o.remaining;
-  return *this;
-}
-
-Result<int64_t> parse_known_at_time_ns(const std::string& text) {
-  if (text.size() < 10) return bad_known_at(text);
-  auto day = parse_date(std::string_view(text).substr(0, 10));
-  if (!day) return bad_known_at(text);
-  const int64_t day_start_ns = int64_t{*day} * kNsPerDay;
-  if (text.size() == 10) return day_start_ns + kNsPerDay - 1;  // the end of that UTC day
-  // "THH:MM:SS", an optional fraction of 1..9 digits, "Z".
-  int64_t h = 0, m = 0, s = 0, fraction_ns = 0;
-  if (text.size() < 20 || text[10] != 'T' || !parse_digits(text, 11, 2, &h) || text[13] != ':' ||
-      !parse_digits(text, 14, 2, &m) || text[16] != ':' || !parse_digits(text, 17, 2, &s) || text.back() != 'Z' ||
-      h > 23 || m > 59 || s > 59)
-    return bad_known_at(text);
-  if (text.size() > 20) {
-    const size_t n = text.size() - 21;  // the digits between '.' and 'Z'
-    if (text[19] != '.' || n < 1 || n > 9 || !parse_digits(text, 20, n, &fraction_ns)) return bad_known_at(text);
-    for (size_t i = n; i < 9; ++i) fraction_ns *= 10;
-  }
-  return day_start_ns + ((h * 60 + m) * 60 + s) * kNsPerSecond + fraction_ns;
+Status RecipientBalance::add(const RecipientBalance& o) {
+  GL_RETURN_IF_ERROR(add_to_sum(&allocated, o.allocated, "allocated"));
+  GL_RETURN_IF_ERROR(add_to_sum(&reserved, o.reserved, "reserved"));
+  GL_RETURN_IF_ERROR(add_to_sum(&paid, o.paid, "paid"));
+  GL_RETURN_IF_ERROR(add_to_sum(&returned, o.returned, "returned"));
+  return add_to_sum(&remaining, o.remaining, "remaining");
 }
 
 Result<uint64_t> resolve_known_at(Ledger& ledger, const std::string& text) {
   GL_ASSIGN_OR_RETURN(Head head, ledger.head());
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    uint64_t seq = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seq);
-    if (ec != std::errc() || ptr != text.data() + text.size() || seq >= head.commit_count)
+  uint64_t seq = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seq);
+  if (ec == std::errc() && ptr == text.data() + text.size() && !text.empty()) {
+    if (seq >= head.commit_count)
       return Status::invalid_argument("--known-at " + text + ": the log has commits 0.." + std::to_string(head.commit_count - 1));
     return seq + 1;
   }
-  GL_ASSIGN_OR_RETURN(int64_t t, parse_known_at_time_ns(text));
+  GL_ASSIGN_OR_RETURN(int64_t t, parse_time_ns(text));
   GL_ASSIGN_OR_RETURN(CommitRecord genesis, ledger.commit(0));
   if (t < genesis.info.recorded_at_ns)
     return Status::invalid_argument("--known-at " + text + " is before the log began (" +
                                     format_timestamp_ns(genesis.info.recorded_at_ns) + ")");
-  // Recorded times never decrease: binary search for the commits recorded at or before t.
+  // Recorded times never decrease: binary search for the commits recorded by t.
   uint64_t lo = 1, hi = head.commit_count;  // answer in [lo, hi]
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo + 1) / 2;
@@ -125,20 +95,24 @@ Result<ProgrammeBalances> Queries::programme_balances(const std::string& program
   for (const auto& [measure, t] : sums) {
     std::string rest = measure.substr(prefix.size());
     if (rest == "pool") {
-      out.pool += t.sum_ore;
+      GL_RETURN_IF_ERROR(add_to_sum(&out.pool, t.sum_ore, measure));
     } else if (rest.rfind("sector:", 0) == 0) {
-      out.sector_unallocated[rest.substr(7)] += t.sum_ore;
+      GL_RETURN_IF_ERROR(add_to_sum(&out.sector_unallocated[rest.substr(7)], t.sum_ore, measure));
     } else if (rest.rfind("recipient:", 0) == 0) {
       size_t colon = rest.rfind(':');
       std::string recipient = rest.substr(10, colon - 10), kind = rest.substr(colon + 1);
       RecipientBalance& b = out.recipients[recipient];
-      if (kind == "available") b.remaining += t.sum_ore;
-      else if (kind == "available#returned") b.returned -= t.sum_ore;
-      else if (kind == "reserved") b.reserved += t.sum_ore;
-      else if (kind == "paid") b.paid += t.sum_ore;
+      if (kind == "available") GL_RETURN_IF_ERROR(add_to_sum(&b.remaining, t.sum_ore, measure));
+      else if (kind == "available#returned") GL_RETURN_IF_ERROR(subtract_from_sum(&b.returned, t.sum_ore, measure));
+      else if (kind == "reserved") GL_RETURN_IF_ERROR(add_to_sum(&b.reserved, t.sum_ore, measure));
+      else if (kind == "paid") GL_RETURN_IF_ERROR(add_to_sum(&b.paid, t.sum_ore, measure));
     }
   }
-  for (auto& [_, b] : out.recipients) b.allocated = b.remaining + b.reserved + b.paid + b.returned;
+  for (auto& [recipient, b] : out.recipients) {
+    const std::string what = "the allocation of " + recipient + " in programme " + programme;
+    b.allocated = b.remaining;
+    for (int64_t part : {b.reserved, b.paid, b.returned}) GL_RETURN_IF_ERROR(add_to_sum(&b.allocated, part, what));
+  }
   return out;
 }
 
@@ -162,8 +136,8 @@ Status sum_buckets(rocksdb::Iterator* it, const std::string& measure, char granu
     TotalsValue v;
     if (!decode_totals_value(std::string_view(it->value().data(), it->value().size()), &v))
       return Status::corruption("totals projection: malformed value");
-    sum->sum_ore += v.sum_ore;
-    sum->count += v.count;
+    GL_RETURN_IF_ERROR(add_to_sum(&sum->sum_ore, v.sum_ore, measure));
+    GL_RETURN_IF_ERROR(add_to_sum(&sum->count, v.count, measure));
     *touched = true;
     have_bucket = true;
     bucket = k.bucket;
@@ -246,13 +220,15 @@ Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& 
       GL_ASSIGN_OR_RETURN(std::vector<Posting> postings, decode_postings(*stored));
       uint16_t type = static_cast<uint16_t>(event.getBody().which());
       GL_ASSIGN_OR_RETURN(int64_t count_delta, chains.count_delta(index, event));
+      Status added = Status::ok();
       for (const Posting& p : postings)
         for_each_measure(p, type, count_delta, [&](const std::string& measure, int64_t sum, int64_t count) {
-          if (!measure.starts_with(prefix)) return;
+          if (!added.is_ok() || !measure.starts_with(prefix)) return;
           MeasureTotals& t = out[measure];
-          t.sum_ore += sum;
-          t.count += count;
+          added = add_to_sum(&t.sum_ore, sum, measure);
+          if (added.is_ok()) added = add_to_sum(&t.count, count, measure);
         });
+      GL_RETURN_IF_ERROR(added);
     }
     GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
   }
@@ -345,8 +321,8 @@ Result<std::map<std::string, Queries::ProviderTotals>> Queries::providers(const 
   for (const auto& [measure, t] : sums) {
     if (!measure.ends_with(kSuffix)) continue;
     ProviderTotals& p = out[measure.substr(kPrefix.size(), measure.size() - kPrefix.size() - kSuffix.size())];
-    p.count += t.count;
-    p.total_ore -= t.sum_ore;  // income is credited
+    GL_RETURN_IF_ERROR(add_to_sum(&p.count, t.count, measure));
+    GL_RETURN_IF_ERROR(subtract_from_sum(&p.total_ore, t.sum_ore, measure));  // income is credited
   }
   return out;
 }
@@ -392,7 +368,9 @@ Result<std::vector<Queries::HistoryLine>> Queries::history(const std::vector<std
   std::map<std::string, int64_t> running;
   Store& store = ledger_.store();
   for (HistoryLine& line : out) {
-    line.balance_ore = running[line.entry.account] += line.entry.amount_ore;
+    int64_t& balance = running[line.entry.account];
+    GL_RETURN_IF_ERROR(add_to_sum(&balance, line.entry.amount_ore, line.entry.account));
+    line.balance_ore = balance;
     GL_ASSIGN_OR_RETURN(Bytes stored, store.get(Cf::kPostings, u64_be(line.entry.event_index)));
     GL_ASSIGN_OR_RETURN(std::vector<Posting> postings, decode_postings(stored));
     for (const Posting& p : postings) {

@@ -88,6 +88,7 @@ class Parser {
     auto ore = parse_amount_ore(text(amt), '.', 0);
     if (!ore) return ore.error().with_context(where(amt, xml_path) + ": ");
     if (*ore < 0) return error(amt, xml_path, "a negative amount (camt.053 gives the sign in CdtDbtInd)");
+    GL_RETURN_IF_ERROR(check_statement_amount(*ore).with_context(where(amt, xml_path) + ": "));
     return *ore;
   }
 

@@ -146,6 +146,7 @@ Result<Statement> parse_csv_statement(std::string_view bytes, const std::string&
       return Status::invalid_argument(in_column(*c_ccy) + "currency \"" + field(*c_ccy) + "\": only DKK is reconciled");
     auto amount = parse_amount_ore(field(*c_amount), o.decimal, thousands);
     if (!amount) return amount.error().with_context(in_column(*c_amount));
+    GL_RETURN_IF_ERROR(check_statement_amount(*amount).with_context(in_column(*c_amount)));
     auto date = parse_statement_date(field(*c_date));
     if (!date) return date.error().with_context(in_column(*c_date));
     int32_t value_date = *date;

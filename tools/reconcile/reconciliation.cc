@@ -103,7 +103,7 @@ Result<Report> reconcile_and_record(Ledger& ledger, const Statement& statement, 
   auto t0 = std::chrono::steady_clock::now();
   GL_ASSIGN_OR_RETURN(LedgerView view, read_ledger_view(ledger));
   auto t1 = std::chrono::steady_clock::now();
-  Report report = build_report(statement, view, match(view.disbursements, statement.entries, options), options);
+  GL_ASSIGN_OR_RETURN(Report report, build_report(statement, view, match(view.disbursements, statement.entries, options), options));
   auto t2 = std::chrono::steady_clock::now();
   spdlog::info("reconcile read_ledger_ms={} match_ms={} disbursements={} entries={}",
                std::chrono::duration_cast<std::chrono::milliseconds>(t1 - t0).count(),

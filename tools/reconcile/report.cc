@@ -24,12 +24,21 @@ bool owns_disbursement(const MatchItem& i) {
   return i.disbursement.has_value() && i.kind != MatchClass::kDuplicateInStatement;
 }
 
-void add(ClassTotals& t, const MatchItem& i) {
-  ClassTotal& c = t[static_cast<size_t>(i.kind)];
+// Counts item `i` into `c`. The ledger side sums stored payouts: beyond the int64 range is
+// corruption. The statement side cannot leave it: kMaxStatementEntries entries of at most
+// kMaxAmountOre each (check_statement_amount).
+Status add(ClassTotal& c, const MatchItem& i) {
   ++c.count;
-  if (owns_disbursement(i)) c.ledger_ore += i.disbursement->amount.value;
-  if (i.entry) c.statement_ore += i.entry->amount.value;
+  if (owns_disbursement(i))
+    GL_RETURN_IF_ERROR(add_to_sum(&c.ledger_ore, i.disbursement->amount.value, "the payouts in the reconciliation"));
+  if (i.entry) {
+    bool overflow = __builtin_add_overflow(c.statement_ore, i.entry->amount.value, &c.statement_ore);
+    GL_ASSERT(!overflow);
+  }
+  return Status::ok();
 }
+
+Status add(ClassTotals& t, const MatchItem& i) { return add(t[static_cast<size_t>(i.kind)], i); }
 
 json class_json(const ClassTotal& c) {
   return {{"count", c.count},
@@ -87,7 +96,7 @@ uint64_t Report::disbursements() const {
   return n;
 }
 
-Report build_report(const Statement& statement, const LedgerView& view, MatchResult match, const MatchOptions& options) {
+Result<Report> build_report(const Statement& statement, const LedgerView& view, MatchResult match, const MatchOptions& options) {
   Report r;
   r.statement_name = statement.name;
   r.statement_sha256 = statement.sha256;
@@ -102,7 +111,8 @@ Report build_report(const Statement& statement, const LedgerView& view, MatchRes
   std::unordered_map<std::string, std::string> code_by_name;
   for (const auto& [code, name] : view.entity_names) code_by_name.emplace(normalise_name(name), code);
   for (const MatchItem& i : r.match.items) {
-    add(r.totals, i);
+    GL_RETURN_IF_ERROR(add(r.totals, i));
+    GL_RETURN_IF_ERROR(add(r.overall, i));
     std::string recipient;
     if (i.disbursement) {
       recipient = i.disbursement->payee_code;
@@ -113,7 +123,7 @@ Report build_report(const Statement& statement, const LedgerView& view, MatchRes
     } else {
       recipient = "?" + i.entry->payee_name;
     }
-    add(r.per_recipient[recipient], i);
+    GL_RETURN_IF_ERROR(add(r.per_recipient[recipient], i));
   }
   Bytes self = reconciliation_event(r);
   for (const RecordedRun& run : view.runs)
@@ -175,11 +185,6 @@ json report_to_json(const Report& r) {
     if (!i.note.empty()) item["note"] = i.note;
     items.push_back(std::move(item));
   }
-  int64_t ledger_ore = 0, statement_ore = 0;
-  for (const ClassTotal& c : r.totals) {
-    ledger_ore += c.ledger_ore;
-    statement_ore += c.statement_ore;
-  }
   json per_recipient = json::object();
   for (const auto& [who, totals] : r.per_recipient) per_recipient[who] = totals_json(totals, true);
   json overlapping = json::array();
@@ -209,10 +214,10 @@ json report_to_json(const Report& r) {
             {"statement_entries_outside_window", r.match.entries_outside_window}}},
           {"totals", totals_json(r.totals, false)},
           {"overall",
-           {{"ledger_ore", ledger_ore},
-            {"ledger_kr", format_kroner_plain(Ore{ledger_ore})},
-            {"statement_ore", statement_ore},
-            {"statement_kr", format_kroner_plain(Ore{statement_ore})}}},
+           {{"ledger_ore", r.overall.ledger_ore},
+            {"ledger_kr", format_kroner_plain(Ore{r.overall.ledger_ore})},
+            {"statement_ore", r.overall.statement_ore},
+            {"statement_kr", format_kroner_plain(Ore{r.overall.statement_ore})}}},
           {"per_recipient", per_recipient},
           {"overlapping_runs", overlapping},
           {"items", items}};
@@ -223,13 +228,8 @@ void print_summary(const Report& r, std::ostream& out) {
       << to_hex(r.statement_sha256).substr(0, 16) << "...) for " << format_date(r.options.window_from) << ".."
       << format_date(r.options.window_to) << ", date tolerance " << r.options.tolerance_days << " days, ledger tree size "
       << r.ledger_tree_size << "\n";
-  int64_t ledger_ore = 0, statement_ore = 0;
-  for (const ClassTotal& c : r.totals) {
-    ledger_ore += c.ledger_ore;
-    statement_ore += c.statement_ore;
-  }
-  out << "ledger: " << r.disbursements() << " disbursements, " << kr(ledger_ore) << "; statement: " << r.statement_entries()
-      << " entries, " << kr(statement_ore) << " (" << r.match.entries_outside_window << " dated outside the window, "
+  out << "ledger: " << r.disbursements() << " disbursements, " << kr(r.overall.ledger_ore) << "; statement: " << r.statement_entries()
+      << " entries, " << kr(r.overall.statement_ore) << " (" << r.match.entries_outside_window << " dated outside the window, "
       << r.statement_entries_skipped << " credits or unbooked skipped)\n\n";
   out << std::left << std::setw(24) << "class" << std::right << std::setw(8) << "count" << std::setw(22) << "ledger"
       << std::setw(22) << "statement" << "\n";
@@ -237,8 +237,8 @@ void print_summary(const Report& r, std::ostream& out) {
     out << std::left << std::setw(24) << class_name(static_cast<MatchClass>(k)) << std::right << std::setw(8)
         << r.totals[k].count << std::setw(22) << kr(r.totals[k].ledger_ore) << std::setw(22) << kr(r.totals[k].statement_ore)
         << "\n";
-  out << std::left << std::setw(24) << "overall" << std::right << std::setw(8) << "" << std::setw(22) << kr(ledger_ore)
-      << std::setw(22) << kr(statement_ore) << "\n" << std::left;
+  out << std::left << std::setw(24) << "overall" << std::right << std::setw(8) << "" << std::setw(22) << kr(r.overall.ledger_ore)
+      << std::setw(22) << kr(r.overall.statement_ore) << "\n" << std::left;
 
   if (!r.clean()) {
     out << "\nfindings:\n";

@@ -28,6 +28,7 @@ struct Report {
   uint64_t statement_entries_skipped = 0;  // credits and entries not booked
   MatchResult match;
   ClassTotals totals{};
+  ClassTotal overall;  // every class together
   std::map<std::string, ClassTotals> per_recipient;  // entity code, or "?" + the statement's payee
   // Earlier runs of the same statement whose window overlaps this one (spec/RECONCILIATION.md,
   // "Overlapping windows"); their totals and these must never be added up.
@@ -43,8 +44,9 @@ struct Report {
   uint64_t disbursements() const;
 };
 
-// Groups and totals `match`, and finds the overlapping earlier runs in `view`.
-Report build_report(const Statement& statement, const LedgerView& view, MatchResult match, const MatchOptions& options);
+// Groups and totals `match`, and finds the overlapping earlier runs in `view`. corruption when the
+// ledger's payouts sum beyond the int64 range (the amount limits of spec/DOMAIN.md keep them in it).
+Result<Report> build_report(const Statement& statement, const LedgerView& view, MatchResult match, const MatchOptions& options);
 
 // The reconciliation_recorded event of this run: canonical bytes; effective date = window end.
 Bytes reconciliation_event(const Report& report);

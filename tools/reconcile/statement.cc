@@ -43,6 +43,14 @@ Status check_unique_line_ids(const Statement& statement) {
   return Status::ok();
 }
 
+Status check_statement_amount(int64_t ore) {
+  static_assert(kMaxStatementEntries <= std::numeric_limits<int64_t>::max() / kMaxAmountOre);
+  if (ore > kMaxAmountOre || ore < -kMaxAmountOre)
+    return Status::invalid_argument("amount " + format_kroner_plain(Ore{ore}) + " is above the limit of " +
+                                    format_kroner_plain(Ore{kMaxAmountOre}) + " for one entry");
+  return Status::ok();
+}
+
 Result<int64_t> parse_amount_ore(std::string_view text, char decimal, char thousands) {
   auto bad = [&](const std::string& why) {
     return Status::invalid_argument("amount \"" + std::string(text) + "\": " + why);

@@ -50,6 +50,11 @@ Result<Bytes> read_statement_file(const std::string& path);
 // Fails with invalid_argument naming both locations when two entries share a line id.
 Status check_unique_line_ids(const Statement& statement);
 
+// An entry's amount is at most kMaxAmountOre either way (spec/RECONCILIATION.md, "Limits"): with
+// at most kMaxStatementEntries entries every statement total fits in an int64. invalid_argument
+// naming the amount otherwise.
+Status check_statement_amount(int64_t ore);
+
 // Parses a decimal amount to øre exactly: optional sign, digits (with `thousands` separators in
 // groups of three when `thousands` is not 0), optional `decimal` separator and one or two
 // digits. No floating point. invalid_argument with the reason.
