@@ -17,16 +17,25 @@ const std::string kRecipient = ":recipient:";
 using Which = schema::Event::Body::Which;
 rocksdb::Slice slice_of(const Bytes& b) { return rocksdb::Slice(b.data(), b.size()); }
 
-Result<int64_t> parse_time_ns(const std::string& t) {
-  // "YYYY-MM-DD" (end of that day) or "YYYY-MM-DDTHH:MM:SSZ".
-  GL_ASSIGN_OR_RETURN(int32_t day, parse_date(t.substr(0, 10)));
-  int64_t base = int64_t{day} * 86400 * 1000000000LL;
-  if (t.size() == 10) return base + 86400LL * 1000000000LL - 1;
-  int h, m, s;
-  if (t.size() != 20 || t[10] != 'T' || t[19] != 'Z' || std::sscanf(t.c_str() + 11, "%2d:%2d:%2d", &h, &m, &s) != 3 ||
-      h > 23 || m > 59 || s > 59)
-    return Status::invalid_argument("--known-at \"" + t + "\": expected a commit sequence, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-  return base + ((h * 60LL + m) * 60 + s) * 1000000000LL + 999999999;
+constexpr int64_t kNsPerSecond = 1000000000;
+constexpr int64_t kNsPerDay = 86400 * kNsPerSecond;
+
+Status bad_known_at(const std::string& text) {
+  return Status::invalid_argument("--known-at \"" + text +
+                                  "\": expected a commit sequence (0, 1, ...), YYYY-MM-DD or "
+                                  "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z (UTC)");
+}
+
+// The n decimal digits at text[pos, pos + n), exactly; false if any is not a digit.
+bool parse_digits(std::string_view text, size_t pos, size_t n, int64_t* out) {
+  if (pos + n > text.size()) return false;
+  int64_t v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    v = v * 10 + (text[i] - '0');
+  }
+  *out = v;
+  return true;
 }
 
 }  // namespace
@@ -39,21 +48,41 @@ Status RecipientBalance::add(const RecipientBalance& o) {
   return add_to_sum(&remaining, o.remaining, "remaining");
 }
 
+Result<int64_t> parse_known_at_time_ns(const std::string& text) {
+  if (text.size() < 10) return bad_known_at(text);
+  auto day = parse_date(std::string_view(text).substr(0, 10));
+  if (!day) return bad_known_at(text);
+  const int64_t day_start_ns = int64_t{*day} * kNsPerDay;
+  if (text.size() == 10) return day_start_ns + kNsPerDay - 1;  // the end of that UTC day
+  // "THH:MM:SS", an optional fraction of 1..9 digits, "Z".
+  int64_t h = 0, m = 0, s = 0, fraction_ns = 0;
+  if (text.size() < 20 || text[10] != 'T' || !parse_digits(text, 11, 2, &h) || text[13] != ':' ||
+      !parse_digits(text, 14, 2, &m) || text[16] != ':' || !parse_digits(text, 17, 2, &s) || text.back() != 'Z' ||
+      h > 23 || m > 59 || s > 59)
+    return bad_known_at(text);
+  if (text.size() > 20) {
+    const size_t n = text.size() - 21;  // the digits between '.' and 'Z'
+    if (text[19] != '.' || n < 1 || n > 9 || !parse_digits(text, 20, n, &fraction_ns)) return bad_known_at(text);
+    for (size_t i = n; i < 9; ++i) fraction_ns *= 10;
+  }
+  return day_start_ns + ((h * 60 + m) * 60 + s) * kNsPerSecond + fraction_ns;
+}
+
 Result<uint64_t> resolve_known_at(Ledger& ledger, const std::string& text) {
   GL_ASSIGN_OR_RETURN(Head head, ledger.head());
-  uint64_t seq = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seq);
-  if (ec == std::errc() && ptr == text.data() + text.size() && !text.empty()) {
-    if (seq >= head.commit_count)
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    uint64_t seq = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seq);
+    if (ec != std::errc() || ptr != text.data() + text.size() || seq >= head.commit_count)
       return Status::invalid_argument("--known-at " + text + ": the log has commits 0.." + std::to_string(head.commit_count - 1));
     return seq + 1;
   }
-  GL_ASSIGN_OR_RETURN(int64_t t, parse_time_ns(text));
+  GL_ASSIGN_OR_RETURN(int64_t t, parse_known_at_time_ns(text));
   GL_ASSIGN_OR_RETURN(CommitRecord genesis, ledger.commit(0));
   if (t < genesis.info.recorded_at_ns)
     return Status::invalid_argument("--known-at " + text + " is before the log began (" +
                                     format_timestamp_ns(genesis.info.recorded_at_ns) + ")");
-  // Recorded times never decrease: binary search for the commits recorded by t.
+  // Recorded times never decrease: binary search for the commits recorded at or before t.
   uint64_t lo = 1, hi = head.commit_count;  // answer in [lo, hi]
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo + 1) / 2;

@@ -28,9 +28,17 @@ struct AsOf {
   }
 };
 
-// Parses --known-at: a commit sequence number ("1234") or a UTC time ("2013-04-05" = end of that
-// day, or "2013-04-05T12:00:00Z"): the commits the ledger had recorded by then.
+// Resolves --known-at (spec/CLI.md, "balance") to a number of commits: a commit sequence S
+// (decimal digits only) means commits 0..S, so S + 1; a UTC time T means every commit whose
+// recorded_at_ns <= T (parse_known_at_time_ns). invalid_argument for a sequence past the head, a
+// time before the genesis commit, or any other text. Cost: O(log commits) commit reads.
 Result<uint64_t> resolve_known_at(Ledger& ledger, const std::string& text);
+
+// The instant a --known-at time names, in ns since the epoch. "YYYY-MM-DDTHH:MM:SSZ" is the start
+// of that second, so a commit recorded 1 ns later is not yet known; a fraction of 1..9 digits may
+// follow the seconds ("...:SS.123456789Z", as `log` prints recorded_at). "YYYY-MM-DD" is the last
+// nanosecond of that UTC day. invalid_argument for any other text.
+Result<int64_t> parse_known_at_time_ns(const std::string& text);
 
 // A recipient's money in a programme. allocated = remaining + reserved + paid + returned.
 struct RecipientBalance {
