@@ -9,6 +9,7 @@
 
 #include "ledger/canonical.h"
 #include "ledger/event_json.h"
+#include "ledger/merkle.h"
 #include "ledger/postings.h"
 #include "ledger/sha256.h"
 #include "projections/journal_key.h"
@@ -384,6 +385,7 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
     postings_it->Seek(slice(u64_be(commits.front().info.first_event_index)));
     uint64_t events_in_batch = 0;
     uint64_t next = from;
+    Sha256 sha;
     for (const CommitRecord& c : commits) {
       for (uint32_t i = 0; i < c.info.event_count; ++i) {
         uint64_t index = c.info.first_event_index + i;
@@ -391,7 +393,11 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
           GL_RETURN_IF_ERROR(from_rocks(events->status(), "read events"));
           return log_failure(c, Status::corruption("event " + std::to_string(index) + " is missing"));
         }
-        auto msg = DecodedMessage::decode(std::string_view(events->value().data(), events->value().size()));
+        const std::string_view event_bytes(events->value().data(), events->value().size());
+        if (merkle_leaf_hash(sha, event_bytes) != c.event_hashes[i])
+          return log_failure(c, Status::corruption("event " + std::to_string(index) + " does not match its leaf hash in commit " +
+                                                   std::to_string(c.info.sequence) + ": the stored event was changed"));
+        auto msg = DecodedMessage::decode(event_bytes);
         if (!msg) return log_failure(c, msg.error().with_context("event " + std::to_string(index) + ": "));
         std::vector<Posting> postings;
         if (postings_it->Valid() && get_u64_be(std::string_view(postings_it->key().data(), postings_it->key().size())) == index) {
