@@ -1,5 +1,6 @@
 // Tamper detection: each change made behind the ledger's back, directly in RocksDB, is found by
 // the audit and pinpointed (class, commit, event). Real ledgers, real RocksDB, real keys.
+#include "ledger/acknowledged_head.h"
 #include "tests/audit/audit_world.h"
 
 using namespace grantledger;
@@ -196,6 +197,8 @@ TEST_CASE("tamper: a rolled-back tail fails against a checkpoint the auditor kep
     Head rolled{last.info.sequence, cut, before.info.commit_hash, before.info.recorded_at_ns};
     b.Put(s->cf(Cf::kMeta), "head", rolled.encode());
     REQUIRE(s->db()->Write(rocksdb::WriteOptions(), &b).ok());
+    // The operator also removes the acknowledged head, which would refuse the shorter log.
+    std::filesystem::remove(AcknowledgedHead::path_in(w.dir));
   }
   {
     // ... and new history appended through the real writer, signed and checkpointed.
