@@ -30,6 +30,17 @@ rocksdb::ColumnFamilyOptions cf_options() {
 }
 }  // namespace
 
+// Opening an existing ledger failed. Corruption, and a file the database's own records name that
+// is missing (CURRENT naming an absent MANIFEST, a MANIFEST naming an absent table), are damage
+// (exit 3); a held lock or another I/O failure is not.
+static Status damaged_on_open(const std::string& dir, const rocksdb::Status& s) {
+  const std::string text = s.ToString();
+  if (s.IsCorruption() || (s.IsIOError() && text.find("No such file or directory") != std::string::npos))
+    return Status::corruption("open " + dir + ": the database is damaged (" + text +
+                              "); keep a copy of the directory and restore from a backup (spec/LOG.md, \"Damage\")");
+  return from_rocks(s, "open " + dir);
+}
+
 const char* cf_name(Cf which) { return kCfNames[static_cast<int>(which)]; }
 
 Status from_rocks(const rocksdb::Status& s, const std::string& what) {
@@ -98,14 +109,22 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   bool derived_families_missing = false;
   if (mode != Mode::kCreate) {
     std::vector<std::string> existing;
-    if (rocksdb::DB::ListColumnFamilies(db_opts, dir, &existing).ok()) {
-      for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
-        if (std::find(existing.begin(), existing.end(), kCfNames[i]) != existing.end()) continue;
-        if (static_cast<Cf>(i) < Cf::kPostings)
-          return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger: it has no " + kCfNames[i] +
-                                          " column family");
-        derived_families_missing = true;
+    rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_opts, dir, &existing);
+    if (!listed.ok()) return damaged_on_open(dir, listed);
+    size_t base_present = 0;
+    for (size_t i = 0; i < static_cast<size_t>(Cf::kPostings); ++i)
+      base_present += std::find(existing.begin(), existing.end(), kCfNames[i]) != existing.end();
+    for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
+      if (std::find(existing.begin(), existing.end(), kCfNames[i]) != existing.end()) continue;
+      if (static_cast<Cf>(i) < Cf::kPostings) {
+        // Some of the ledger's own families but not all: the MANIFEST that lists them is damaged.
+        if (base_present > 0)
+          return Status::corruption("open " + dir + ": the database is damaged: its MANIFEST lists no " + kCfNames[i] +
+                                    " column family (spec/LOG.md, \"Damage\")");
+        return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger: it has no " + kCfNames[i] +
+                                        " column family");
       }
+      derived_families_missing = true;
     }
     if (derived_families_missing && mode == Mode::kReadOnly)
       return Status::invalid_argument("data directory " + dir +
@@ -145,10 +164,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   if (!s.ok()) {
     if (s.IsInvalidArgument() && mode != Mode::kCreate)
       return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger: " + s.ToString());
-    if (s.IsCorruption())
-      return Status::corruption("open " + dir + ": the database is damaged (" + s.ToString() +
-                                "); keep a copy of the directory and restore from a backup (spec/LOG.md, \"Damage\")");
-    return from_rocks(s, "open " + dir);
+    return damaged_on_open(dir, s);
   }
   store->db_.reset(raw);
   // handles[0] is the default family, which the ledger does not use.
@@ -156,9 +172,14 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   for (size_t i = 1; i < handles.size(); ++i) store->handles_[i - 1] = handles[i];
 
   if (mode != Mode::kCreate) {
+    // A ledger of another (later) format is not ours to open (2); a missing or garbled format of a
+    // database with every ledger family is damage (3).
     auto format = store->get(Cf::kMeta, "format");
-    if (!format || *format != kFormatVersion)
-      return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger of format " + kFormatVersion);
+    if (!format || format->rfind("grantledger-log-v", 0) != 0 || format->size() > 64)
+      return Status::corruption("open " + dir + ": meta/format is missing or damaged (spec/LOG.md, \"Damage\")");
+    if (*format != kFormatVersion)
+      return Status::invalid_argument("data directory " + dir + " is a grantledger ledger of format " + *format + ", not " +
+                                      kFormatVersion);
   }
   if (mode == Mode::kReadOnly && store->postings_pending())
     return Status::invalid_argument("data directory " + dir +
@@ -194,8 +215,10 @@ Result<Bytes> Store::get(Cf which, std::string_view key, const rocksdb::Snapshot
 }
 
 Result<Head> Store::head(const rocksdb::Snapshot* snapshot) {
-  GL_ASSIGN_OR_RETURN(Bytes b, get(Cf::kMeta, "head", snapshot));
-  return Head::decode(b);
+  auto b = get(Cf::kMeta, "head", snapshot);
+  if (!b && b.error().code() == StatusCode::kNotFound) return Status::corruption("meta/head is missing");
+  GL_RETURN_IF_ERROR(b.status());
+  return Head::decode(*b);
 }
 
 }  // namespace grantledger
