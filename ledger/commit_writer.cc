@@ -1,6 +1,7 @@
 #include "ledger/commit_writer.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
 #include "ledger/canonical.h"
 #include "ledger/checkpoint.h"
@@ -21,6 +22,19 @@ std::string event_label(const CommitRequest& r, size_t i) {
 
 capnp::Data::Reader data_of(std::string_view b) {
   return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(b.data()), b.size());
+}
+
+// Free space needed for a write of `batch_bytes`: the WAL record, the memtable flush it may cause
+// and room for RocksDB's own files (MANIFEST, OPTIONS): four times the batch and 8 MiB.
+Status check_free_space(const std::string& dir, size_t batch_bytes) {
+  struct statvfs fs{};
+  if (::statvfs(dir.c_str(), &fs) != 0) return Status::ok();  // unknown: let the write tell
+  const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  const uint64_t needed = 4 * static_cast<uint64_t>(batch_bytes) + (8u << 20);
+  if (free_bytes < needed)
+    return Status::io_error("no space left for the commit: " + std::to_string(free_bytes) + " bytes free in " + dir + ", " +
+                            std::to_string(needed) + " needed; nothing was written");
+  return Status::ok();
 }
 
 }  // namespace
@@ -108,6 +122,17 @@ std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
   if (!acknowledged_) {
     auto opened = AcknowledgedHead::open_for_writing(store_.dir());
     if (opened) acknowledged_.emplace(std::move(opened).value());
+  }
+  // A full file system is refused before RocksDB sees the write (spec/LOG.md, "Durability"): a
+  // write that fails part way leaves RocksDB in a background-error state that only a reopen clears.
+  Status room = check_free_space(store_.dir(), batch->GetDataSize());
+  if (!room.is_ok()) {
+    state_.rollback(group_mark);
+    head_ = head_before;
+    frontier_ = frontier_before;
+    for (auto& r : results)
+      if (r.has_value()) r = room;
+    return results;
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;  // acknowledged only when durable

@@ -180,6 +180,13 @@ Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origi
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptions options) {
+  if (!options.read_only && options.check_head) {
+    // Damage is found by a read-only open first: a read-write open of a damaged database may
+    // already have deleted files its damaged MANIFEST no longer lists, or flushed over them.
+    // (An old ledger the read-write open upgrades fails the probe with invalid_argument.)
+    auto probe = Ledger::open(dir, {.read_only = true, .check_head = true});
+    if (!probe && probe.error().code() == StatusCode::kCorruption) return probe.error();
+  }
   std::unique_ptr<Ledger> ledger(new Ledger());
   // Read before the database, so a writer's later acknowledgement cannot look newer than it.
   GL_ASSIGN_OR_RETURN(const std::vector<std::string> acknowledged_notes, AcknowledgedHead::read_notes(dir));

@@ -118,7 +118,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
       if (std::find(existing.begin(), existing.end(), kCfNames[i]) != existing.end()) continue;
       if (static_cast<Cf>(i) < Cf::kPostings) {
         // Some of the ledger's own families but not all: the MANIFEST that lists them is damaged.
-        if (base_present > 0)
+        // So is a MANIFEST listing none of them in a directory that holds a ledger's log key.
+        if (base_present > 0 || fs::exists(fs::path(dir) / "keys" / "log.pub.pem", ec))
           return Status::corruption("open " + dir + ": the database is damaged: its MANIFEST lists no " + kCfNames[i] +
                                     " column family (spec/LOG.md, \"Damage\")");
         return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger: it has no " + kCfNames[i] +
@@ -126,6 +127,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
       }
       derived_families_missing = true;
     }
+    // A ledger written with the acknowledged head always had these families: their absence is
+    // a damaged MANIFEST, not a ledger to upgrade (which would rewrite derived data).
+    if (derived_families_missing && fs::exists(fs::path(dir) / "acknowledged-checkpoint", ec))
+      return Status::corruption("open " + dir + ": the database is damaged: its MANIFEST lists only some of the ledger's families "
+                                "(spec/LOG.md, \"Damage\")");
     if (derived_families_missing && mode == Mode::kReadOnly)
       return Status::invalid_argument("data directory " + dir +
                                       " was written by an earlier grantledger without stored postings; upgrade it once with a "

@@ -13,7 +13,7 @@ packages=(
 # The sanitizer, fuzzing and ThreadSanitizer builds use clang 14 with its runtimes (libFuzzer)
 # and llvm-symbolizer for readable stack traces.
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(hledger ledger openssl clang-14 libclang-rt-14-dev llvm-14)
+  packages+=(hledger ledger openssl clang-14 libclang-rt-14-dev llvm-14 rocksdb-tools)
 fi
 missing=()
 for p in "${packages[@]}"; do

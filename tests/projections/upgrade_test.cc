@@ -34,12 +34,14 @@ std::map<std::string, std::string> projection_digests(Ledger& ledger) {
   return out;
 }
 
-// Takes `dir` back to the layout before postings were stored: the derived families dropped.
+// Takes `dir` back to the layout before postings were stored: the derived families dropped, and
+// no acknowledged head (which came later still).
 void drop_derived_families(const std::string& dir) {
   auto store = Store::open(dir, Store::Mode::kReadWrite);
   REQUIRE(store.has_value());
   for (int cf = static_cast<int>(Cf::kPostings); cf < static_cast<int>(Cf::kCount); ++cf)
     REQUIRE((*store)->db()->DropColumnFamily((*store)->cf(static_cast<Cf>(cf))).ok());
+  std::filesystem::remove(std::filesystem::path(dir) / "acknowledged-checkpoint");
 }
 
 }  // namespace
