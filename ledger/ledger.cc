@@ -154,6 +154,10 @@ Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origi
                                  const PrivateKey& admin, const std::string& admin_name) {
   if (origin.empty() || origin.find('\n') != std::string::npos || origin.find(' ') != std::string::npos)
     return Status::invalid_argument("origin: must be one non-empty line without spaces");
+  // Limit: a checkpoint note (origin twice, size, root, signature) must fit a slot of the
+  // acknowledged head (spec/LOG.md, "Damage").
+  if (origin.size() > kMaxOriginBytes)
+    return Status::invalid_argument("origin: longer than " + std::to_string(kMaxOriginBytes) + " bytes");
   GL_ASSIGN_OR_RETURN(auto store, Store::open(dir, Store::Mode::kCreate));
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(dir) / "keys", ec);

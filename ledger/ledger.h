@@ -29,6 +29,7 @@ inline constexpr size_t kMaxEventsPerCommit = 10000;
 inline constexpr size_t kMaxEventBytes = 64 * 1024;
 inline constexpr size_t kMaxIdempotencyKeyBytes = 256;
 inline constexpr size_t kMaxGroupEvents = 100000;  // events per fsync group
+inline constexpr size_t kMaxOriginBytes = 256;
 
 // One commit to append: its events (canonical Event bytes), the key that signs it and an
 // optional idempotency key. The signer's private key signs inside the writer, because the

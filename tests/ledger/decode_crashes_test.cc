@@ -9,6 +9,7 @@
 #include "ledger/event_json.h"
 #include "ledger/ledger.h"
 #include "tests/cli_support.h"
+#include "tools/audit/proof_json.h"
 
 using namespace grantledger;
 using namespace grantledger::testing;
@@ -48,5 +49,16 @@ TEST_CASE("fuzz reproducers: commits that crashed the decoder are refused as cor
     auto commit = decode_commit(read_file(path));
     REQUIRE(!commit.has_value());
     CHECK(commit.error().code() == StatusCode::kCorruption);
+  }
+}
+
+TEST_CASE("fuzz reproducers: proofs that crashed verify-proof do not verify", "[ledger][fuzz]") {
+  const auto files = crash_files("proof_json_fuzz");
+  REQUIRE(!files.empty());
+  const PublicKey key = PrivateKey::generate().public_key();
+  for (const auto& path : files) {
+    INFO(path);
+    auto v = audit::verify_proof(read_file(path), key);
+    CHECK(!v.has_value());
   }
 }

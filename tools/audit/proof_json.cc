@@ -8,6 +8,7 @@
 #include "ledger/strict_json.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace grantledger::audit {
 
@@ -40,6 +41,13 @@ Result<std::string> checkpoint_at(Ledger& ledger, uint64_t size) {
 template <typename T>
 Result<T> field(const json& j, const char* name) {
   if (!j.contains(name)) return Status::invalid_argument("proof: field " + std::string(name) + " is missing");
+  if constexpr (std::is_integral_v<T>) {
+    // A fraction, a float beyond the type or a negative number is not a position in a log (and
+    // nlohmann's conversion of such a float is undefined behaviour).
+    const json& v = j.at(name);
+    const bool fits = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+    if (!fits) return Status::invalid_argument("proof: field " + std::string(name) + " is not a non-negative integer");
+  }
   try {
     return j.at(name).get<T>();
   } catch (const json::exception&) {
