@@ -125,19 +125,13 @@ std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
   }
   // A full file system is refused before RocksDB sees the write (spec/LOG.md, "Durability"): a
   // write that fails part way leaves RocksDB in a background-error state that only a reopen clears.
-  Status room = check_free_space(store_.dir(), batch->GetDataSize());
-  if (!room.is_ok()) {
-    state_.rollback(group_mark);
-    head_ = head_before;
-    frontier_ = frontier_before;
-    for (auto& r : results)
-      if (r.has_value()) r = room;
-    return results;
-  }
-  rocksdb::WriteOptions wo;
-  wo.sync = true;  // acknowledged only when durable
-  Status s = acknowledged_ ? from_rocks(store_.db()->Write(wo, batch), "write commit group")
+  Status s = acknowledged_ ? check_free_space(store_.dir(), batch->GetDataSize())
                            : Status::io_error(AcknowledgedHead::path_in(store_.dir()) + ": cannot be opened for writing");
+  if (s.is_ok()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;  // acknowledged only when durable
+    s = from_rocks(store_.db()->Write(wo, batch), "write commit group");
+  }
   if (!s.is_ok()) {
     spdlog::error("append failed, nothing acknowledged: {}", s.to_string());
     state_.rollback(group_mark);
