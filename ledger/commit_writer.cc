@@ -40,11 +40,12 @@ Status check_free_space(const std::string& dir, size_t batch_bytes) {
 }  // namespace
 
 Ledger::Writer::Writer(Store& store, std::string origin, PrivateKey log_key, LedgerState state,
-                       Head head, MerkleFrontier frontier)
+                       Head head, MerkleFrontier frontier, size_t state_cache_entries)
     : store_(store),
       origin_(std::move(origin)),
       log_key_(std::move(log_key)),
       state_(std::move(state)),
+      state_cache_entries_(state_cache_entries),
       head_(head),
       frontier_(std::move(frontier)) {
   GL_ASSERT(frontier_.size() == head_.tree_size);
@@ -117,6 +118,7 @@ std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
   }
   if (!wrote_any) {
     state_.release();
+    state_.trim_cache(state_cache_entries_);
     return results;
   }
   if (!acknowledged_) {
@@ -134,6 +136,7 @@ std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
   }
   if (!s.is_ok()) {
     spdlog::error("append failed, nothing acknowledged: {}", s.to_string());
+    write_failed_ = true;
     state_.rollback(group_mark);
     head_ = head_before;
     frontier_ = frontier_before;
@@ -142,6 +145,7 @@ std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
     return results;
   }
   state_.release();
+  state_.trim_cache(state_cache_entries_);
   // The acknowledged head outside RocksDB (spec/LOG.md, "Damage"), synced before anyone is told.
   auto note = store_.get(Cf::kCheckpoints, u64_be(head_.tree_size));
   Status recorded = note ? acknowledged_->record(*note) : note.error();
@@ -309,6 +313,8 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
     (*index)[request.idempotency_key] = GroupEntry{content_hash, info};
     index_keys->push_back(request.idempotency_key);
   }
+  // The rule state this commit changed, and the head it is the state of.
+  state_.flush([&](std::string_view k, std::string_view v) { batch->Put(store_.cf(Cf::kState), slice(k), slice(v)); });
   head_.commit_count = seq + 1;
   head_.tree_size = frontier_.size();
   head_.last_commit_hash = info.commit_hash;
@@ -316,6 +322,7 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   Checkpoint cp{origin_, head_.tree_size, frontier_.root(sha_)};
   batch->Put(store_.cf(Cf::kCheckpoints), slice(u64_be(head_.tree_size)), slice(sign_checkpoint(cp, log_key_)));
   batch->Put(store_.cf(Cf::kMeta), "head", slice(head_.encode()));
+  batch->Put(store_.cf(Cf::kMeta), kStateHeadKey, slice(u64_be(head_.commit_count)));
   return info;
 }
 

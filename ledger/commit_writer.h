@@ -5,11 +5,12 @@
 // batch with sync=true: one fsync for the group. A request that breaks a rule is rolled back
 // alone (WriteBatch save point + LedgerState undo log) and the others proceed. If the write
 // itself fails, every request of the group fails and the in-memory state is rolled back to
-// what is on disk.
+// what is on disk. The rule state a commit changes is written in the commit's batch.
 #pragma once
 
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -25,8 +26,10 @@ namespace grantledger {
 
 class Ledger::Writer {
  public:
+  // `state` is backed by the store (spec/LOG.md, "Rule state"); at most `state_cache_entries`
+  // of its entries stay cached between groups.
   Writer(Store& store, std::string origin, PrivateKey log_key, LedgerState state, Head head,
-         MerkleFrontier frontier);
+         MerkleFrontier frontier, size_t state_cache_entries);
   ~Writer();  // drains the queue, then stops the thread
 
   void start();
@@ -36,6 +39,8 @@ class Ledger::Writer {
   Result<std::vector<CommitInfo>> write_now(std::vector<CommitRequest> commits,
                                             rocksdb::WriteBatch prelude);
   const LedgerState& state() const { return state_; }
+  // True once a group could not be written (RocksDB then refuses writes until reopened).
+  bool write_failed() const { return write_failed_.load(); }
 
  private:
   struct Pending {
@@ -61,9 +66,11 @@ class Ledger::Writer {
   std::string origin_;
   PrivateKey log_key_;
   LedgerState state_;
+  size_t state_cache_entries_;
   Head head_;
   MerkleFrontier frontier_;
   Sha256 sha_;
+  std::atomic<bool> write_failed_{false};
   std::optional<AcknowledgedHead> acknowledged_;  // opened by the first group
 
   std::mutex mu_;

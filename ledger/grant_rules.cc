@@ -107,31 +107,37 @@ const char* claim_status_name(ClaimStatus s) {
   return "unknown";
 }
 
-const ProgrammeState* LedgerState::programme(const std::string& code) const {
-  auto it = programmes_.find(code);
-  return it == programmes_.end() ? nullptr : &it->second;
-}
+const ProgrammeState* LedgerState::programme(const std::string& code) const { return programmes_.find(code); }
 
-const CoursePaymentState* LedgerState::course_payment(const std::string& id) const {
-  auto it = payments_.find(id);
-  return it == payments_.end() ? nullptr : &it->second;
-}
+const CoursePaymentState* LedgerState::course_payment(const std::string& id) const { return payments_.find(id); }
 
-const ClaimState* LedgerState::claim(const std::string& id) const {
-  auto it = claims_.find(id);
-  return it == claims_.end() ? nullptr : &it->second;
-}
+const ClaimState* LedgerState::claim(const std::string& id) const { return claims_.find(id); }
 
 int64_t LedgerState::balance(const std::string& account) const {
-  auto it = balances_.find(account);
-  return it == balances_.end() ? 0 : it->second;
+  const int64_t* b = balances_.find(account);
+  return b ? *b : 0;
+}
+
+const std::map<std::string, ProgrammeState>& LedgerState::programmes() const {
+  GL_ASSERT(!source_);
+  return programmes_.entries();
+}
+
+const std::map<std::string, ClaimState>& LedgerState::claims() const {
+  GL_ASSERT(!source_);
+  return claims_.entries();
+}
+
+const std::map<std::string, int64_t>& LedgerState::balances() const {
+  GL_ASSERT(!source_);
+  return balances_.entries();
 }
 
 int64_t LedgerState::trial_balance() const {
   // Exact in 128 bits, whatever the order of large debits and credits; then saturated, which
   // keeps every non-zero sum non-zero.
   __int128 sum = 0;
-  for (const auto& [_, b] : balances_) sum += b;
+  for (const auto& [_, b] : balances()) sum += b;
   if (sum > INT64_MAX) return INT64_MAX;
   if (sum < INT64_MIN) return INT64_MIN;
   return static_cast<int64_t>(sum);
@@ -143,8 +149,7 @@ std::string LedgerState::entity_label(const std::string& code) const {
 }
 
 Status LedgerState::check_scope(const EventContext& ctx, const std::string& entity_code) const {
-  const KeyState* signer = key(ctx.signer_key_id);
-  GL_ASSERT(signer != nullptr);
+  GL_ASSIGN_OR_RETURN(const KeyState* signer, must(key(ctx.signer_key_id), "the signer's key"));
   if (signer->role == schema::Role::FINANCE_OFFICER && signer->scope_entity != entity_code)
     return reject(Rejection::kOutOfScope, "key " + signer->name + " acts for " + entity_label(signer->scope_entity) +
                                               ", not for " + entity_label(entity_code));
@@ -351,7 +356,7 @@ Status LedgerState::apply_course_payment(const EventContext& ctx, schema::Course
                                          std::vector<Posting>* out) {
   std::string id = text(e.getPaymentId());
   if (id.empty()) return reject(Rejection::kInvalidValue, "payment_id: must not be empty");
-  if (payments_.count(id)) return reject(Rejection::kPaymentAlreadyExists, "course payment " + id + " is already recorded");
+  if (course_payment(id)) return reject(Rejection::kPaymentAlreadyExists, "course payment " + id + " is already recorded");
   CoursePaymentState p;
   p.employer = text(e.getEmployerCode());
   p.provider = text(e.getProviderCode());
@@ -394,7 +399,7 @@ Status LedgerState::apply_course_payment(const EventContext& ctx, schema::Course
 Status LedgerState::apply_claim(const EventContext& ctx, int32_t effective_date, schema::ReimbursementClaimed::Reader e) {
   std::string id = text(e.getClaimId());
   if (id.empty()) return reject(Rejection::kInvalidValue, "claim_id: must not be empty");
-  if (claims_.count(id)) return reject(Rejection::kClaimAlreadyExists, "claim " + id + " is already recorded");
+  if (claim(id)) return reject(Rejection::kClaimAlreadyExists, "claim " + id + " is already recorded");
   std::string code = text(e.getProgrammeCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
   std::string payment_id = text(e.getPaymentId());
@@ -441,8 +446,7 @@ Status LedgerState::segregation(const EventContext& ctx, const ClaimState& c) co
 Status LedgerState::check_claim_eligible(const std::string& id) const {
   GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(c->programme));
-  const CoursePaymentState* pay = course_payment(c->payment_id);
-  GL_ASSERT(pay != nullptr);
+  GL_ASSIGN_OR_RETURN(const CoursePaymentState* pay, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
   auto rule = std::find_if(p->rules.begin(), p->rules.end(), [&](const auto& r) { return r.kind == pay->kind; });
   if (rule == p->rules.end())
     return reject(Rejection::kCourseKindNotFunded, std::string("programme ") + c->programme + " does not fund " +
@@ -458,8 +462,8 @@ Status LedgerState::check_claim_eligible(const std::string& id) const {
                       format_date(rule->course_start_from) + ".." + format_date(rule->course_start_to) + " for " +
                       course_kind_name(pay->kind) + " in programme " + c->programme);
   if (p->cap_per_participant_ore > 0) {
-    auto it = participant_use_.find({c->programme, c->participant});
-    int64_t used = it == participant_use_.end() ? 0 : it->second;
+    const int64_t* use = participant_use_.find({c->programme, c->participant});
+    int64_t used = use ? *use : 0;
     if (used + c->amount_ore > p->cap_per_participant_ore)
       return reject(Rejection::kParticipantCapExceeded,
                     "claim " + id + " of " + kr(c->amount_ore) + " would bring participant " + c->participant + " to " +
@@ -481,8 +485,8 @@ Status LedgerState::apply_approved(const EventContext& ctx, schema::Reimbursemen
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   GL_RETURN_IF_ERROR(check_claim_eligible(id));
   auto use_key = std::make_pair(c->programme, c->participant);
-  auto it = participant_use_.find(use_key);
-  int64_t used = it == participant_use_.end() ? 0 : it->second;
+  const int64_t* use = participant_use_.find(use_key);
+  int64_t used = use ? *use : 0;
   GL_RETURN_IF_ERROR(add_checked(&used, c->amount_ore, "the approved total of participant " + c->participant + " in programme " + c->programme));
   GL_RETURN_IF_ERROR(post({{accounts::available(c->programme, c->employer), -c->amount_ore},
                            {accounts::reserved(c->programme, c->employer), c->amount_ore}},
@@ -499,7 +503,8 @@ Status LedgerState::apply_rejected(const EventContext& ctx, schema::Reimbursemen
   GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a rejection records its reason");
-  CoursePaymentState pay = *course_payment(c->payment_id);
+  GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
+  CoursePaymentState pay = *stored;
   pay.claimed_ore -= c->amount_ore;
   put(payments_, c->payment_id, std::move(pay));
   ClaimState rejected = *c;
@@ -514,9 +519,8 @@ Status LedgerState::apply_paid(const EventContext& ctx, schema::ReimbursementPai
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   std::string reference = text(e.getPaymentReference());
   if (reference.empty()) return reject(Rejection::kInvalidValue, "payment_reference: must not be empty");
-  auto used = payment_references_.find(reference);
-  if (used != payment_references_.end())
-    return reject(Rejection::kDuplicatePaymentReference, "payment reference " + reference + " was used for claim " + used->second);
+  if (const std::string* used = payment_references_.find(reference))
+    return reject(Rejection::kDuplicatePaymentReference, "payment reference " + reference + " was used for claim " + *used);
   std::vector<Posting> postings = {{accounts::reserved(c->programme, c->employer), -c->amount_ore},
                                    {accounts::paid(c->programme, c->employer), c->amount_ore}};
   GL_RETURN_IF_ERROR(post(postings, out));
@@ -544,9 +548,11 @@ Status LedgerState::apply_cancelled(const EventContext& ctx, schema::Reimburseme
                              {accounts::available(c->programme, c->employer), c->amount_ore}},
                             out));
     auto use_key = std::make_pair(c->programme, c->participant);
-    put(participant_use_, use_key, participant_use_.at(use_key) - c->amount_ore);
+    GL_ASSIGN_OR_RETURN(const int64_t* used, must(participant_use_.find(use_key), "the approved total of participant " + c->participant + " in programme " + c->programme));
+    put(participant_use_, use_key, *used - c->amount_ore);
   }
-  CoursePaymentState pay = *course_payment(c->payment_id);
+  GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
+  CoursePaymentState pay = *stored;
   pay.claimed_ore -= c->amount_ore;
   put(payments_, c->payment_id, std::move(pay));
   ClaimState cancelled = *c;
@@ -558,13 +564,15 @@ Status LedgerState::apply_cancelled(const EventContext& ctx, schema::Reimburseme
 // --- corrections -------------------------------------------------------------------------------
 
 Status LedgerState::undo_effect(uint64_t index, std::vector<Posting>* out) {
-  EffectState effect = effects_.at(index);
+  GL_ASSIGN_OR_RETURN(const EffectState* stored, must(effects_.find(index), "the effect of event " + std::to_string(index)));
+  EffectState effect = *stored;
   if (effect.target) {
     GL_RETURN_IF_ERROR(redo_effect(*effect.target, out));
   } else {
     switch (effect.type) {
       case Which::COURSE_PAYMENT_RECORDED: {
-        CoursePaymentState pay = *course_payment(effect.id);
+        GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored_pay, must(course_payment(effect.id), "course payment " + effect.id));
+        CoursePaymentState pay = *stored_pay;
         if (pay.claimed_ore != 0)
           return reject(Rejection::kNotReversible, "course payment " + effect.id + " has claims of " + kr(pay.claimed_ore) +
                                                        "; reject or cancel them first");
@@ -574,7 +582,8 @@ Status LedgerState::undo_effect(uint64_t index, std::vector<Posting>* out) {
         break;
       }
       case Which::REIMBURSEMENT_PAID: {
-        ClaimState c = *claim(effect.id);
+        GL_ASSIGN_OR_RETURN(const ClaimState* stored_claim, must(claim(effect.id), "claim " + effect.id));
+        ClaimState c = *stored_claim;
         if (c.status != ClaimStatus::kPaid)
           return reject(Rejection::kNotReversible, "claim " + effect.id + " is " + claim_status_name(c.status));
         GL_RETURN_IF_ERROR(post(negated(effect.postings), out));
@@ -592,20 +601,23 @@ Status LedgerState::undo_effect(uint64_t index, std::vector<Posting>* out) {
 }
 
 Status LedgerState::redo_effect(uint64_t index, std::vector<Posting>* out) {
-  EffectState effect = effects_.at(index);
+  GL_ASSIGN_OR_RETURN(const EffectState* stored, must(effects_.find(index), "the effect of event " + std::to_string(index)));
+  EffectState effect = *stored;
   if (effect.target) {
     GL_RETURN_IF_ERROR(undo_effect(*effect.target, out));
   } else {
     switch (effect.type) {
       case Which::COURSE_PAYMENT_RECORDED: {
-        CoursePaymentState pay = *course_payment(effect.id);
+        GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored_pay, must(course_payment(effect.id), "course payment " + effect.id));
+        CoursePaymentState pay = *stored_pay;
         pay.reversed = false;
         GL_RETURN_IF_ERROR(post(effect.postings, out));
         put(payments_, effect.id, std::move(pay));
         break;
       }
       case Which::REIMBURSEMENT_PAID: {
-        ClaimState c = *claim(effect.id);
+        GL_ASSIGN_OR_RETURN(const ClaimState* stored_claim, must(claim(effect.id), "claim " + effect.id));
+        ClaimState c = *stored_claim;
         if (c.status != ClaimStatus::kApproved)
           return reject(Rejection::kNotReversible, "claim " + effect.id + " is " + claim_status_name(c.status));
         GL_RETURN_IF_ERROR(post(effect.postings, out));
@@ -626,20 +638,26 @@ Status LedgerState::apply_reversed(const EventContext& ctx, schema::EventReverse
   uint64_t target = e.getEventIndex();
   std::string what = "event " + std::to_string(target);
   if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a reversal records its reason");
-  auto it = effects_.find(target);
-  if (target >= ctx.event_index || it == effects_.end())
-    return reject(Rejection::kNotReversible, what + " is not a reversible event of this ledger");
-  if (it->second.reversed) return reject(Rejection::kNotReversible, what + " is already reversed");
-  // The signer must be allowed to submit the original event (following reversal chains).
+  const EffectState* effect = target < ctx.event_index ? effects_.find(target) : nullptr;
+  if (!effect) return or_read_failure(reject(Rejection::kNotReversible, what + " is not a reversible event of this ledger"));
+  if (effect->reversed) return reject(Rejection::kNotReversible, what + " is already reversed");
+  // The signer must be allowed to submit the original event (following reversal chains; each
+  // link points to an earlier event, so the walk ends).
+  const EffectState* original = effect;
   uint64_t base = target;
-  while (effects_.at(base).target) base = *effects_.at(base).target;
-  const EffectState& original = effects_.at(base);
-  const KeyState* signer = key(ctx.signer_key_id);
-  if (!role_may_submit(signer->role, original.type))
+  while (original->target) {
+    if (*original->target >= base) return Status::corruption("state: the effect of event " + std::to_string(base) + " reverses a later event");
+    base = *original->target;
+    GL_ASSIGN_OR_RETURN(original, must(effects_.find(base), "the effect of event " + std::to_string(base)));
+  }
+  GL_ASSIGN_OR_RETURN(const KeyState* signer, must(key(ctx.signer_key_id), "the signer's key"));
+  if (!role_may_submit(signer->role, original->type))
     return reject(Rejection::kRoleNotAllowed, "key " + signer->name + " has role " + role_name(signer->role) +
                                                   ", which may not reverse event " + std::to_string(base));
-  if (original.type == Which::COURSE_PAYMENT_RECORDED)
-    GL_RETURN_IF_ERROR(check_scope(ctx, course_payment(original.id)->employer));
+  if (original->type == Which::COURSE_PAYMENT_RECORDED) {
+    GL_ASSIGN_OR_RETURN(const CoursePaymentState* pay, must(course_payment(original->id), "course payment " + original->id));
+    GL_RETURN_IF_ERROR(check_scope(ctx, pay->employer));
+  }
   std::vector<Posting> made;
   GL_RETURN_IF_ERROR(undo_effect(target, &made));
   if (out) out->insert(out->end(), made.begin(), made.end());

@@ -12,6 +12,8 @@
 #include "ledger/date.h"
 #include "ledger/merkle.h"
 #include "ledger/postings.h"
+#include "ledger/state_codec.h"
+#include "ledger/stored_state.h"
 
 namespace grantledger {
 
@@ -177,7 +179,9 @@ Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origi
   genesis.events.push_back(key_registered_event(today, admin.public_key(), schema::Role::ADMIN, admin_name));
   genesis.events.push_back(key_registered_event(today, log_key.public_key(), schema::Role::LOG, "log"));
   genesis.idempotency_key = "genesis";
-  Ledger::Writer writer(*store, origin, log_key, LedgerState(), Head(), MerkleFrontier());
+  LedgerState state;
+  state.attach(std::make_shared<StoredStateSource>(*store));
+  Ledger::Writer writer(*store, origin, log_key, std::move(state), Head(), MerkleFrontier(), 0);
   GL_ASSIGN_OR_RETURN(auto infos, writer.write_now({std::move(genesis)}, std::move(prelude)));
   spdlog::debug("init dir={} origin={}", dir, origin);
   return infos.at(0);
@@ -194,8 +198,9 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
   std::unique_ptr<Ledger> ledger(new Ledger());
   // Read before the database, so a writer's later acknowledgement cannot look newer than it.
   GL_ASSIGN_OR_RETURN(const std::vector<std::string> acknowledged_notes, AcknowledgedHead::read_notes(dir));
-  GL_ASSIGN_OR_RETURN(ledger->store_,
-                      Store::open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite));
+  ledger->read_only_ = options.read_only;
+  GL_ASSIGN_OR_RETURN(ledger->store_, Store::open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite,
+                                                  options.block_cache_mib));
   Store& store = *ledger->store_;
   // A database with every family of a ledger but without these is damaged, not foreign.
   auto meta = [&](const char* key) -> Result<Bytes> {
@@ -229,20 +234,114 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
   if (log_key.public_key().raw() != ledger->log_public_->raw())
     return Status::invalid_argument(log_key_path(dir) + " is not this ledger's log key");
 
-  // Rebuild the rule state by replaying the log (spec/LOG.md, "Opening a ledger"). The replay
-  // checks every event against its commit's leaf hash and the chain of commit hashes, and that
-  // the stored postings are the ones the rules derive: the writer never builds on altered data.
+  // The rule state is read from the database on demand (spec/LOG.md, "Rule state"); it must be
+  // the state of exactly this head. A ledger without it is upgraded by a checked replay.
+  auto state_head = store.get(Cf::kMeta, kStateHeadKey, snap.get());
+  if (!state_head && state_head.error().code() != StatusCode::kNotFound) return state_head.error();
+  if (!state_head) {
+    GL_RETURN_IF_ERROR(ledger->write_state(head));
+  } else if (state_head->size() != 8 || get_u64_be(*state_head) != head.commit_count) {
+    return Status::corruption("meta/" + std::string(kStateHeadKey) + ": the stored rule state is not the state of the log's head (" +
+                              std::to_string(head.commit_count) + " commits): the state or the head was changed");
+  }
   LedgerState state;
-  GL_RETURN_IF_ERROR(ledger->replay_checking_postings(&state));
-  state.release();
+  state.attach(std::make_shared<StoredStateSource>(store));
   ledger->writer_ = std::make_unique<Writer>(store, ledger->origin_, std::move(log_key), std::move(state), head,
-                                             std::move(frontier));
+                                             std::move(frontier), options.state_cache_entries);
   ledger->writer_->start();
   spdlog::debug("open dir={} commits={} events={}", dir, head.commit_count, head.tree_size);
   return ledger;
 }
 
-Ledger::~Ledger() { writer_.reset(); }
+Ledger::~Ledger() {
+  const bool failed = write_failed();
+  writer_.reset();
+  // Readers that open after a writer closed find everything in table files: no write-ahead log
+  // to replay (spec/LOG.md, "Readers"). Not after a failed write: RocksDB refuses further writes
+  // until it is reopened, and the next open recovers from the log.
+  if (store_ && !read_only_ && !failed) {
+    Status flushed = store_->flush_all();
+    if (!flushed.is_ok()) spdlog::warn("close: {}", flushed.to_string());
+  }
+}
+
+bool Ledger::write_failed() const { return writer_ && writer_->write_failed(); }
+
+bool Ledger::has_stored_state() {
+  return store_->has_state_family() && store_->get(Cf::kMeta, kStateHeadKey).has_value();
+}
+
+Status Ledger::write_state(const Head& head) {
+  // Every entry is derived again, so an interrupted upgrade simply starts over; entries left from
+  // anything else are cleared first (the tags are printable ASCII, below 0x7f).
+  Store& store = *store_;
+  spdlog::info("upgrade dir={}: deriving the rule state from {} events", store.dir(), head.tree_size);
+  GL_RETURN_IF_ERROR(from_rocks(store.db()->DeleteRange(rocksdb::WriteOptions(), store.cf(Cf::kState), "", "\x7f"),
+                                "clear the rule state"));
+  LedgerState state;
+  GL_RETURN_IF_ERROR(replay_checking_postings(&state));
+  rocksdb::WriteBatch batch;
+  size_t written = 0;
+  for (auto& [k, v] : state.encoded_entries()) {
+    batch.Put(store.cf(Cf::kState), k, v);
+    if (++written % 10000 == 0) {
+      GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write the rule state"));
+      batch.Clear();
+    }
+  }
+  // Synced, last: the entries before it are durable with it.
+  batch.Put(store.cf(Cf::kMeta), kStateHeadKey, u64_be(head.commit_count));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(sync, &batch), "write the rule state"));
+  spdlog::info("upgrade dir={}: rule state written ({} entries)", store.dir(), written);
+  return Status::ok();
+}
+
+Result<std::vector<StateDifference>> Ledger::compare_stored_state(const LedgerState& derived, size_t limit) {
+  Store& store = *store_;
+  if (!store.has_state_family()) return Status::not_found("the ledger stores no rule state yet (it is upgraded by its next read-write open)");
+  Snapshot snap(store.db());
+  std::vector<StateDifference> out;
+  auto differ = [&](std::string object, std::string reason) {
+    if (out.size() < limit) out.push_back({std::move(object), std::move(reason)});
+  };
+  GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
+  auto state_head = store.get(Cf::kMeta, kStateHeadKey, snap.get());
+  if (!state_head && state_head.error().code() != StatusCode::kNotFound) return state_head.error();
+  if (!state_head) return Status::not_found("the ledger stores no rule state yet (it is upgraded by its next read-write open)");
+  if (state_head->size() != 8 || get_u64_be(*state_head) != head.commit_count)
+    differ("state head", "the stored state does not claim the log's head (" + std::to_string(head.commit_count) + " commits)");
+  const std::vector<std::pair<Bytes, Bytes>> want = derived.encoded_entries();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(Cf::kState)));
+  size_t i = 0;
+  it->SeekToFirst();
+  while (it->Valid() || i < want.size()) {
+    const std::string_view stored_key = it->Valid() ? std::string_view(it->key().data(), it->key().size()) : std::string_view();
+    if (!it->Valid() || (i < want.size() && std::string_view(want[i].first) < stored_key)) {
+      differ(state_codec::describe_key(want[i].first), "missing from the stored state");
+      ++i;
+    } else if (i >= want.size() || stored_key < std::string_view(want[i].first)) {
+      differ(state_codec::describe_key(stored_key), "stored, but the replay derives no such entry");
+      it->Next();
+    } else {
+      if (std::string_view(it->value().data(), it->value().size()) != want[i].second)
+        differ(state_codec::describe_key(stored_key), "stored value differs from the one the replay derives");
+      ++i;
+      it->Next();
+    }
+  }
+  GL_RETURN_IF_ERROR(from_rocks(it->status(), "read the rule state"));
+  return out;
+}
+
+Result<std::vector<StateDifference>> Ledger::check_state() {
+  LedgerState derived;
+  GL_RETURN_IF_ERROR(replay(&derived));
+  return compare_stored_state(derived);
+}
 
 Status Ledger::replay(LedgerState* state, const EventVisitor& on_event, const CommitVisitor& on_commit) {
   std::vector<Posting> postings;

@@ -73,6 +73,17 @@ struct LedgerOptions {
   // (spec/LOG.md, "Opening a ledger"). Only the audit opens without: it checks everything itself
   // and reports damage as findings instead of refusing.
   bool check_head = true;
+  // The writer's cache of rule-state entries (spec/LOG.md, "Rule state"): at most this many
+  // decoded entries stay in memory between commit groups.
+  size_t state_cache_entries = 50000;
+  // RocksDB's block cache (data, index and filter blocks), MiB.
+  size_t block_cache_mib = 8;
+};
+
+// One way the stored rule state differs from the state a replay derives.
+struct StateDifference {
+  std::string object;  // "claim K1", "balance grant:LEDER-2012:pool", "state head"
+  std::string reason;
 };
 
 class Ledger {
@@ -82,7 +93,10 @@ class Ledger {
   static Result<CommitInfo> init(const std::string& dir, const std::string& origin,
                                  const PrivateKey& admin, const std::string& admin_name);
 
-  // Opens an existing ledger; read-write opens replay the log to rebuild the rule state.
+  // Opens an existing ledger. A read-write open reads the head and the stored rule state on
+  // demand: nothing proportional to the log (a ledger from before the state was stored is
+  // upgraded once, by a replay). A read-only open takes no lock and sees the log as it was
+  // durable when it opened.
   static Result<std::unique_ptr<Ledger>> open(const std::string& dir, LedgerOptions options = {});
   ~Ledger();
 
@@ -125,6 +139,15 @@ class Ledger {
   // rules derive (projection rebuilds build on them). corruption naming the first event that differs.
   Status check_postings();
 
+  // True when the ledger stores its rule state (false only for a read-only open of a ledger
+  // written before it did, until its next read-write open upgrades it).
+  bool has_stored_state();
+  // Compares the stored rule state with `derived`, a state replayed to the same head: every
+  // entry, and the state's head. At most `limit` differences; none when they are equal.
+  Result<std::vector<StateDifference>> compare_stored_state(const LedgerState& derived, size_t limit = 100);
+  // Replays the log and compares the stored rule state with the result ("reopen equals replay").
+  Result<std::vector<StateDifference>> check_state();
+
   // The rule state as of the last durable commit. REQUIRES: not opened read-only.
   // Call only while no append is in flight (tests, CLI summaries).
   const LedgerState& state() const;
@@ -138,6 +161,11 @@ class Ledger {
   // Upgrading a ledger from before postings were stored: derives and writes them (spec/LOG.md).
   Status write_missing_postings();
   Status replay_checking_postings(LedgerState* state);
+  // Upgrading a ledger from before the rule state was stored, or whose stored state lost its
+  // head: derives the state by a checked replay and writes it (spec/LOG.md, "Upgrading").
+  Status write_state(const Head& head);
+  bool read_only_ = true;
+  bool write_failed() const;
   std::unique_ptr<Store> store_;
   std::string origin_;
   std::optional<PublicKey> log_public_;
@@ -150,5 +178,6 @@ Result<CommitRecord> decode_commit(std::string_view bytes);
 bool commit_signature_valid(std::string_view commit_bytes, const PublicKey& signer);
 // The bytes a commit's signer signs: "grantledger/commit/v1\n" || canonical(CommitBody).
 inline constexpr std::string_view kCommitSignaturePrefix = "grantledger/commit/v1\n";
+
 
 }  // namespace grantledger

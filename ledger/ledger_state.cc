@@ -1,5 +1,7 @@
 #include "ledger/ledger_state.h"
 
+#include <algorithm>
+
 #include "ledger/ed25519.h"
 #include "ledger/event_json.h"
 #include "ledger/rejection.h"
@@ -12,6 +14,8 @@ using Which = schema::Event::Body::Which;
 std::string short_id(const Hash32& id) { return to_hex(as_view(id)).substr(0, 16); }
 
 std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+constexpr const char* kActiveAdmins = "active_admins";  // counter: admin keys not revoked
 
 std::string kind_name(schema::EntityKind k) {
   switch (k) {
@@ -65,14 +69,18 @@ bool role_may_submit(schema::Role role, Which which) {
   return false;
 }
 
-const KeyState* LedgerState::key(const Hash32& key_id) const {
-  auto it = keys_.find(key_id);
-  return it == keys_.end() ? nullptr : &it->second;
+const KeyState* LedgerState::key(const Hash32& key_id) const { return keys_.find(key_id); }
+
+const EntityState* LedgerState::entity(const std::string& code) const { return entities_.find(code); }
+
+const std::map<Hash32, KeyState>& LedgerState::keys() const {
+  GL_ASSERT(!source_);
+  return keys_.entries();
 }
 
-const EntityState* LedgerState::entity(const std::string& code) const {
-  auto it = entities_.find(code);
-  return it == entities_.end() ? nullptr : &it->second;
+const std::map<std::string, EntityState>& LedgerState::entities() const {
+  GL_ASSERT(!source_);
+  return entities_.entries();
 }
 
 void LedgerState::rollback(size_t mark) {
@@ -81,11 +89,54 @@ void LedgerState::rollback(size_t mark) {
     undo_.back()();
     undo_.pop_back();
   }
+  each_table([](auto& table) { table.forget_dirty(); });
+}
+
+void LedgerState::attach(std::shared_ptr<StateSource> source) {
+  GL_ASSERT(!source_ && undo_.empty() && cached_entries() == 0);
+  source_ = std::move(source);
+  each_table([this](auto& table) { table.attach(source_.get()); });
+}
+
+void LedgerState::flush(const std::function<void(std::string_view, std::string_view)>& put) {
+  each_table([&](auto& table) { table.flush(put); });
+}
+
+size_t LedgerState::cached_entries() const {
+  size_t n = 0;
+  each_table([&](const auto& table) { n += table.cached(); });
+  return n;
+}
+
+void LedgerState::trim_cache(size_t max_entries) {
+  GL_ASSERT(source_ && undo_.empty());
+  if (cached_entries() <= max_entries) return;
+  each_table([](auto& table) { table.trim(); });
+}
+
+std::vector<std::pair<Bytes, Bytes>> LedgerState::encoded_entries() const {
+  std::vector<std::pair<Bytes, Bytes>> out;
+  out.reserve(cached_entries());
+  each_table([&](const auto& table) {
+    table.for_each_encoded([&](Bytes k, Bytes v) { out.emplace_back(std::move(k), std::move(v)); });
+  });
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status LedgerState::or_read_failure(Status s) const {
+  if (source_ && !source_->failure().is_ok()) return source_->failure();
+  return s;
+}
+
+int64_t LedgerState::counter(const std::string& name) const {
+  const int64_t* v = counters_.find(name);
+  return v ? *v : 0;
 }
 
 Status LedgerState::check_signer(const Hash32& key_id) const {
   const KeyState* k = key(key_id);
-  if (!k) return reject(Rejection::kUnknownSigner, "signer key " + short_id(key_id) + " is not registered in this ledger");
+  if (!k) return or_read_failure(reject(Rejection::kUnknownSigner, "signer key " + short_id(key_id) + " is not registered in this ledger"));
   if (!k->active())
     return reject(Rejection::kRevokedSigner, "signer key " + short_id(key_id) + " (" + k->name +
                                                  ") was revoked in commit " + std::to_string(*k->revoked_seq));
@@ -110,8 +161,8 @@ Status LedgerState::check_genesis(const Hash32& signer_key_id,
 }
 
 Status LedgerState::check_role(const EventContext& ctx, Which which) const {
-  const KeyState* signer = key(ctx.signer_key_id);
-  GL_ASSERT(signer != nullptr);  // check_signer ran first (or genesis registered it)
+  // check_signer ran first (or genesis registered it)
+  GL_ASSIGN_OR_RETURN(const KeyState* signer, must(key(ctx.signer_key_id), "signer key " + short_id(ctx.signer_key_id)));
   if (!role_may_submit(signer->role, which))
     return reject(Rejection::kRoleNotAllowed, "key " + short_id(ctx.signer_key_id) + " (" + signer->name +
                                                   ") has role " + role_name(signer->role) +
@@ -120,6 +171,13 @@ Status LedgerState::check_role(const EventContext& ctx, Which which) const {
 }
 
 Status LedgerState::apply(const EventContext& ctx, schema::Event::Reader event, std::vector<Posting>* postings) {
+  // A backed state that could not read an entry decides nothing until it is reopened.
+  GL_RETURN_IF_ERROR(or_read_failure(Status::ok()));
+  Status s = apply_rules(ctx, event, postings);
+  return or_read_failure(std::move(s));
+}
+
+Status LedgerState::apply_rules(const EventContext& ctx, schema::Event::Reader event, std::vector<Posting>* postings) {
   auto body = event.getBody();
   bool genesis = ctx.commit_sequence == 0;
   if (!genesis) GL_RETURN_IF_ERROR(check_role(ctx, body.which()));
@@ -168,6 +226,7 @@ Status LedgerState::apply_key_registered(const EventContext& ctx, schema::KeyReg
     return reject(Rejection::kEntityNotFound, "scope_entity \"" + scope + "\" is not a registered entity");
   KeyState k{Bytes(raw_view), e.getRole(), text(e.getName()), scope, ctx.commit_sequence, std::nullopt};
   put(keys_, id, std::move(k));
+  if (e.getRole() == schema::Role::ADMIN) put(counters_, std::string(kActiveAdmins), counter(kActiveAdmins) + 1);
   return Status::ok();
 }
 
@@ -181,14 +240,13 @@ Status LedgerState::apply_key_revoked(const EventContext& ctx, schema::KeyRevoke
     return reject(Rejection::kKeyAlreadyRevoked,
                   "key " + short_id(id) + " was revoked in commit " + std::to_string(*k->revoked_seq));
   if (k->role == schema::Role::LOG) return reject(Rejection::kLogKeyRole, "the log key cannot be revoked");
-  if (k->role == schema::Role::ADMIN) {
-    int active_admins = 0;
-    for (const auto& [_, other] : keys_) active_admins += other.active() && other.role == schema::Role::ADMIN;
-    if (active_admins <= 1) return reject(Rejection::kLastAdminKey, "key " + short_id(id) + " is the last active admin key");
-  }
+  const bool admin = k->role == schema::Role::ADMIN;
+  if (admin && counter(kActiveAdmins) <= 1)
+    return reject(Rejection::kLastAdminKey, "key " + short_id(id) + " is the last active admin key");
   KeyState revoked = *k;
   revoked.revoked_seq = ctx.commit_sequence;
   put(keys_, id, std::move(revoked));
+  if (admin) put(counters_, std::string(kActiveAdmins), counter(kActiveAdmins) - 1);
   return Status::ok();
 }
 

@@ -1,10 +1,13 @@
 // LedgerState: what the rules need to know to accept or reject the next event, and the
 // double-entry balances every financial event moves.
 //
-// The state is derived: it is rebuilt by replaying the log (Ledger::open, projections, the
-// audit), and advanced by the writer as it stages commits. Every mutation is recorded in an undo
-// log, so a commit (or a group of commits) that fails a rule or fails to become durable is rolled
-// back exactly: mark(), then rollback(mark) or release().
+// The state is derived from the log. A replay (projections, the audit, an upgrade) builds it in
+// memory, whole. The writer's state is backed by the `state` column family (spec/LOG.md, "Rule
+// state"): it reads entries on demand through a bounded cache and writes the entries a commit
+// changed into that commit's WriteBatch (flush), so opening a ledger reads nothing proportional
+// to its history. Every mutation is recorded in an undo log, so a commit (or a group of commits)
+// that fails a rule or fails to become durable is rolled back exactly: mark(), then
+// rollback(mark) or release().
 //
 // Rules: spec/DOMAIN.md. Key and entity rules live in ledger_state.cc, grant rules (programmes,
 // allocations, course payments, reimbursements, reversals) in grant_rules.cc.
@@ -13,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,89 +24,13 @@
 
 #include "ledger/bytes.h"
 #include "ledger/money.h"
+#include "ledger/state_source.h"
+#include "ledger/state_table.h"
+#include "ledger/state_types.h"
 #include "ledger/status.h"
 #include "spec/events.capnp.h"
 
 namespace grantledger {
-
-struct KeyState {
-  Bytes public_key;  // raw 32 bytes
-  schema::Role role;
-  std::string name;
-  std::string scope_entity;
-  uint64_t registered_seq = 0;
-  std::optional<uint64_t> revoked_seq;
-  bool active() const { return !revoked_seq.has_value(); }
-};
-
-struct EntityState {
-  schema::EntityKind kind;
-  std::string name;
-  std::string parent_code;
-  int64_t population = 0;
-  bool closed = false;
-};
-
-struct EligibilityRuleState {
-  schema::CourseKind kind;
-  int32_t payment_from, payment_to, course_start_from, course_start_to;
-};
-
-struct ProgrammeState {
-  std::string name;
-  int64_t total_ore = 0;
-  int32_t period_start = 0, period_end = 0;
-  std::vector<EligibilityRuleState> rules;
-  int32_t claim_deadline = 0;
-  uint32_t rate_basis_points = 0;
-  int64_t cap_per_participant_ore = 0;  // 0: none
-  std::string parent_code;
-  bool closed = false;
-  std::set<std::string> recipients;  // entity codes holding an allocation
-};
-
-struct CoursePaymentState {
-  std::string employer, provider, participant, module;
-  schema::CourseKind kind;
-  int32_t course_start = 0, payment_date = 0;
-  int64_t amount_ore = 0;
-  int64_t claimed_ore = 0;  // claims not rejected, cancelled or reversed
-  bool reversed = false;
-};
-
-enum class ClaimStatus { kClaimed, kApproved, kRejected, kPaid, kCancelled };
-const char* claim_status_name(ClaimStatus s);
-
-struct ClaimState {
-  std::string programme, payment_id, employer, participant, payment_reference;
-  int64_t amount_ore = 0;
-  ClaimStatus status = ClaimStatus::kClaimed;
-  Hash32 claimant_key_id{};
-  uint64_t event_index = 0;
-};
-
-// One leg of a double-entry posting. Every financial event's postings sum to zero.
-struct Posting {
-  std::string account;
-  int64_t amount_ore = 0;
-  bool operator==(const Posting&) const = default;
-};
-
-// What a reversible event did, so an eventReversed can undo it (and a reversal of that redo it).
-struct EffectState {
-  schema::Event::Body::Which type;
-  std::vector<Posting> postings;
-  std::string id;                   // claim id / payment id / programme code, by type
-  std::optional<uint64_t> target;   // for a reversal: the event it reversed
-  bool reversed = false;
-};
-
-// Where an event sits: used in rule checks and in error messages.
-struct EventContext {
-  uint64_t commit_sequence = 0;
-  uint64_t event_index = 0;
-  Hash32 signer_key_id{};
-};
 
 // Account names (spec/DOMAIN.md, "Chart of accounts").
 namespace accounts {
@@ -135,27 +63,47 @@ class LedgerState {
   // remaining allocation. ok() if approve would be accepted now.
   Status check_claim_eligible(const std::string& claim_id) const;
 
+  // Lookups; nullptr when absent (or, backed, when the entry could not be read: apply() then
+  // returns that failure).
   const KeyState* key(const Hash32& key_id) const;
   const EntityState* entity(const std::string& code) const;
   const ProgrammeState* programme(const std::string& code) const;
   const CoursePaymentState* course_payment(const std::string& id) const;
   const ClaimState* claim(const std::string& id) const;
-  const std::map<Hash32, KeyState>& keys() const { return keys_; }
-  const std::map<std::string, EntityState>& entities() const { return entities_; }
-  const std::map<std::string, ProgrammeState>& programmes() const { return programmes_; }
-  const std::map<std::string, ClaimState>& claims() const { return claims_; }
-  const std::map<std::string, int64_t>& balances() const { return balances_; }
   int64_t balance(const std::string& account) const;
+
+  // Whole tables. REQUIRES: unbacked (a replayed state holds every entry).
+  const std::map<Hash32, KeyState>& keys() const;
+  const std::map<std::string, EntityState>& entities() const;
+  const std::map<std::string, ProgrammeState>& programmes() const;
+  const std::map<std::string, ClaimState>& claims() const;
+  const std::map<std::string, int64_t>& balances() const;
   // Sum of every account: zero after every event (the trial balance). Exact; a sum outside the
-  // int64 range is returned as INT64_MAX or INT64_MIN (non-zero either way).
+  // int64 range is returned as INT64_MAX or INT64_MIN (non-zero either way). REQUIRES: unbacked.
   int64_t trial_balance() const;
 
+  // --- the stored state (spec/LOG.md, "Rule state") ----------------------------------------
+  // Backs this (empty) state by `source`: entries are read from it on demand.
+  void attach(std::shared_ptr<StateSource> source);
+  // Hands every entry changed since the last flush to `put` (stored key, value) and marks it
+  // clean. The writer calls it once per staged commit.
+  void flush(const std::function<void(std::string_view, std::string_view)>& put);
+  // Entries in the cache (backed) or in the state (unbacked).
+  size_t cached_entries() const;
+  // Drops the cache when it holds more than `max_entries`. REQUIRES: backed, released.
+  void trim_cache(size_t max_entries);
+  // Every entry, encoded as stored, in stored-key order. REQUIRES: unbacked.
+  std::vector<std::pair<Bytes, Bytes>> encoded_entries() const;
+
   size_t mark() const { return undo_.size(); }
+  // Undoes every change after `mark` (and forgets what was not flushed yet: a rollback always
+  // returns to a flushed point or before it).
   void rollback(size_t mark);
   void release() { undo_.clear(); }
 
  private:
   using Which = schema::Event::Body::Which;
+  Status apply_rules(const EventContext& ctx, schema::Event::Reader event, std::vector<Posting>* postings);
   Status check_role(const EventContext& ctx, Which which) const;
   Status check_scope(const EventContext& ctx, const std::string& entity_code) const;
   Status apply_key_registered(const EventContext& ctx, schema::KeyRegistered::Reader e);
@@ -186,8 +134,11 @@ class LedgerState {
   Status post(const std::vector<Posting>& postings, std::vector<Posting>* out);
   std::string entity_label(const std::string& code) const;
 
-  template <typename Map, typename Key, typename Value>
-  void put(Map& map, const Key& k, Value v) {
+  // Sets `table`[k] = v, recording how to undo it.
+  template <typename K, typename V>
+  void put(StateTable<K, V>& table, const K& k, V v) {
+    table.find(k);  // a backed entry is loaded first, so the undo restores what was stored
+    auto& map = table.entries();
     auto it = map.find(k);
     if (it == map.end()) {
       undo_.push_back([&map, k] { map.erase(k); });
@@ -196,17 +147,40 @@ class LedgerState {
       undo_.push_back([&map, k, old = it->second] { map[k] = old; });
       it->second = std::move(v);
     }
+    table.mark_dirty(k);
+  }
+  // A failed read of the backing source, if any; else `s`.
+  Status or_read_failure(Status s) const;
+  // The entry `p` must exist (the state refers to it): corruption naming `what` otherwise.
+  template <typename T>
+  Result<const T*> must(const T* p, const std::string& what) const {
+    if (p) return p;
+    GL_RETURN_IF_ERROR(or_read_failure(Status::ok()));
+    return Status::corruption("state: " + what + " is missing");
+  }
+  int64_t counter(const std::string& name) const;
+  template <typename F>
+  void each_table(F&& f) const {
+    f(keys_), f(entities_), f(programmes_), f(payments_), f(claims_), f(balances_), f(participant_use_),
+        f(payment_references_), f(effects_), f(counters_);
+  }
+  template <typename F>
+  void each_table(F&& f) {
+    f(keys_), f(entities_), f(programmes_), f(payments_), f(claims_), f(balances_), f(participant_use_),
+        f(payment_references_), f(effects_), f(counters_);
   }
 
-  std::map<Hash32, KeyState> keys_;
-  std::map<std::string, EntityState> entities_;
-  std::map<std::string, ProgrammeState> programmes_;
-  std::map<std::string, CoursePaymentState> payments_;
-  std::map<std::string, ClaimState> claims_;
-  std::map<std::string, int64_t> balances_;
-  std::map<std::pair<std::string, std::string>, int64_t> participant_use_;  // (programme, participant)
-  std::map<std::string, std::string> payment_references_;  // reference -> claim id
-  std::map<uint64_t, EffectState> effects_;  // event index -> what it did
+  std::shared_ptr<StateSource> source_;
+  StateTable<Hash32, KeyState> keys_{'k'};
+  StateTable<std::string, EntityState> entities_{'e'};
+  StateTable<std::string, ProgrammeState> programmes_{'p'};
+  StateTable<std::string, CoursePaymentState> payments_{'c'};
+  StateTable<std::string, ClaimState> claims_{'l'};
+  StateTable<std::string, int64_t> balances_{'b'};
+  StateTable<std::pair<std::string, std::string>, int64_t> participant_use_{'u'};  // (programme, participant)
+  StateTable<std::string, std::string> payment_references_{'r'};  // reference -> claim id
+  StateTable<uint64_t, EffectState> effects_{'x'};  // event index -> what it did
+  StateTable<std::string, int64_t> counters_{'n'};  // "active_admins"
   std::vector<std::function<void()>> undo_;
 };
 

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <vector>
 
@@ -16,14 +18,22 @@ namespace {
 constexpr const char* kPostingsPendingKey = "upgrade/postings_pending";
 
 const char* const kCfNames[] = {"events", "commits", "commit_index", "tree", "idempotency", "checkpoints", "meta",
-                                "postings", "proj_meta", "proj_balances", "proj_journal", "proj_claims",
+                                "postings", "state", "proj_meta", "proj_balances", "proj_journal", "proj_claims",
                                 "proj_providers", "proj_registry", "proj_totals"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<size_t>(Cf::kCount));
 
-rocksdb::ColumnFamilyOptions cf_options() {
+rocksdb::ColumnFamilyOptions cf_options(const std::shared_ptr<rocksdb::Cache>& cache = nullptr) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Memory is bounded by one cache, whatever the size of the ledger: index and filter blocks
+  // live in it too, instead of one set per table file for as long as the file is open.
+  if (cache) {
+    t.block_cache = cache;
+    t.cache_index_and_filter_blocks = true;
+    t.pin_l0_filter_and_index_blocks_in_cache = true;
+  }
+  o.write_buffer_size = 16 << 20;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   o.compression = rocksdb::kNoCompression;  // hashes and signatures do not compress
   return o;
@@ -77,7 +87,7 @@ Bytes tree_key(uint8_t level, uint64_t index) {
   return k;
 }
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, size_t block_cache_mib) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (mode == Mode::kCreate) {
@@ -96,6 +106,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   db_opts.keep_log_file_num = 2;
   db_opts.max_background_jobs = 2;
   db_opts.paranoid_checks = true;
+  // Bounded memory and start-up cost at any size: table files are opened on demand (and at most
+  // 256 at a time), memtables of all families share 32 MiB.
+  db_opts.max_open_files = 256;
+  db_opts.max_file_opening_threads = 1;
+  db_opts.db_write_buffer_size = 32 << 20;
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(std::max<size_t>(block_cache_mib, 1) << 20);
   // spec/LOG.md, "Damage": a damaged WAL record is refused, never skipped. Point-in-time recovery
   // (RocksDB's default) stops replaying at the first bad record and opens without it and every
   // later commit, acknowledged or not. Here only an incomplete record at the very end of the WAL
@@ -107,15 +123,28 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   // "Upgrading"): a read-write open adds them and marks the postings pending; a read-only open
   // cannot, and says how to upgrade.
   bool derived_families_missing = false;
+  // The rule state (spec/LOG.md, "Rule state") came later than the other families: a ledger
+  // without it is upgraded by its next read-write open; readers do without it meanwhile.
+  bool state_family_missing = false;
   if (mode != Mode::kCreate) {
     std::vector<std::string> existing;
     rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_opts, dir, &existing);
+    // A writer may be switching to a new MANIFEST as a reader lists it.
+    for (int attempt = 0; !listed.ok() && mode == Mode::kReadOnly && attempt < 4; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+      existing.clear();
+      listed = rocksdb::DB::ListColumnFamilies(db_opts, dir, &existing);
+    }
     if (!listed.ok()) return damaged_on_open(dir, listed);
     size_t base_present = 0;
     for (size_t i = 0; i < static_cast<size_t>(Cf::kPostings); ++i)
       base_present += std::find(existing.begin(), existing.end(), kCfNames[i]) != existing.end();
     for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
       if (std::find(existing.begin(), existing.end(), kCfNames[i]) != existing.end()) continue;
+      if (static_cast<Cf>(i) == Cf::kState) {
+        state_family_missing = true;
+        continue;
+      }
       if (static_cast<Cf>(i) < Cf::kPostings) {
         // Some of the ledger's own families but not all: the MANIFEST that lists them is damaged.
         // So is a MANIFEST listing none of them in a directory that holds a ledger's log key.
@@ -154,19 +183,33 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
       GL_RETURN_IF_ERROR(from_rocks(db->Close(), "close " + dir));
       spdlog::warn("data directory {} was written without stored postings: upgrading it", dir);
     }
-    db_opts.create_missing_column_families = derived_families_missing;
+    db_opts.create_missing_column_families = derived_families_missing || state_family_missing;
   }
+  const bool skip_state = state_family_missing && mode == Mode::kReadOnly;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options());
-  for (const char* name : kCfNames) cfs.emplace_back(name, cf_options());
+  std::vector<int> cf_of;  // descriptor i (after the default family) -> Cf
+  cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options(cache));
+  for (int i = 0; i < static_cast<int>(Cf::kCount); ++i) {
+    if (skip_state && static_cast<Cf>(i) == Cf::kState) continue;
+    cfs.emplace_back(kCfNames[i], cf_options(cache));
+    cf_of.push_back(i);
+  }
 
   std::unique_ptr<Store> store(new Store());
   store->dir_ = dir;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = mode == Mode::kReadOnly
-                          ? rocksdb::DB::OpenForReadOnly(db_opts, dir, cfs, &handles, &raw)
-                          : rocksdb::DB::Open(db_opts, dir, cfs, &handles, &raw);
+  rocksdb::Status s;
+  // A reader opening beside the writer can find a file the writer has just made obsolete (a
+  // flushed write-ahead log, a compacted table) gone: it tries again on a fresh view before it
+  // calls the database damaged.
+  for (int attempt = 0;; ++attempt) {
+    s = mode == Mode::kReadOnly ? rocksdb::DB::OpenForReadOnly(db_opts, dir, cfs, &handles, &raw)
+                                : rocksdb::DB::Open(db_opts, dir, cfs, &handles, &raw);
+    if (s.ok() || mode != Mode::kReadOnly || s.IsInvalidArgument() || attempt == 4) break;
+    spdlog::debug("open {} read-only: {}; trying again", dir, s.ToString());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+  }
   if (!s.ok()) {
     if (s.IsInvalidArgument() && mode != Mode::kCreate)
       return Status::invalid_argument("data directory " + dir + " is not a grantledger ledger: " + s.ToString());
@@ -175,7 +218,14 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
   store->db_.reset(raw);
   // handles[0] is the default family, which the ledger does not use.
   store->db_->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
-  for (size_t i = 1; i < handles.size(); ++i) store->handles_[i - 1] = handles[i];
+  for (size_t i = 1; i < handles.size(); ++i) store->handles_[cf_of[i - 1]] = handles[i];
+  if (state_family_missing && mode == Mode::kReadWrite) {
+    // A state family created just now holds nothing: no head may claim otherwise (the next
+    // writer open derives the state, spec/LOG.md "Upgrading").
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    GL_RETURN_IF_ERROR(from_rocks(store->db_->Delete(sync, store->cf(Cf::kMeta), kStateHeadKey), "reset the rule state's head"));
+  }
 
   if (mode != Mode::kCreate) {
     // A ledger of another (later) format is not ours to open (2); a missing or garbled format of a
@@ -192,6 +242,15 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode) {
                                     " is being upgraded (postings pending); finish it with a read-write open, e.g. "
                                     "grantledger projections rebuild --data " + dir);
   return store;
+}
+
+Status Store::flush_all() {
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (auto* h : handles_)
+    if (h) all.push_back(h);
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return from_rocks(db_->Flush(fo, all), "flush " + dir_);
 }
 
 bool Store::postings_pending() { return get(Cf::kMeta, kPostingsPendingKey).has_value(); }
@@ -214,6 +273,7 @@ Result<Bytes> Store::get(Cf which, std::string_view key, const rocksdb::Snapshot
   ro.snapshot = snapshot;
   ro.verify_checksums = true;
   std::string value;
+  if (!cf(which)) return Status::not_found(std::string(kCfNames[static_cast<int>(which)]) + " family not present");
   rocksdb::Status s = db_->Get(ro, cf(which), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return Status::not_found(std::string(kCfNames[static_cast<int>(which)]) + " key not found");
   GL_RETURN_IF_ERROR(from_rocks(s, std::string("read ") + kCfNames[static_cast<int>(which)]));

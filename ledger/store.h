@@ -10,6 +10,7 @@
 //   checkpoints   tree size (u64 BE)                signed note (text)
 //   meta          "format", "origin", "head"        see spec/LOG.md
 //   postings      event index (u64 BE)              the event's postings (spec/LOG.md, "Postings")
+//   state         table tag || object key           the rule state (spec/LOG.md, "Rule state")
 //   proj_*        projection state                  spec/PROJECTIONS.md
 //
 // Every commit and everything derived from it is one WriteBatch written with sync=true.
@@ -29,6 +30,7 @@ namespace grantledger {
 enum class Cf : int {
   kEvents = 0, kCommits, kCommitIndex, kTree, kIdempotency, kCheckpoints, kMeta,
   kPostings,  // event index -> the event's postings (derived by the rules, written with the commit)
+  kState,     // the rule state (ledger/state_codec.h), written with the commit that changes it
   // Projections (projections/): their own families, each batch written with its applied sequence.
   kProjMeta, kProjBalances, kProjJournal, kProjClaims, kProjProviders, kProjRegistry, kProjTotals,
   kCount
@@ -39,6 +41,9 @@ inline constexpr Cf kProjectionCfs[] = {Cf::kProjMeta, Cf::kProjBalances, Cf::kP
 const char* cf_name(Cf which);
 
 inline constexpr const char* kFormatVersion = "grantledger-log-v1";
+// meta key: the number of commits the stored rule state reflects (u64 BE); equal to the head's
+// commit count, written in the same batch (spec/LOG.md, "Rule state").
+inline constexpr const char* kStateHeadKey = "state_head";
 
 // The head of the log: what the next commit builds on. Stored in meta "head".
 struct Head {
@@ -56,12 +61,14 @@ class Store {
  public:
   enum class Mode { kCreate, kReadWrite, kReadOnly };
   // kCreate fails if `dir` holds anything; kReadWrite and kReadOnly fail with invalid_argument
-  // if `dir` is not a grantledger ledger.
-  static Result<std::unique_ptr<Store>> open(const std::string& dir, Mode mode);
+  // if `dir` is not a grantledger ledger. kReadOnly takes no lock: readers open beside the
+  // writer and see what was durable when they opened. `block_cache_mib` bounds the memory of
+  // cached blocks, index and filter blocks included.
+  static Result<std::unique_ptr<Store>> open(const std::string& dir, Mode mode, size_t block_cache_mib = 8);
   ~Store();
 
   rocksdb::DB* db() { return db_.get(); }
-  rocksdb::ColumnFamilyHandle* cf(Cf which) { return handles_[static_cast<int>(which)]; }
+  rocksdb::ColumnFamilyHandle* cf(Cf which) const { return handles_[static_cast<int>(which)]; }
   const std::string& dir() const { return dir_; }
 
   // True while the ledger still lacks the postings of events written before postings were
@@ -69,6 +76,11 @@ class Store {
   bool postings_pending();
   // Marks the postings complete (after Ledger has written them all).
   Status finish_postings_upgrade();
+  // False for a read-only open of a ledger written before the rule state was stored (spec/LOG.md,
+  // "Upgrading"): cf(Cf::kState) is then null.
+  bool has_state_family() const { return cf(Cf::kState) != nullptr; }
+  // Writes every memtable to disk, so the next open (a reader's) has no write-ahead log to replay.
+  Status flush_all();
 
   // Point read; not_found when absent. `snapshot` may be null (latest).
   Result<Bytes> get(Cf which, std::string_view key, const rocksdb::Snapshot* snapshot = nullptr);

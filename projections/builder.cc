@@ -487,6 +487,24 @@ Result<Hash32> projection_digest(Store& store, const std::string& name, Cf cf) {
   return sha.finish();
 }
 
+Result<uint64_t> applied_commits(Ledger& ledger) {
+  Store& store = ledger.store();
+  uint64_t lowest = UINT64_MAX;
+  for (const std::string& name : projection_names()) {
+    auto applied = store.get(Cf::kProjMeta, applied_key(name));
+    if (!applied && applied.error().code() != StatusCode::kNotFound) return applied.error();
+    if (applied && applied->size() != 8) return Status::corruption("proj_meta " + applied_key(name) + ": wrong length");
+    lowest = std::min<uint64_t>(lowest, applied ? get_u64_be(*applied) : 0);
+    // A stopped projection answers nothing: its figures stop at a commit it could not apply.
+    auto error = store.get(Cf::kProjMeta, error_key(name));
+    if (error)
+      return Status::corruption("projection " + name + " is stopped: " + *error +
+                                " (grantledger projections status shows it; projections rebuild repairs it)");
+    if (error.error().code() != StatusCode::kNotFound) return error.error();
+  }
+  return lowest == UINT64_MAX ? 0 : lowest;
+}
+
 Result<std::vector<ProjectionStatus>> Builder::status() {
   Store& store = ledger_.store();
   GL_ASSIGN_OR_RETURN(Head head, ledger_.head());

@@ -63,6 +63,11 @@ class Builder {
   std::vector<std::unique_ptr<Projection>> projections_;
 };
 
+// The number of commits every projection has applied (the lowest position): what a query's
+// figures reflect. Reads two keys per projection. corruption if a projection is stopped (its
+// last catch-up failed; status() says where).
+Result<uint64_t> applied_commits(Ledger& ledger);
+
 // Every projection's name, in the order status() lists them.
 std::vector<std::string> projection_names();
 

@@ -106,13 +106,22 @@ struct LedgerWorld {
     for (const auto& e : events) r.events.push_back(event_bytes(e));
     return r;
   }
-  // Appends one commit; it must be accepted, and the books must still balance.
+  // Appends one commit; it must be accepted, the books must still balance, and the stored rule
+  // state must be the state a replay derives (spec/LOG.md, "Rule state").
   CommitInfo ok(const Key& signer, const std::vector<json>& events) {
     auto res = ledger->append({req(signer, events)});
     INFO((res ? "" : res.error().to_string()));
     REQUIRE(res.has_value());
-    CHECK(ledger->state().trial_balance() == 0);
+    check_books();
     return res->at(0);
+  }
+  void check_books() {
+    LedgerState derived;
+    REQUIRE(ledger->replay(&derived).is_ok());
+    CHECK(derived.trial_balance() == 0);
+    auto differences = ledger->compare_stored_state(derived);
+    REQUIRE(differences.has_value());
+    for (const auto& d : *differences) FAIL_CHECK(d.object + ": " + d.reason);
   }
   // Requires rejection by `rule`, a message containing `needle`, and nothing written.
   void refused(const Key& signer, const std::vector<json>& events, Rejection rule, const std::string& needle = "") {

@@ -1,5 +1,6 @@
 // grantledger balance --data DIR --by municipality|region|state|sector|programme|provider
 //   [--programme P] [--entity CODE] [--as-of YYYY-MM-DD] [--known-at SEQ|TIME] [--format table|json|csv]
+#include <algorithm>
 #include <iostream>
 
 #include "ledger/date.h"
@@ -57,11 +58,12 @@ void add_balance(CLI::App& app, Action* action) {
       projections::Queries queries(*ledger);
       GL_ASSIGN_OR_RETURN(projections::BalanceReport report, projections::balance_report(queries, query));
       OutputTable table = to_output(report);
-      GL_ASSIGN_OR_RETURN(Head head, ledger->head());
+      GL_ASSIGN_OR_RETURN(QueryView view, query_view(*ledger));
       table.metadata["by"] = o->by;
       table.metadata["programme"] = o->programme.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->programme);
       table.metadata["as_of"] = o->as_of.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->as_of);
-      table.metadata["known_commits"] = query.as_of.known_commits.value_or(head.commit_count);
+      table.metadata["known_commits"] = std::min(query.as_of.known_commits.value_or(view.projected_commits), view.projected_commits);
+      add_view_metadata(view, &table);
       print_table(table, format, std::cout);
       return Status::ok();
     };

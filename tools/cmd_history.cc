@@ -76,6 +76,8 @@ void add_history(CLI::App& app, Action* action) {
       }
       t.metadata["accounts"] = accounts;
       t.metadata["as_of"] = o->as_of.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->as_of);
+      GL_ASSIGN_OR_RETURN(QueryView view, query_view(*ledger));
+      add_view_metadata(view, &t);
       print_table(t, format, std::cout);
       return Status::ok();
     };

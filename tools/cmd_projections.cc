@@ -49,8 +49,10 @@ void add_projections(CLI::App& app, Action* action) {
   auto run = [action, o](bool rebuild) {
     *action = [o, rebuild]() -> Status {
       GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
+      // `status` reads beside a writer (no lock); `rebuild` writes the projections.
       LedgerOptions options;
       options.writer = false;
+      options.read_only = !rebuild;
       GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, options));
       projections::Builder builder(*ledger);
       // A rebuild that stops still shows where each projection stands and why.

@@ -1,17 +1,36 @@
 #include "tools/query_setup.h"
 
 #include "ledger/date.h"
+#include <spdlog/spdlog.h>
+
 #include "projections/builder.h"
 
 namespace grantledger::cli {
 
 Result<std::unique_ptr<Ledger>> open_for_queries(const std::string& dir) {
-  LedgerOptions options;
-  options.writer = false;
-  GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(dir, options));
-  projections::Builder builder(*ledger);
-  GL_RETURN_IF_ERROR(builder.catch_up());
+  GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(dir, {.read_only = true}));
+  GL_ASSIGN_OR_RETURN(QueryView view, query_view(*ledger));
+  if (view.projected_commits < view.log_commits)
+    spdlog::warn("the projections are {} commits behind the log (they reflect commits 0..{} of {}); the figures are as of "
+                 "commit {}. The next append, or `grantledger projections rebuild --data {}`, brings them up to date",
+                 view.log_commits - view.projected_commits, view.projected_commits == 0 ? 0 : view.projected_commits - 1,
+                 view.log_commits, view.projected_commits == 0 ? 0 : view.projected_commits - 1, dir);
   return ledger;
+}
+
+Result<QueryView> query_view(Ledger& ledger) {
+  QueryView view;
+  GL_ASSIGN_OR_RETURN(Head head, ledger.head());
+  view.log_commits = head.commit_count;
+  view.tree_size = head.tree_size;
+  GL_ASSIGN_OR_RETURN(view.projected_commits, projections::applied_commits(ledger));
+  return view;
+}
+
+void add_view_metadata(const QueryView& view, OutputTable* table) {
+  table->metadata["log_commits"] = view.log_commits;
+  table->metadata["tree_size"] = view.tree_size;
+  table->metadata["projected_commits"] = view.projected_commits;
 }
 
 Result<projections::AsOf> parse_as_of(Ledger& ledger, const std::string& as_of, const std::string& known_at) {

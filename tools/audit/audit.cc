@@ -908,6 +908,20 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   GL_RETURN_IF_ERROR(reader_status);
   GL_RETURN_IF_ERROR(replayer_status);
   GL_RETURN_IF_ERROR(stored_projections.status());
+  // The stored rule state is a cache of the replay's (spec/AUDIT.md, "state"): every entry must
+  // be the one the replay derived.
+  FindingList state_findings;
+  if (ledger) {
+    auto differences = ledger->compare_stored_state(replayer.state(), kMaxFindings);
+    if (!differences && differences.error().code() == StatusCode::kNotFound) {
+      report.summary.state = "n/a (" + differences.error().message() + ")";
+    } else {
+      GL_RETURN_IF_ERROR(differences.status());
+      report.summary.state = "checked";
+      for (const StateDifference& d : *differences)
+        state_findings.add(FindingClass::kState, std::nullopt, std::nullopt, d.object + ": " + d.reason, std::nullopt, d.object);
+    }
+  }
   spdlog::info("audit phase=replay events={} elapsed_s={:.3f}", reader.events_checked(),
                std::chrono::duration<double>(Clock::now() - start).count());
 
@@ -934,7 +948,7 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   report.summary.checkpoints_checked = reader.checkpoints_checked();
   report.summary.tree_size = reader.tree_size();
   report.summary.root = reader.root();
-  for (FindingList* list : {&general, &reader.findings(), &replayer.findings(), &index_findings, &projection_findings}) {
+  for (FindingList* list : {&general, &reader.findings(), &replayer.findings(), &index_findings, &state_findings, &projection_findings}) {
     report.findings_suppressed += list->suppressed();
     for (auto& f : list->list()) report.findings.push_back(std::move(f));
   }

@@ -30,6 +30,7 @@ const char* finding_class_name(FindingClass c) {
     case FindingClass::kIdempotency: return "idempotency";
     case FindingClass::kHead: return "head";
     case FindingClass::kProjection: return "projection";
+    case FindingClass::kState: return "state";
     case FindingClass::kConsistency: return "consistency";
     case FindingClass::kBundle: return "bundle";
   }
@@ -95,6 +96,7 @@ std::string render_text(const AuditReport& r) {
       out << "projection " << p.name << " applied_commits=" << p.applied_commits << " digest=" << to_hex(p.stored_digest)
           << (p.equal ? " ok" : " MISMATCH recomputed=" + to_hex(p.recomputed_digest)) << "\n";
   }
+  out << "rule state: " << s.state << "\n";
   char elapsed[32];
   std::snprintf(elapsed, sizeof elapsed, "%.3f", s.elapsed_s);
   out << "summary: events=" << s.events_checked << " commits=" << s.commits_checked
@@ -135,6 +137,7 @@ nlohmann::json render_json(const AuditReport& r) {
           {"findings", findings},
           {"findings_suppressed", r.findings_suppressed},
           {"projections", projections},
+          {"state", s.state},
           {"summary",
            {{"events", s.events_checked},
             {"commits", s.commits_checked},

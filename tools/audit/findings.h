@@ -40,6 +40,7 @@ enum class FindingClass {
   kIdempotency,          // the idempotency index differs from the commits
   kHead,                 // the stored head differs from the log
   kProjection,           // a stored projection differs from the recomputed one
+  kState,                // the stored rule state differs from the state the replay derives
   kConsistency,          // the log is not an extension of a checkpoint the auditor kept
   kBundle,               // a bundle's manifest or files disagree with its contents
 };
@@ -77,6 +78,8 @@ struct AuditSummary {
   Hash32 root{};
   uint64_t kept_checkpoints_checked = 0;
   bool projections_checked = false;  // false for bundles: projections are not in a bundle
+  // "checked", or why not: "n/a (not in a bundle)", "n/a (not stored yet: ...)".
+  std::string state = "n/a (not in a bundle)";
   double elapsed_s = 0;
   int threads = 1;
 };
