@@ -256,10 +256,15 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
 Ledger::~Ledger() {
   const bool failed = write_failed();
   writer_.reset();
-  // Readers that open after a writer closed find everything in table files: no write-ahead log
-  // to replay (spec/LOG.md, "Readers"). Not after a failed write: RocksDB refuses further writes
-  // until it is reopened, and the next open recovers from the log.
-  if (store_ && !read_only_ && !failed) {
+  // Readers that open after a writer closed find (almost) everything in table files: at most
+  // kMaxUnflushedOnClose of write-ahead log to replay (spec/LOG.md, "Readers beside the writer").
+  // Small writers (one append) leave theirs: flushing every family would cost more than a
+  // reader's replay of it. Not after a failed write: RocksDB refuses further writes until it is
+  // reopened, and the next open recovers from the log.
+  uint64_t unflushed = 0;
+  if (store_ && !read_only_ &&
+      store_->db()->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &unflushed) &&
+      unflushed > kMaxUnflushedOnClose && !failed) {
     Status flushed = store_->flush_all();
     if (!flushed.is_ok()) spdlog::warn("close: {}", flushed.to_string());
   }

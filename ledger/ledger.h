@@ -30,6 +30,9 @@ inline constexpr size_t kMaxEventBytes = 64 * 1024;
 inline constexpr size_t kMaxIdempotencyKeyBytes = 256;
 inline constexpr size_t kMaxGroupEvents = 100000;  // events per fsync group
 inline constexpr size_t kMaxOriginBytes = 256;
+// A writer that closes with more than this in its memtables flushes them, so readers opening
+// after it replay at most this much write-ahead log.
+inline constexpr uint64_t kMaxUnflushedOnClose = 1 << 20;
 
 // One commit to append: its events (canonical Event bytes), the key that signs it and an
 // optional idempotency key. The signer's private key signs inside the writer, because the

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 #include <filesystem>
@@ -21,6 +23,20 @@ const char* const kCfNames[] = {"events", "commits", "commit_index", "tree", "id
                                 "postings", "state", "proj_meta", "proj_balances", "proj_journal", "proj_claims",
                                 "proj_providers", "proj_registry", "proj_totals"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<size_t>(Cf::kCount));
+
+// RocksDB's own messages go to our log (spdlog, stderr) at debug level, not to a LOG file in the
+// data directory: a LOG file is one more write that can fail on a full disk (and RocksDB 7.8
+// asserts when its info log hits an earlier write error).
+class RocksLogger : public rocksdb::Logger {
+ public:
+  RocksLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    spdlog::debug("rocksdb: {}", line);
+  }
+};
 
 rocksdb::ColumnFamilyOptions cf_options(const std::shared_ptr<rocksdb::Cache>& cache = nullptr) {
   rocksdb::ColumnFamilyOptions o;
@@ -103,6 +119,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   db_opts.create_if_missing = mode == Mode::kCreate;
   db_opts.create_missing_column_families = mode == Mode::kCreate;
   db_opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_opts.info_log = std::make_shared<RocksLogger>();
   db_opts.keep_log_file_num = 2;
   db_opts.max_background_jobs = 2;
   db_opts.paranoid_checks = true;

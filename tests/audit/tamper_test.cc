@@ -196,6 +196,8 @@ TEST_CASE("tamper: a rolled-back tail fails against a checkpoint the auditor kep
     CommitRecord before = decode_commit(get(*s, Cf::kCommits, u64_be(last.info.sequence - 1))).value();
     Head rolled{last.info.sequence, cut, before.info.commit_hash, before.info.recorded_at_ns};
     b.Put(s->cf(Cf::kMeta), "head", rolled.encode());
+    // ... and drops the rule state's head, so the next writer derives the state again.
+    b.Delete(s->cf(Cf::kMeta), kStateHeadKey);
     REQUIRE(s->db()->Write(rocksdb::WriteOptions(), &b).ok());
     // The operator also removes the acknowledged head, which would refuse the shorter log.
     std::filesystem::remove(AcknowledgedHead::path_in(w.dir));

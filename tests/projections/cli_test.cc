@@ -284,7 +284,13 @@ TEST_CASE("unreadable postings stop every projection that needs them, and status
     Store& store = (*ledger)->store();
     REQUIRE(store.db()->Put(rocksdb::WriteOptions(), store.cf(Cf::kPostings), u64_be(event), "\x01").ok());
   }
-  // A query catches the projections up: each stops at the event and records why.
+  {
+    // The writer's catch-up (after an append) stops each projection at the event and records why.
+    auto ledger = Ledger::open(data, {.writer = false});
+    REQUIRE(ledger.has_value());
+    CHECK(projections::Builder(**ledger).catch_up().code() == StatusCode::kCorruption);
+  }
+  // Queries refuse to answer from stopped projections.
   CHECK(run_cli(tmp, {"balance", "--data", data, "--by", "sector"}).exit_code == 3);
   auto status = run_cli(tmp, {"projections", "status", "--data", data, "--format", "json"});
   auto rows = status_rows(status);
