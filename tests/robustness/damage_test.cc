@@ -313,6 +313,9 @@ class DamageFixture {
       total += size;
     }
     INFO(kFileKindNames[kind] << " files in " << base_);
+    // A writer that closed with much unflushed flushed it (spec/LOG.md, "Readers beside the
+    // writer"): its write-ahead log can be empty, with nothing to damage.
+    if (total == 0 && kind == kWal) return {};
     REQUIRE(total > 0);
     std::vector<Damage> out;
     for (uint64_t i = 0; i < count; ++i) {
@@ -438,10 +441,12 @@ class DamageFixture {
     std::string event_key = u64_be(payment_event);
     // spec/LOG.md, "Opening a ledger": every open but the audit's checks the head, its last
     // commit and checkpoint (signed by the log key, for this origin); "Reads check what they
-    // present": log, the writer's replay and the builders check each event and commit. `balance`
-    // answers from projections built before the damage from the intact record, so it may answer
-    // (exit 0, the same figures); it must not answer differently, and the audit finds the damage.
-    const std::vector<Command> kReaders = {kLog, kAppend};
+    // present": log and the builders check each event and commit. `balance` answers from
+    // projections built before the damage from the intact record, so it may answer (exit 0, the
+    // same figures); it must not answer differently. The writer reads no old event or commit (it
+    // builds on the checked head and the stored rule state: "Rule state"), so `append` may
+    // succeed; the audit finds the damage.
+    const std::vector<Command> kReaders = {kLog};
     return {
         {"ldb: meta/head rolled back one commit (count, tree size, hash and time of commit " +
              std::to_string(head.commit_count - 2) + ")",
