@@ -355,6 +355,7 @@ class DamageFixture {
     for (const auto& name : files_of(base_, kind))
       if (fs::file_size(base_ + "/" + name) > 1) names.push_back(name);
     INFO(kFileKindNames[kind] << " files in " << base_);
+    if (names.empty() && kind == kWal) return out;  // flushed on close: an empty log (see bit_flips)
     REQUIRE(!names.empty());
     for (uint64_t i = 0; i < std::max<uint64_t>(3, count / 2); ++i) {
       const std::string& name =
