@@ -16,16 +16,7 @@ namespace {
 using Which = schema::Event::Body::Which;
 
 std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
-std::string kr(int64_t ore) { return format_kroner_da(Ore{ore}); }
-
-const char* sector_name(schema::Sector s) {
-  switch (s) {
-    case schema::Sector::MUNICIPALITIES: return "municipalities";
-    case schema::Sector::REGIONS: return "regions";
-    case schema::Sector::STATE: return "state";
-  }
-  return "unknown";
-}
+std::string kr(Ore amount) { return format_kroner_da(amount); }
 
 schema::EntityKind sector_kind(schema::Sector s) {
   switch (s) {
@@ -58,43 +49,34 @@ std::string percent(uint32_t basis_points) {
 
 // An amount field (spec/DOMAIN.md, "Amount limits"): positive, or 0 or more where `zero_allowed`,
 // and at most kMaxAmountOre.
-Status check_amount(const char* field, int64_t ore, bool zero_allowed = false) {
-  if (ore < 0 || (ore == 0 && !zero_allowed))
+Status check_amount(const char* field, Ore amount, bool zero_allowed = false) {
+  if (amount < Ore{} || (amount == Ore{} && !zero_allowed))
     return reject(Rejection::kInvalidValue, std::string(field) + (zero_allowed ? ": must not be negative" : ": must be positive"));
-  if (ore > kMaxAmountOre)
-    return reject(Rejection::kAmountLimit, std::string(field) + ": " + kr(ore) + " is above the limit of " + kr(kMaxAmountOre) +
-                                               " for one amount");
+  if (amount > Ore{kMaxAmountOre})
+    return reject(Rejection::kAmountLimit, std::string(field) + ": " + kr(amount) + " is above the limit of " +
+                                               kr(Ore{kMaxAmountOre}) + " for one amount");
   return Status::ok();
 }
 
 // a + b for a sum the rules keep (a participant's approved total, what a closing returns); beyond
 // 64 bits is a rejection, never a wrapped figure.
-Status add_checked(int64_t* sum, int64_t delta, const std::string& what) {
-  std::optional<Ore> r = checked_add(Ore{*sum}, Ore{delta});
+Status add_checked(Ore* sum, Ore delta, const std::string& what) {
+  std::optional<Ore> r = checked_add(*sum, delta);
   if (!r) return reject(Rejection::kAmountLimit, what + " would leave the 64-bit range");
-  *sum = r->value;
+  *sum = *r;
   return Status::ok();
 }
 
+// One leg of a posting.
+Posting leg(const Account& account, Ore amount) { return Posting{account.name(), amount}; }
+
 std::vector<Posting> negated(const std::vector<Posting>& ps) {
   std::vector<Posting> out = ps;
-  for (auto& p : out) p.amount_ore = -p.amount_ore;
+  for (auto& p : out) p.amount = -p.amount;
   return out;
 }
 
 }  // namespace
-
-namespace accounts {
-std::string funding(const std::string& p) { return "funding:" + p; }
-std::string pool(const std::string& p) { return "grant:" + p + ":pool"; }
-std::string sector(const std::string& p, schema::Sector s) { return "grant:" + p + ":sector:" + sector_name(s); }
-std::string available(const std::string& p, const std::string& r) { return "grant:" + p + ":recipient:" + r + ":available"; }
-std::string reserved(const std::string& p, const std::string& r) { return "grant:" + p + ":recipient:" + r + ":reserved"; }
-std::string paid(const std::string& p, const std::string& r) { return "grant:" + p + ":recipient:" + r + ":paid"; }
-std::string course_fees(const std::string& e) { return "employer:" + e + ":course_fees"; }
-std::string course_income(const std::string& v) { return "provider:" + v + ":course_income"; }
-bool has_floor(const std::string& account) { return account.rfind("grant:", 0) == 0; }
-}  // namespace accounts
 
 const char* claim_status_name(ClaimStatus s) {
   switch (s) {
@@ -113,9 +95,9 @@ const CoursePaymentState* LedgerState::course_payment(const std::string& id) con
 
 const ClaimState* LedgerState::claim(const std::string& id) const { return claims_.find(id); }
 
-int64_t LedgerState::balance(const std::string& account) const {
-  const int64_t* b = balances_.find(account);
-  return b ? *b : 0;
+Ore LedgerState::balance(const Account& account) const {
+  const Ore* b = balances_.find(account.name());
+  return b ? *b : Ore{};
 }
 
 const std::map<std::string, ProgrammeState>& LedgerState::programmes() const {
@@ -128,19 +110,19 @@ const std::map<std::string, ClaimState>& LedgerState::claims() const {
   return claims_.entries();
 }
 
-const std::map<std::string, int64_t>& LedgerState::balances() const {
+const std::map<std::string, Ore>& LedgerState::balances() const {
   GL_ASSERT(!source_);
   return balances_.entries();
 }
 
-int64_t LedgerState::trial_balance() const {
+Ore LedgerState::trial_balance() const {
   // Exact in 128 bits, whatever the order of large debits and credits; then saturated, which
   // keeps every non-zero sum non-zero.
   __int128 sum = 0;
-  for (const auto& [_, b] : balances()) sum += b;
-  if (sum > INT64_MAX) return INT64_MAX;
-  if (sum < INT64_MIN) return INT64_MIN;
-  return static_cast<int64_t>(sum);
+  for (const auto& [_, b] : balances()) sum += b.value;
+  if (sum > INT64_MAX) return Ore{INT64_MAX};
+  if (sum < INT64_MIN) return Ore{INT64_MIN};
+  return Ore{static_cast<int64_t>(sum)};
 }
 
 std::string LedgerState::entity_label(const std::string& code) const {
@@ -157,20 +139,34 @@ Status LedgerState::check_scope(const EventContext& ctx, const std::string& enti
 }
 
 Status LedgerState::post(const std::vector<Posting>& postings, std::vector<Posting>* out) {
-  std::map<std::string, int64_t> next;
-  int64_t sum = 0;
+  std::map<std::string, std::pair<Ore, Ore>> next;  // account name -> (balance before, after)
+  Ore sum;
   for (const Posting& p : postings) {
-    auto [it, fresh] = next.try_emplace(p.account, balance(p.account));
-    if (__builtin_add_overflow(it->second, p.amount_ore, &it->second) ||
-        __builtin_add_overflow(sum, p.amount_ore, &sum))
+    auto it = next.find(p.account);
+    if (it == next.end()) {
+      const Ore* stored = balances_.find(p.account);
+      Ore before = stored ? *stored : Ore{};
+      it = next.emplace(p.account, std::make_pair(before, before)).first;
+    }
+    std::optional<Ore> after = checked_add(it->second.second, p.amount), total = checked_add(sum, p.amount);
+    if (!after || !total)
       return reject(Rejection::kAmountLimit, "the balance of account " + p.account + " would leave the 64-bit range");
+    it->second.second = *after;
+    sum = *total;
   }
-  GL_ASSERT(sum == 0);  // double entry: every event's postings sum to zero
-  for (const auto& [account, b] : next)
-    if (b < 0 && accounts::has_floor(account))
-      return reject(Rejection::kInsufficientFunds, "account " + account + " would go to " + kr(b) +
-                                                       " (balance " + kr(balance(account)) + ")");
-  for (const auto& [account, b] : next) put(balances_, account, b);
+  GL_ASSERT(sum == Ore{});  // double entry: every event's postings sum to zero
+  for (const auto& [name, b] : next) {
+    const auto& [before, after] = b;
+    if (after >= Ore{}) continue;
+    // Postings come from the rules or from the stored effects of earlier events: a name that is
+    // not an account is damaged state.
+    std::optional<Account> account = Account::parse(name);
+    if (!account)
+      return Status::corruption("state: a posting to \"" + name + "\", which is not an account (spec/DOMAIN.md, \"Chart of accounts\")");
+    if (account->has_floor())
+      return reject(Rejection::kInsufficientFunds, "account " + name + " would go to " + kr(after) + " (balance " + kr(before) + ")");
+  }
+  for (const auto& [name, b] : next) put(balances_, name, b.second);
   if (out) out->insert(out->end(), postings.begin(), postings.end());
   return Status::ok();
 }
@@ -187,25 +183,25 @@ Result<const ProgrammeState*> LedgerState::open_programme(const std::string& cod
 Status LedgerState::apply_programme_created(const EventContext&, schema::ProgrammeCreated::Reader e,
                                             std::vector<Posting>* out) {
   std::string code = text(e.getCode());
-  if (code.empty() || code.find(':') != std::string::npos)
+  if (!valid_programme_code(code))
     return reject(Rejection::kInvalidValue, "code: must be non-empty and without ':'");
   if (e.getName().size() == 0) return reject(Rejection::kInvalidValue, "name: must not be empty");
   if (programme(code)) return reject(Rejection::kProgrammeAlreadyExists, "programme " + code + " is already registered");
-  GL_RETURN_IF_ERROR(check_amount("total_ore", e.getTotalOre()));
+  GL_RETURN_IF_ERROR(check_amount("total_ore", Ore{e.getTotalOre()}));
   if (e.getPeriodStart() > e.getPeriodEnd())
     return reject(Rejection::kInvalidValue, "period_start " + format_date(e.getPeriodStart()) + " is after period_end " +
                                                 format_date(e.getPeriodEnd()));
   if (e.getRateBasisPoints() < 1 || e.getRateBasisPoints() > 10000)
     return reject(Rejection::kInvalidValue, "rate_basis_points: must be 1..10000, got " + std::to_string(e.getRateBasisPoints()));
-  GL_RETURN_IF_ERROR(check_amount("cap_per_participant_ore", e.getCapPerParticipantOre(), /*zero_allowed=*/true));
+  GL_RETURN_IF_ERROR(check_amount("cap_per_participant_ore", Ore{e.getCapPerParticipantOre()}, /*zero_allowed=*/true));
   ProgrammeState p;
   p.name = text(e.getName());
-  p.total_ore = e.getTotalOre();
+  p.total_ore = Ore{e.getTotalOre()};
   p.period_start = e.getPeriodStart();
   p.period_end = e.getPeriodEnd();
   p.claim_deadline = e.getClaimDeadline();
   p.rate_basis_points = e.getRateBasisPoints();
-  p.cap_per_participant_ore = e.getCapPerParticipantOre();
+  p.cap_per_participant_ore = Ore{e.getCapPerParticipantOre()};
   p.parent_code = text(e.getParentCode());
   for (auto r : e.getRules()) {
     if (r.getPaymentFrom() > r.getPaymentTo() || r.getCourseStartFrom() > r.getCourseStartTo())
@@ -220,14 +216,14 @@ Status LedgerState::apply_programme_created(const EventContext&, schema::Program
   if (!p.parent_code.empty()) {
     GL_ASSIGN_OR_RETURN(const ProgrammeState* parent, open_programme(p.parent_code));
     (void)parent;
-    int64_t parent_pool = balance(accounts::pool(p.parent_code));
+    Ore parent_pool = balance(Account::pool(p.parent_code));
     if (parent_pool < p.total_ore)
       return reject(Rejection::kInsufficientFunds, "earmark " + kr(p.total_ore) + " for " + code +
                                                        " exceeds the unallocated pool " + kr(parent_pool) + " of programme " +
                                                        p.parent_code);
-    postings = {{accounts::pool(p.parent_code), -p.total_ore}, {accounts::pool(code), p.total_ore}};
+    postings = {leg(Account::pool(p.parent_code), -p.total_ore), leg(Account::pool(code), p.total_ore)};
   } else {
-    postings = {{accounts::funding(code), -p.total_ore}, {accounts::pool(code), p.total_ore}};
+    postings = {leg(Account::funding(code), -p.total_ore), leg(Account::pool(code), p.total_ore)};
   }
   GL_RETURN_IF_ERROR(post(postings, out));
   put(programmes_, code, std::move(p));
@@ -238,29 +234,31 @@ Status LedgerState::apply_programme_closed(schema::ProgrammeClosed::Reader e, st
   std::string code = text(e.getCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
   std::vector<Posting> postings;
-  int64_t returned = 0;
+  Ore returned;
   for (const std::string& r : p->recipients) {
-    int64_t reserved = balance(accounts::reserved(code, r));
-    if (reserved != 0)
+    Ore reserved = balance(Account::reserved(code, r));
+    if (reserved != Ore{})
       return reject(Rejection::kOpenReservations, entity_label(r) + " has " + kr(reserved) +
                                                       " reserved for approved, unpaid claims in programme " + code);
-    int64_t available = balance(accounts::available(code, r));
-    if (available != 0) postings.push_back({accounts::available(code, r), -available});
+    Ore available = balance(Account::available(code, r));
+    if (available != Ore{}) postings.push_back(leg(Account::available(code, r), -available));
     GL_RETURN_IF_ERROR(add_checked(&returned, available, "the money programme " + code + " returns"));
   }
   for (schema::Sector s : kSectors) {
-    int64_t share = balance(accounts::sector(code, s));
-    if (share != 0) postings.push_back({accounts::sector(code, s), -share});
+    Ore share = balance(Account::sector(code, s));
+    if (share != Ore{}) postings.push_back(leg(Account::sector(code, s), -share));
     GL_RETURN_IF_ERROR(add_checked(&returned, share, "the money programme " + code + " returns"));
   }
-  int64_t pool_after = balance(accounts::pool(code));
+  const Ore pool_before = balance(Account::pool(code));
+  Ore pool_after = pool_before;
   GL_RETURN_IF_ERROR(add_checked(&pool_after, returned, "the pool of programme " + code));
   if (!p->parent_code.empty()) {
-    // An earmark's unused money goes back to its parent's pool.
-    if (pool_after != 0) postings.push_back({accounts::pool(p->parent_code), pool_after});
-    postings.push_back({accounts::pool(code), returned - pool_after});
-  } else if (returned != 0) {
-    postings.push_back({accounts::pool(code), returned});
+    // An earmark's unused money goes back to its parent's pool; its own pool ends at zero
+    // (returned - pool_after = -pool_before).
+    if (pool_after != Ore{}) postings.push_back(leg(Account::pool(p->parent_code), pool_after));
+    postings.push_back(leg(Account::pool(code), -pool_before));
+  } else if (returned != Ore{}) {
+    postings.push_back(leg(Account::pool(code), returned));
   }
   GL_RETURN_IF_ERROR(post(postings, out));
   ProgrammeState closed = *p;
@@ -276,13 +274,13 @@ Status LedgerState::apply_sector_share(const EventContext& ctx, schema::SectorSh
   std::string code = text(e.getProgrammeCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
   (void)p;
-  int64_t amount = e.getAmountOre();
+  Ore amount{e.getAmountOre()};
   GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
-  int64_t pool = balance(accounts::pool(code));
+  Ore pool = balance(Account::pool(code));
   if (pool < amount)
     return reject(Rejection::kInsufficientFunds, std::string(sector_name(e.getSector())) + " share " + kr(amount) +
                                                      " exceeds the unallocated pool " + kr(pool) + " of programme " + code);
-  std::vector<Posting> postings = {{accounts::pool(code), -amount}, {accounts::sector(code, e.getSector()), amount}};
+  std::vector<Posting> postings = {leg(Account::pool(code), -amount), leg(Account::sector(code, e.getSector()), amount)};
   GL_RETURN_IF_ERROR(post(postings, out));
   put(effects_, ctx.event_index, EffectState{Which::SECTOR_SHARE_ALLOCATED, postings, code, std::nullopt, false});
   return Status::ok();
@@ -292,7 +290,7 @@ Status LedgerState::apply_allocation(const EventContext& ctx, schema::Allocation
                                      std::vector<Posting>* out) {
   std::string code = text(e.getProgrammeCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
-  int64_t amount = e.getAmountOre();
+  Ore amount{e.getAmountOre()};
   auto lines = e.getLines();
   GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
   if (lines.size() == 0 || lines.size() > kMaxSplitParts)
@@ -300,7 +298,7 @@ Status LedgerState::apply_allocation(const EventContext& ctx, schema::Allocation
   schema::EntityKind kind = sector_kind(e.getSector());
   std::set<std::string> seen;
   std::vector<int64_t> weights;
-  int64_t sum = 0;
+  Ore sum;
   for (auto line : lines) {
     std::string r = text(line.getRecipientCode());
     const EntityState* ent = entity(r);
@@ -308,8 +306,9 @@ Status LedgerState::apply_allocation(const EventContext& ctx, schema::Allocation
       return reject(Rejection::kWrongRecipient, "recipient " + r + " is not an open entity of the " +
                                                     sector_name(e.getSector()) + " sector");
     if (!seen.insert(r).second) return reject(Rejection::kWrongRecipient, "recipient " + r + " is listed twice");
-    if (line.getAmountOre() < 0 || __builtin_add_overflow(sum, line.getAmountOre(), &sum))
-      return reject(Rejection::kBadSplit, "recipient " + r + ": amount_ore must be 0 or more");
+    std::optional<Ore> next = checked_add(sum, Ore{line.getAmountOre()});
+    if (line.getAmountOre() < 0 || !next) return reject(Rejection::kBadSplit, "recipient " + r + ": amount_ore must be 0 or more");
+    sum = *next;
     switch (e.getMethod()) {
       case schema::AllocationMethod::FIXED:
         if (line.getWeight() != 0) return reject(Rejection::kBadSplit, "recipient " + r + ": a fixed allocation has weight 0");
@@ -326,22 +325,22 @@ Status LedgerState::apply_allocation(const EventContext& ctx, schema::Allocation
   if (sum != amount)
     return reject(Rejection::kBadSplit, "the lines sum to " + kr(sum) + ", not the amount " + kr(amount));
   if (e.getMethod() != schema::AllocationMethod::FIXED) {
-    auto split = split_largest_remainder(amount, weights);
+    auto split = split_largest_remainder(amount.value, weights);
     if (!split) return reject(Rejection::kBadSplit, split.error().message());
     for (unsigned i = 0; i < lines.size(); ++i)
       if ((*split)[i] != lines[i].getAmountOre())
         return reject(Rejection::kBadSplit, "recipient " + text(lines[i].getRecipientCode()) + ": " +
-                                                kr(lines[i].getAmountOre()) + " differs from its largest-remainder share " +
-                                                kr((*split)[i]));
+                                                kr(Ore{lines[i].getAmountOre()}) + " differs from its largest-remainder share " +
+                                                kr(Ore{(*split)[i]}));
   }
-  int64_t share = balance(accounts::sector(code, e.getSector()));
+  Ore share = balance(Account::sector(code, e.getSector()));
   if (share < amount)
     return reject(Rejection::kInsufficientFunds, "allocation " + kr(amount) + " exceeds the unallocated " +
                                                      sector_name(e.getSector()) + " share " + kr(share) + " of programme " + code);
-  std::vector<Posting> postings = {{accounts::sector(code, e.getSector()), -amount}};
+  std::vector<Posting> postings = {leg(Account::sector(code, e.getSector()), -amount)};
   for (auto line : lines)
     if (line.getAmountOre() != 0)
-      postings.push_back({accounts::available(code, text(line.getRecipientCode())), line.getAmountOre()});
+      postings.push_back(leg(Account::available(code, text(line.getRecipientCode())), Ore{line.getAmountOre()}));
   GL_RETURN_IF_ERROR(post(postings, out));
   ProgrammeState updated = *p;
   updated.recipients.insert(seen.begin(), seen.end());
@@ -365,7 +364,7 @@ Status LedgerState::apply_course_payment(const EventContext& ctx, schema::Course
   p.kind = e.getCourseKind();
   p.course_start = e.getCourseStartDate();
   p.payment_date = e.getPaymentDate();
-  p.amount_ore = e.getAmountOre();
+  p.amount_ore = Ore{e.getAmountOre()};
   const EntityState* employer = entity(p.employer);
   if (!employer || employer->kind == schema::EntityKind::PROVIDER)
     return reject(Rejection::kEntityNotFound, "employer_code " + p.employer + " is not a registered employer");
@@ -386,8 +385,8 @@ Status LedgerState::apply_course_payment(const EventContext& ctx, schema::Course
   }
   if (p.module.empty()) return reject(Rejection::kInvalidValue, "module: must not be empty");
   GL_RETURN_IF_ERROR(check_amount("amount_ore", p.amount_ore));
-  std::vector<Posting> postings = {{accounts::course_fees(p.employer), p.amount_ore},
-                                   {accounts::course_income(p.provider), -p.amount_ore}};
+  std::vector<Posting> postings = {leg(Account::course_fees(p.employer), p.amount_ore),
+                                   leg(Account::course_income(p.provider), -p.amount_ore)};
   GL_RETURN_IF_ERROR(post(postings, out));
   put(payments_, id, std::move(p));
   put(effects_, ctx.event_index, EffectState{Which::COURSE_PAYMENT_RECORDED, postings, id, std::nullopt, false});
@@ -407,22 +406,24 @@ Status LedgerState::apply_claim(const EventContext& ctx, int32_t effective_date,
   if (!pay || pay->reversed)
     return reject(Rejection::kPaymentNotFound, "course payment " + payment_id + (pay ? " was reversed" : " is not recorded"));
   GL_RETURN_IF_ERROR(check_scope(ctx, pay->employer));
-  int64_t amount = e.getAmountOre();
+  Ore amount{e.getAmountOre()};
   GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
   if (effective_date > p->claim_deadline)
     return reject(Rejection::kClaimDeadlinePassed, "claim " + id + " dated " + format_date(effective_date) +
                                                        " is after the claim deadline " + format_date(p->claim_deadline) +
                                                        " of programme " + code);
   // Never reimbursed beyond the payment's amount (across all claims), nor beyond its rate.
-  int64_t by_rate = static_cast<int64_t>(static_cast<__int128>(pay->amount_ore) * p->rate_basis_points / 10000);
-  if (pay->claimed_ore + amount > by_rate)
+  Ore by_rate{static_cast<int64_t>(static_cast<__int128>(pay->amount_ore.value) * p->rate_basis_points / 10000)};
+  Ore claimed_after = pay->claimed_ore;
+  GL_RETURN_IF_ERROR(add_checked(&claimed_after, amount, "the claims on course payment " + payment_id));
+  if (claimed_after > by_rate)
     return reject(Rejection::kOverReimbursement,
                   "claim " + id + " of " + kr(amount) + " on course payment " + payment_id + " (" + kr(pay->amount_ore) +
-                      ") would bring its claims to " + kr(pay->claimed_ore + amount) + ", above the " + kr(by_rate) +
+                      ") would bring its claims to " + kr(claimed_after) + ", above the " + kr(by_rate) +
                       " reimbursable at " + percent(p->rate_basis_points));
   ClaimState c{code, payment_id, pay->employer, pay->participant, "", amount, ClaimStatus::kClaimed, ctx.signer_key_id, ctx.event_index};
   CoursePaymentState updated = *pay;
-  updated.claimed_ore += amount;
+  updated.claimed_ore = claimed_after;
   put(payments_, payment_id, std::move(updated));
   put(claims_, id, std::move(c));
   return Status::ok();
@@ -461,16 +462,17 @@ Status LedgerState::check_claim_eligible(const std::string& id) const {
                   "claim " + id + ": course start " + format_date(pay->course_start) + " is outside " +
                       format_date(rule->course_start_from) + ".." + format_date(rule->course_start_to) + " for " +
                       course_kind_name(pay->kind) + " in programme " + c->programme);
-  if (p->cap_per_participant_ore > 0) {
-    const int64_t* use = participant_use_.find({c->programme, c->participant});
-    int64_t used = use ? *use : 0;
-    if (used + c->amount_ore > p->cap_per_participant_ore)
+  if (p->cap_per_participant_ore > Ore{}) {
+    const Ore* use = participant_use_.find({c->programme, c->participant});
+    Ore used_after = use ? *use : Ore{};
+    GL_RETURN_IF_ERROR(add_checked(&used_after, c->amount_ore, "the approved total of participant " + c->participant + " in programme " + c->programme));
+    if (used_after > p->cap_per_participant_ore)
       return reject(Rejection::kParticipantCapExceeded,
                     "claim " + id + " of " + kr(c->amount_ore) + " would bring participant " + c->participant + " to " +
-                        kr(used + c->amount_ore) + ", above the cap " + kr(p->cap_per_participant_ore) + " of programme " +
+                        kr(used_after) + ", above the cap " + kr(p->cap_per_participant_ore) + " of programme " +
                         c->programme);
   }
-  int64_t remaining = balance(accounts::available(c->programme, c->employer));
+  Ore remaining = balance(Account::available(c->programme, c->employer));
   if (c->amount_ore > remaining)
     return reject(Rejection::kExceedsRemainingAllocation,
                   "claim " + id + " of " + kr(c->amount_ore) + " exceeds the remaining allocation " + kr(remaining) + " of " +
@@ -485,11 +487,11 @@ Status LedgerState::apply_approved(const EventContext& ctx, schema::Reimbursemen
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   GL_RETURN_IF_ERROR(check_claim_eligible(id));
   auto use_key = std::make_pair(c->programme, c->participant);
-  const int64_t* use = participant_use_.find(use_key);
-  int64_t used = use ? *use : 0;
+  const Ore* use = participant_use_.find(use_key);
+  Ore used = use ? *use : Ore{};
   GL_RETURN_IF_ERROR(add_checked(&used, c->amount_ore, "the approved total of participant " + c->participant + " in programme " + c->programme));
-  GL_RETURN_IF_ERROR(post({{accounts::available(c->programme, c->employer), -c->amount_ore},
-                           {accounts::reserved(c->programme, c->employer), c->amount_ore}},
+  GL_RETURN_IF_ERROR(post({leg(Account::available(c->programme, c->employer), -c->amount_ore),
+                           leg(Account::reserved(c->programme, c->employer), c->amount_ore)},
                           out));
   put(participant_use_, use_key, used);
   ClaimState approved = *c;
@@ -505,7 +507,7 @@ Status LedgerState::apply_rejected(const EventContext& ctx, schema::Reimbursemen
   if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a rejection records its reason");
   GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
   CoursePaymentState pay = *stored;
-  pay.claimed_ore -= c->amount_ore;
+  GL_RETURN_IF_ERROR(subtract_from_sum(&pay.claimed_ore, c->amount_ore, "the claims on course payment " + c->payment_id));
   put(payments_, c->payment_id, std::move(pay));
   ClaimState rejected = *c;
   rejected.status = ClaimStatus::kRejected;
@@ -521,8 +523,8 @@ Status LedgerState::apply_paid(const EventContext& ctx, schema::ReimbursementPai
   if (reference.empty()) return reject(Rejection::kInvalidValue, "payment_reference: must not be empty");
   if (const std::string* used = payment_references_.find(reference))
     return reject(Rejection::kDuplicatePaymentReference, "payment reference " + reference + " was used for claim " + *used);
-  std::vector<Posting> postings = {{accounts::reserved(c->programme, c->employer), -c->amount_ore},
-                                   {accounts::paid(c->programme, c->employer), c->amount_ore}};
+  std::vector<Posting> postings = {leg(Account::reserved(c->programme, c->employer), -c->amount_ore),
+                                   leg(Account::paid(c->programme, c->employer), c->amount_ore)};
   GL_RETURN_IF_ERROR(post(postings, out));
   put(payment_references_, reference, id);
   ClaimState paid = *c;
@@ -544,16 +546,19 @@ Status LedgerState::apply_cancelled(const EventContext& ctx, schema::Reimburseme
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a cancellation records its reason");
   if (c->status == ClaimStatus::kApproved) {
-    GL_RETURN_IF_ERROR(post({{accounts::reserved(c->programme, c->employer), -c->amount_ore},
-                             {accounts::available(c->programme, c->employer), c->amount_ore}},
-                            out));
     auto use_key = std::make_pair(c->programme, c->participant);
-    GL_ASSIGN_OR_RETURN(const int64_t* used, must(participant_use_.find(use_key), "the approved total of participant " + c->participant + " in programme " + c->programme));
-    put(participant_use_, use_key, *used - c->amount_ore);
+    const std::string what = "the approved total of participant " + c->participant + " in programme " + c->programme;
+    GL_ASSIGN_OR_RETURN(const Ore* used, must(participant_use_.find(use_key), what));
+    Ore left = *used;
+    GL_RETURN_IF_ERROR(subtract_from_sum(&left, c->amount_ore, what));
+    GL_RETURN_IF_ERROR(post({leg(Account::reserved(c->programme, c->employer), -c->amount_ore),
+                             leg(Account::available(c->programme, c->employer), c->amount_ore)},
+                            out));
+    put(participant_use_, use_key, left);
   }
   GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
   CoursePaymentState pay = *stored;
-  pay.claimed_ore -= c->amount_ore;
+  GL_RETURN_IF_ERROR(subtract_from_sum(&pay.claimed_ore, c->amount_ore, "the claims on course payment " + c->payment_id));
   put(payments_, c->payment_id, std::move(pay));
   ClaimState cancelled = *c;
   cancelled.status = ClaimStatus::kCancelled;
@@ -573,7 +578,7 @@ Status LedgerState::undo_effect(uint64_t index, std::vector<Posting>* out) {
       case Which::COURSE_PAYMENT_RECORDED: {
         GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored_pay, must(course_payment(effect.id), "course payment " + effect.id));
         CoursePaymentState pay = *stored_pay;
-        if (pay.claimed_ore != 0)
+        if (pay.claimed_ore != Ore{})
           return reject(Rejection::kNotReversible, "course payment " + effect.id + " has claims of " + kr(pay.claimed_ore) +
                                                        "; reject or cancel them first");
         pay.reversed = true;

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/account.h"
 #include "ledger/bytes.h"
 #include "ledger/money.h"
 #include "ledger/state_source.h"
@@ -31,20 +32,6 @@
 #include "spec/events.capnp.h"
 
 namespace grantledger {
-
-// Account names (spec/DOMAIN.md, "Chart of accounts").
-namespace accounts {
-std::string funding(const std::string& programme);
-std::string pool(const std::string& programme);
-std::string sector(const std::string& programme, schema::Sector sector);
-std::string available(const std::string& programme, const std::string& recipient);
-std::string reserved(const std::string& programme, const std::string& recipient);
-std::string paid(const std::string& programme, const std::string& recipient);
-std::string course_fees(const std::string& employer);
-std::string course_income(const std::string& provider);
-// Accounts that may never go below zero: every "grant:" account.
-bool has_floor(const std::string& account);
-}  // namespace accounts
 
 class LedgerState {
  public:
@@ -70,17 +57,18 @@ class LedgerState {
   const ProgrammeState* programme(const std::string& code) const;
   const CoursePaymentState* course_payment(const std::string& id) const;
   const ClaimState* claim(const std::string& id) const;
-  int64_t balance(const std::string& account) const;
+  Ore balance(const Account& account) const;
 
   // Whole tables. REQUIRES: unbacked (a replayed state holds every entry).
   const std::map<Hash32, KeyState>& keys() const;
   const std::map<std::string, EntityState>& entities() const;
   const std::map<std::string, ProgrammeState>& programmes() const;
   const std::map<std::string, ClaimState>& claims() const;
-  const std::map<std::string, int64_t>& balances() const;
+  // Balances by account name (the stored key; ordered as Account orders).
+  const std::map<std::string, Ore>& balances() const;
   // Sum of every account: zero after every event (the trial balance). Exact; a sum outside the
   // int64 range is returned as INT64_MAX or INT64_MIN (non-zero either way). REQUIRES: unbacked.
-  int64_t trial_balance() const;
+  Ore trial_balance() const;
 
   // --- the stored state (spec/LOG.md, "Rule state") ----------------------------------------
   // Backs this (empty) state by `source`: entries are read from it on demand.
@@ -176,8 +164,8 @@ class LedgerState {
   StateTable<std::string, ProgrammeState> programmes_{'p'};
   StateTable<std::string, CoursePaymentState> payments_{'c'};
   StateTable<std::string, ClaimState> claims_{'l'};
-  StateTable<std::string, int64_t> balances_{'b'};
-  StateTable<std::pair<std::string, std::string>, int64_t> participant_use_{'u'};  // (programme, participant)
+  StateTable<std::string, Ore> balances_{'b'};  // account name -> balance
+  StateTable<std::pair<std::string, std::string>, Ore> participant_use_{'u'};  // (programme, participant)
   StateTable<std::string, std::string> payment_references_{'r'};  // reference -> claim id
   StateTable<uint64_t, EffectState> effects_{'x'};  // event index -> what it did
   StateTable<std::string, int64_t> counters_{'n'};  // "active_admins"

@@ -35,6 +35,12 @@ Status subtract_from_sum(int64_t* sum, int64_t delta, std::string_view what) {
   return Status::ok();
 }
 
+Status add_to_sum(Ore* sum, Ore delta, std::string_view what) { return add_to_sum(&sum->value, delta.value, what); }
+
+Status subtract_from_sum(Ore* sum, Ore delta, std::string_view what) {
+  return subtract_from_sum(&sum->value, delta.value, what);
+}
+
 namespace {
 // Magnitude as unsigned, correct for INT64_MIN too.
 uint64_t magnitude(int64_t v) { return v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v); }

@@ -15,6 +15,12 @@ struct Ore {
   int64_t value = 0;
   friend bool operator==(Ore, Ore) = default;
   friend auto operator<=>(Ore, Ore) = default;
+  // The opposite amount (the other leg of a posting, a reversal). REQUIRES: not INT64_MIN, which
+  // no stored amount can be (spec/DOMAIN.md, "Amount limits").
+  friend Ore operator-(Ore a) {
+    GL_ASSERT(a.value != INT64_MIN);
+    return Ore{-a.value};
+  }
 };
 
 // The largest amount one field of an event may carry: 10^12 øre = 10.000.000.000,00 kr., far
@@ -31,6 +37,8 @@ std::optional<Ore> checked_sub(Ore a, Ore b);
 // is corruption naming `what`, and *sum is unchanged. Never a wrapped figure.
 [[nodiscard]] Status add_to_sum(int64_t* sum, int64_t delta, std::string_view what);
 [[nodiscard]] Status subtract_from_sum(int64_t* sum, int64_t delta, std::string_view what);
+[[nodiscard]] Status add_to_sum(Ore* sum, Ore delta, std::string_view what);
+[[nodiscard]] Status subtract_from_sum(Ore* sum, Ore delta, std::string_view what);
 
 // "1.234.567,89 kr." style with Danish separators (tables, messages).
 std::string format_kroner_da(Ore amount);

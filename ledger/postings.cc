@@ -9,7 +9,7 @@ Bytes encode_postings(const std::vector<Posting>& postings) {
   w.u32(static_cast<uint32_t>(postings.size()));
   for (const Posting& p : postings) {
     w.str16(p.account);
-    w.i64(p.amount_ore);
+    w.i64(p.amount.value);
   }
   return w.take();
 }
@@ -21,7 +21,7 @@ Result<std::vector<Posting>> decode_postings(std::string_view b) {
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     Posting p;
     p.account = r.str16();
-    p.amount_ore = r.i64();
+    p.amount = Ore{r.i64()};
     out.push_back(std::move(p));
   }
   GL_RETURN_IF_ERROR(r.finish("postings"));

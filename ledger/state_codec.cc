@@ -15,7 +15,7 @@ void encode_postings(RecordWriter* w, const std::vector<Posting>& ps) {
   w->u32(static_cast<uint32_t>(ps.size()));
   for (const Posting& p : ps) {
     w->str(p.account);
-    w->i64(p.amount_ore);
+    w->i64(p.amount.value);
   }
 }
 
@@ -24,7 +24,7 @@ void decode_postings(RecordReader* r, std::vector<Posting>* ps) {
   for (uint32_t i = 0; i < n && r->ok(); ++i) {
     Posting p;
     p.account = r->str();
-    p.amount_ore = r->i64();
+    p.amount = Ore{r->i64()};
     ps->push_back(std::move(p));
   }
 }
@@ -80,7 +80,7 @@ void decode(RecordReader* r, EntityState* v) {
 
 void encode(RecordWriter* w, const ProgrammeState& v) {
   w->str(v.name);
-  w->i64(v.total_ore);
+  w->i64(v.total_ore.value);
   w->i32(v.period_start);
   w->i32(v.period_end);
   w->u32(static_cast<uint32_t>(v.rules.size()));
@@ -93,7 +93,7 @@ void encode(RecordWriter* w, const ProgrammeState& v) {
   }
   w->i32(v.claim_deadline);
   w->u32(v.rate_basis_points);
-  w->i64(v.cap_per_participant_ore);
+  w->i64(v.cap_per_participant_ore.value);
   w->str(v.parent_code);
   w->boolean(v.closed);
   w->u32(static_cast<uint32_t>(v.recipients.size()));
@@ -102,7 +102,7 @@ void encode(RecordWriter* w, const ProgrammeState& v) {
 
 void decode(RecordReader* r, ProgrammeState* v) {
   v->name = r->str();
-  v->total_ore = r->i64();
+  v->total_ore = Ore{r->i64()};
   v->period_start = r->i32();
   v->period_end = r->i32();
   uint32_t rules = r->u32();
@@ -117,7 +117,7 @@ void decode(RecordReader* r, ProgrammeState* v) {
   }
   v->claim_deadline = r->i32();
   v->rate_basis_points = r->u32();
-  v->cap_per_participant_ore = r->i64();
+  v->cap_per_participant_ore = Ore{r->i64()};
   v->parent_code = r->str();
   v->closed = r->boolean();
   uint32_t recipients = r->u32();
@@ -132,8 +132,8 @@ void encode(RecordWriter* w, const CoursePaymentState& v) {
   w->u8(static_cast<uint8_t>(v.kind));
   w->i32(v.course_start);
   w->i32(v.payment_date);
-  w->i64(v.amount_ore);
-  w->i64(v.claimed_ore);
+  w->i64(v.amount_ore.value);
+  w->i64(v.claimed_ore.value);
   w->boolean(v.reversed);
 }
 
@@ -145,8 +145,8 @@ void decode(RecordReader* r, CoursePaymentState* v) {
   v->kind = enum_from(r, r->u8(), schema::CourseKind::OTHER);
   v->course_start = r->i32();
   v->payment_date = r->i32();
-  v->amount_ore = r->i64();
-  v->claimed_ore = r->i64();
+  v->amount_ore = Ore{r->i64()};
+  v->claimed_ore = Ore{r->i64()};
   v->reversed = r->boolean();
 }
 
@@ -156,7 +156,7 @@ void encode(RecordWriter* w, const ClaimState& v) {
   w->str(v.employer);
   w->str(v.participant);
   w->str(v.payment_reference);
-  w->i64(v.amount_ore);
+  w->i64(v.amount_ore.value);
   w->u8(static_cast<uint8_t>(v.status));
   w->raw(as_view(v.claimant_key_id));
   w->u64(v.event_index);
@@ -168,7 +168,7 @@ void decode(RecordReader* r, ClaimState* v) {
   v->employer = r->str();
   v->participant = r->str();
   v->payment_reference = r->str();
-  v->amount_ore = r->i64();
+  v->amount_ore = Ore{r->i64()};
   v->status = enum_from(r, r->u8(), ClaimStatus::kCancelled);
   std::string key_id = r->raw(32);
   if (r->ok()) v->claimant_key_id = to_hash32(key_id);
@@ -196,6 +196,8 @@ void decode(RecordReader* r, EffectState* v) {
 
 void encode(RecordWriter* w, int64_t v) { w->i64(v); }
 void decode(RecordReader* r, int64_t* v) { *v = r->i64(); }
+void encode(RecordWriter* w, Ore v) { w->i64(v.value); }
+void decode(RecordReader* r, Ore* v) { v->value = r->i64(); }
 void encode(RecordWriter* w, const std::string& v) { w->str(v); }
 void decode(RecordReader* r, std::string* v) { *v = r->str(); }
 

@@ -39,6 +39,7 @@ void encode(RecordWriter* w, const CoursePaymentState& v);
 void encode(RecordWriter* w, const ClaimState& v);
 void encode(RecordWriter* w, const EffectState& v);
 void encode(RecordWriter* w, int64_t v);
+void encode(RecordWriter* w, Ore v);  // as an i64, like the int64_t it replaced
 void encode(RecordWriter* w, const std::string& v);
 
 // Each leaves r->ok() false on a malformed record or a value out of range (an unknown enum).
@@ -49,6 +50,7 @@ void decode(RecordReader* r, CoursePaymentState* v);
 void decode(RecordReader* r, ClaimState* v);
 void decode(RecordReader* r, EffectState* v);
 void decode(RecordReader* r, int64_t* v);
+void decode(RecordReader* r, Ore* v);
 void decode(RecordReader* r, std::string* v);
 
 // A stored key for a person: "claim K1", "balance grant:LEDER-2012:pool", "effect of event 17".

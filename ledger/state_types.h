@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ledger/bytes.h"
+#include "ledger/money.h"
 #include "spec/events.capnp.h"
 
 namespace grantledger {
@@ -38,12 +39,12 @@ struct EligibilityRuleState {
 
 struct ProgrammeState {
   std::string name;
-  int64_t total_ore = 0;
+  Ore total_ore;
   int32_t period_start = 0, period_end = 0;
   std::vector<EligibilityRuleState> rules;
   int32_t claim_deadline = 0;
   uint32_t rate_basis_points = 0;
-  int64_t cap_per_participant_ore = 0;  // 0: none
+  Ore cap_per_participant_ore;  // 0: none
   std::string parent_code;
   bool closed = false;
   std::set<std::string> recipients;  // entity codes holding an allocation
@@ -53,8 +54,8 @@ struct CoursePaymentState {
   std::string employer, provider, participant, module;
   schema::CourseKind kind;
   int32_t course_start = 0, payment_date = 0;
-  int64_t amount_ore = 0;
-  int64_t claimed_ore = 0;  // claims not rejected, cancelled or reversed
+  Ore amount_ore;
+  Ore claimed_ore;  // claims not rejected, cancelled or reversed
   bool reversed = false;
 };
 
@@ -63,16 +64,18 @@ const char* claim_status_name(ClaimStatus s);
 
 struct ClaimState {
   std::string programme, payment_id, employer, participant, payment_reference;
-  int64_t amount_ore = 0;
+  Ore amount_ore;
   ClaimStatus status = ClaimStatus::kClaimed;
   Hash32 claimant_key_id{};
   uint64_t event_index = 0;
 };
 
 // One leg of a double-entry posting. Every financial event's postings sum to zero.
+// `account` is the account's stored name (ledger/account.h: Account::name(); Account::parse reads
+// it back).
 struct Posting {
   std::string account;
-  int64_t amount_ore = 0;
+  Ore amount;
   bool operator==(const Posting&) const = default;
 };
 

@@ -19,16 +19,17 @@ constexpr ByName kByNames[] = {{BalanceBy::kMunicipality, "municipality"}, {Bala
 const std::vector<BalanceColumn> kRecipientColumns = {
     {"allocated"}, {"reserved"}, {"paid"}, {"returned"}, {"remaining"}};
 
+// A report row holds int64 cells, not Ore: the provider report puts a count beside its money.
 std::vector<int64_t> recipient_values(const RecipientBalance& b) {
-  return {b.allocated, b.reserved, b.paid, b.returned, b.remaining};
+  return {b.allocated.value, b.reserved.value, b.paid.value, b.returned.value, b.remaining.value};
 }
 
-// The sector a recipient kind belongs to (spec/DOMAIN.md, "Allocations").
+// The sector a recipient kind belongs to (spec/DOMAIN.md, "Allocations"), as accounts name it.
 const char* sector_of(uint8_t kind) {
   switch (static_cast<EntityKind>(kind)) {
-    case EntityKind::MUNICIPALITY: return "municipalities";
-    case EntityKind::REGION: return "regions";
-    case EntityKind::STATE_INSTITUTION: return "state";
+    case EntityKind::MUNICIPALITY: return sector_name(schema::Sector::MUNICIPALITIES);
+    case EntityKind::REGION: return sector_name(schema::Sector::REGIONS);
+    case EntityKind::STATE_INSTITUTION: return sector_name(schema::Sector::STATE);
     default: return nullptr;
   }
 }
@@ -95,7 +96,7 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
     GL_ASSIGN_OR_RETURN(auto providers, queries.providers(query.as_of));
     for (const auto& [code, t] : providers) {
       if (!query.entity.empty() && code != query.entity) continue;
-      rows[code] = BalanceRow{code, name_of(code), {t.count, t.total_ore}};
+      rows[code] = BalanceRow{code, name_of(code), {t.count, t.total_ore.value}};
     }
   } else {
     std::vector<std::string> scope;
@@ -114,11 +115,11 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
       GL_ASSIGN_OR_RETURN(ProgrammeBalances pb, queries.programme_balances(code, query.as_of));
       if (query.by == BalanceBy::kProgramme) {
         RecipientBalance sum;
-        int64_t sectors = 0;
+        Ore sectors;
         for (const auto& [_, b] : pb.recipients) GL_RETURN_IF_ERROR(sum.add(b).with_context("programme " + code + ": "));
         for (const auto& [_, v] : pb.sector_unallocated)
           GL_RETURN_IF_ERROR(add_to_sum(&sectors, v, "the unallocated sector shares of programme " + code));
-        std::vector<int64_t> values = {pb.pool, sectors};
+        std::vector<int64_t> values = {pb.pool.value, sectors.value};
         for (int64_t v : recipient_values(sum)) values.push_back(v);
         rows[code] = BalanceRow{code, pb.info.name, values};
         continue;
@@ -128,7 +129,7 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
           BalanceRow& row = rows[sector];
           row.code = sector;
           std::vector<int64_t> values(1 + kRecipientColumns.size(), 0);
-          values[0] = v;
+          values[0] = v.value;
           GL_RETURN_IF_ERROR(add_into(&row, values, report.columns));
         }
         for (const auto& [recipient, b] : pb.recipients) {

@@ -116,7 +116,7 @@ class BalancesProjection : public Projection {
  public:
   explicit BalancesProjection(Store& s) : Projection(s, "balances", Cf::kProjBalances) {}
   Status apply(const CommitRecord&, uint64_t, schema::Event::Reader, const std::vector<Posting>& postings) override {
-    for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_i64(p.account, p.amount_ore));
+    for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_i64(p.account, p.amount.value));
     return Status::ok();
   }
 };
@@ -126,8 +126,8 @@ class JournalProjection : public Projection {
   explicit JournalProjection(Store& s) : Projection(s, "journal", Cf::kProjJournal) {}
   Status apply(const CommitRecord& c, uint64_t index, schema::Event::Reader event,
                const std::vector<Posting>& postings) override {
-    std::map<std::string, int64_t> per_account;  // one entry per account and event
-    for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_to_sum(&per_account[p.account], p.amount_ore, p.account));
+    std::map<std::string, Ore> per_account;  // one entry per account and event
+    for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_to_sum(&per_account[p.account], p.amount, p.account));
     uint8_t type = static_cast<uint8_t>(event.getBody().which());
     for (const auto& [account, amount] : per_account)
       put(journal_key(account, event.getEffectiveDate(), index), journal_value(amount, c.info.sequence, type));
@@ -175,13 +175,14 @@ class ProvidersProjection : public Projection {
  public:
   explicit ProvidersProjection(Store& s) : Projection(s, "providers", Cf::kProjProviders) {}
   Status apply(const CommitRecord&, uint64_t, schema::Event::Reader, const std::vector<Posting>& postings) override {
-    static const std::string kPrefix = "provider:", kSuffix = ":course_income";
     for (const Posting& p : postings) {
-      if (p.account.rfind(kPrefix, 0) != 0 || p.account.size() <= kPrefix.size() + kSuffix.size()) continue;
-      std::string provider = p.account.substr(kPrefix.size(), p.account.size() - kPrefix.size() - kSuffix.size());
+      if (!p.account.starts_with(Account::provider_prefix())) continue;  // no parse for the other accounts
+      std::optional<Account> account = Account::parse(p.account);
+      if (!account || account->kind() != Account::Kind::kCourseIncome) continue;
+      const std::string& provider = account->entity();
       // Income is credited (negative); a reversal debits it back.
-      GL_RETURN_IF_ERROR(add_i64("count/" + provider, p.amount_ore < 0 ? 1 : -1));
-      GL_RETURN_IF_ERROR(subtract_i64("total/" + provider, p.amount_ore));
+      GL_RETURN_IF_ERROR(add_i64("count/" + provider, p.amount < Ore{} ? 1 : -1));
+      GL_RETURN_IF_ERROR(subtract_i64("total/" + provider, p.amount.value));
     }
     return Status::ok();
   }
@@ -202,7 +203,7 @@ class TotalsProjection : public Projection {
     GL_ASSIGN_OR_RETURN(int64_t count_delta, chains_.count_delta(index, event));
     Status status = Status::ok();
     for (const Posting& p : postings) {
-      for_each_measure(p, type, count_delta, [&](const std::string& measure, int64_t sum, int64_t count) {
+      for_each_measure(p, type, count_delta, [&](const std::string& measure, Ore sum, int64_t count) {
         if (!status.is_ok()) return;
         status = add(measure, kGranularityDay, day_bucket(date), epoch, sum, count);
         if (status.is_ok()) status = add(measure, kGranularityMonth, month_bucket(date), epoch, sum, count);
@@ -221,7 +222,7 @@ class TotalsProjection : public Projection {
     uint64_t epoch;
     TotalsValue value;
   };
-  Status add(const std::string& measure, char granularity, uint32_t bucket, uint64_t epoch, int64_t sum, int64_t count) {
+  Status add(const std::string& measure, char granularity, uint32_t bucket, uint64_t epoch, Ore sum, int64_t count) {
     Bytes bucket_key = totals_bucket_prefix(measure, granularity, bucket);
     auto it = latest_.find(bucket_key);
     if (it == latest_.end()) {

@@ -34,12 +34,12 @@ Result<ExportSummary> export_postings(Ledger& ledger, ExportFormat format, std::
     std::string date = format_date(event.getEffectiveDate()), type = event_type_name(event);
     if (format == ExportFormat::kLedger) {
       out << date << " (" << index << ") " << type << "  ; commit:" << commit << "\n";
-      for (const Posting& p : postings) out << "    " << p.account << "  " << format_kroner_plain(Ore{p.amount_ore}) << " DKK\n";
+      for (const Posting& p : postings) out << "    " << p.account << "  " << format_kroner_plain(p.amount) << " DKK\n";
       out << "\n";
     } else {
       for (const Posting& p : postings)
         out << index << "," << commit << "," << date << "," << type << "," << p.account << ","
-            << format_kroner_plain(Ore{p.amount_ore}) << "," << p.amount_ore << "\n";
+            << format_kroner_plain(p.amount) << "," << p.amount.value << "\n";
     }
     ++summary.transactions;
     summary.postings += postings.size();

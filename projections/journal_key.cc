@@ -20,9 +20,9 @@ Bytes journal_key(std::string_view account, int32_t effective_date, uint64_t eve
   return k;
 }
 
-Bytes journal_value(int64_t amount_ore, uint64_t commit_sequence, uint8_t event_type) {
+Bytes journal_value(Ore amount, uint64_t commit_sequence, uint8_t event_type) {
   Bytes v;
-  put_u64_be(&v, static_cast<uint64_t>(amount_ore));
+  put_u64_be(&v, static_cast<uint64_t>(amount.value));
   put_u64_be(&v, commit_sequence);
   v.push_back(static_cast<char>(event_type));
   return v;
@@ -36,7 +36,7 @@ bool decode_journal(std::string_view key, std::string_view value, JournalEntry* 
   for (size_t i = 0; i < 4; ++i) d = (d << 8) | static_cast<uint8_t>(key[nul + 1 + i]);
   out->effective_date = static_cast<int32_t>(d ^ 0x80000000u);
   out->event_index = get_u64_be(key.substr(nul + 5));
-  out->amount_ore = static_cast<int64_t>(get_u64_be(value));
+  out->amount_ore = Ore{static_cast<int64_t>(get_u64_be(value))};
   out->commit_sequence = get_u64_be(value.substr(8));
   out->event_type = static_cast<uint8_t>(value[16]);
   return true;

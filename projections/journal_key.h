@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "ledger/bytes.h"
+#include "ledger/money.h"
 
 namespace grantledger::projections {
 
@@ -18,13 +19,13 @@ struct JournalEntry {
   std::string account;
   int32_t effective_date = 0;
   uint64_t event_index = 0;
-  int64_t amount_ore = 0;
+  Ore amount_ore;
   uint64_t commit_sequence = 0;
   uint8_t event_type = 0;
 };
 
 Bytes journal_key(std::string_view account, int32_t effective_date, uint64_t event_index);
-Bytes journal_value(int64_t amount_ore, uint64_t commit_sequence, uint8_t event_type);
+Bytes journal_value(Ore amount, uint64_t commit_sequence, uint8_t event_type);
 // The prefix every key of `account` starts with.
 Bytes journal_account_prefix(std::string_view account);
 bool decode_journal(std::string_view key, std::string_view value, JournalEntry* out);

@@ -13,7 +13,6 @@ namespace grantledger::projections {
 
 namespace {
 
-const std::string kRecipient = ":recipient:";
 using Which = schema::Event::Body::Which;
 rocksdb::Slice slice_of(const Bytes& b) { return rocksdb::Slice(b.data(), b.size()); }
 
@@ -118,29 +117,33 @@ Result<ProgrammeBalances> Queries::programme_balances(const std::string& program
   ProgrammeBalances out;
   out.code = programme;
   out.info = found->second;
-  // Every measure of the programme: "grant:P:pool", "grant:P:sector:S", "grant:P:recipient:R:x".
-  const std::string prefix = "grant:" + programme + ":";
-  GL_ASSIGN_OR_RETURN(auto sums, totals(prefix, as_of));
+  // Every measure of the programme: its pool, sector shares and recipient accounts, and the
+  // "#returned" splits of the latter (projections/totals.h). A name that is not one is skipped.
+  GL_ASSIGN_OR_RETURN(auto sums, totals(Account::grant_prefix(programme), as_of));
   for (const auto& [measure, t] : sums) {
-    std::string rest = measure.substr(prefix.size());
-    if (rest == "pool") {
-      GL_RETURN_IF_ERROR(add_to_sum(&out.pool, t.sum_ore, measure));
-    } else if (rest.rfind("sector:", 0) == 0) {
-      GL_RETURN_IF_ERROR(add_to_sum(&out.sector_unallocated[rest.substr(7)], t.sum_ore, measure));
-    } else if (rest.rfind("recipient:", 0) == 0) {
-      size_t colon = rest.rfind(':');
-      std::string recipient = rest.substr(10, colon - 10), kind = rest.substr(colon + 1);
-      RecipientBalance& b = out.recipients[recipient];
-      if (kind == "available") GL_RETURN_IF_ERROR(add_to_sum(&b.remaining, t.sum_ore, measure));
-      else if (kind == "available#returned") GL_RETURN_IF_ERROR(subtract_from_sum(&b.returned, t.sum_ore, measure));
-      else if (kind == "reserved") GL_RETURN_IF_ERROR(add_to_sum(&b.reserved, t.sum_ore, measure));
-      else if (kind == "paid") GL_RETURN_IF_ERROR(add_to_sum(&b.paid, t.sum_ore, measure));
+    std::optional<Measure> m = parse_measure(measure);
+    if (!m || m->account.programme() != programme) continue;
+    const Account& a = m->account;
+    switch (a.kind()) {
+      case Account::Kind::kPool: GL_RETURN_IF_ERROR(add_to_sum(&out.pool, t.sum_ore, measure)); break;
+      case Account::Kind::kSector:
+        GL_RETURN_IF_ERROR(add_to_sum(&out.sector_unallocated[sector_name(*a.sector())], t.sum_ore, measure));
+        break;
+      case Account::Kind::kAvailable: {
+        RecipientBalance& b = out.recipients[a.entity()];
+        if (m->returned) GL_RETURN_IF_ERROR(subtract_from_sum(&b.returned, t.sum_ore, measure));
+        else GL_RETURN_IF_ERROR(add_to_sum(&b.remaining, t.sum_ore, measure));
+        break;
+      }
+      case Account::Kind::kReserved: GL_RETURN_IF_ERROR(add_to_sum(&out.recipients[a.entity()].reserved, t.sum_ore, measure)); break;
+      case Account::Kind::kPaid: GL_RETURN_IF_ERROR(add_to_sum(&out.recipients[a.entity()].paid, t.sum_ore, measure)); break;
+      default: break;  // not a grant account: no name with the prefix is one
     }
   }
   for (auto& [recipient, b] : out.recipients) {
     const std::string what = "the allocation of " + recipient + " in programme " + programme;
     b.allocated = b.remaining;
-    for (int64_t part : {b.reserved, b.paid, b.returned}) GL_RETURN_IF_ERROR(add_to_sum(&b.allocated, part, what));
+    for (Ore part : {b.reserved, b.paid, b.returned}) GL_RETURN_IF_ERROR(add_to_sum(&b.allocated, part, what));
   }
   return out;
 }
@@ -251,7 +254,7 @@ Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& 
       GL_ASSIGN_OR_RETURN(int64_t count_delta, chains.count_delta(index, event));
       Status added = Status::ok();
       for (const Posting& p : postings)
-        for_each_measure(p, type, count_delta, [&](const std::string& measure, int64_t sum, int64_t count) {
+        for_each_measure(p, type, count_delta, [&](const std::string& measure, Ore sum, int64_t count) {
           if (!added.is_ok() || !measure.starts_with(prefix)) return;
           MeasureTotals& t = out[measure];
           added = add_to_sum(&t.sum_ore, sum, measure);
@@ -309,19 +312,19 @@ Result<std::vector<JournalEntry>> Queries::journal(const std::string& account, c
   return out;
 }
 
-Result<int64_t> Queries::account_balance(const std::string& account, const AsOf& as_of) {
+Result<Ore> Queries::account_balance(const std::string& account, const AsOf& as_of) {
   GL_ASSIGN_OR_RETURN(auto sums, totals(account, as_of));
   auto it = sums.find(account);
-  return it == sums.end() ? int64_t{0} : it->second.sum_ore;
+  return it == sums.end() ? Ore{} : it->second.sum_ore;
 }
 
-Result<std::map<std::string, int64_t>> Queries::balances() {
+Result<std::map<std::string, Ore>> Queries::balances() {
   Store& store = ledger_.store();
-  std::map<std::string, int64_t> out;
+  std::map<std::string, Ore> out;
   std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kProjBalances)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string key = it->key().ToString();
-    GL_ASSIGN_OR_RETURN(out[key], stored_i64("balances", key, std::string_view(it->value().data(), it->value().size())));
+    GL_ASSIGN_OR_RETURN(out[key].value, stored_i64("balances", key, std::string_view(it->value().data(), it->value().size())));
   }
   GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan balances"));
   return out;
@@ -344,12 +347,12 @@ Result<std::map<std::string, int64_t>> Queries::claim_counts() {
 }
 
 Result<std::map<std::string, Queries::ProviderTotals>> Queries::providers(const AsOf& as_of) {
-  static const std::string kPrefix = "provider:", kSuffix = ":course_income";
-  GL_ASSIGN_OR_RETURN(auto sums, totals(kPrefix, as_of));
+  GL_ASSIGN_OR_RETURN(auto sums, totals(std::string(Account::provider_prefix()), as_of));
   std::map<std::string, ProviderTotals> out;
   for (const auto& [measure, t] : sums) {
-    if (!measure.ends_with(kSuffix)) continue;
-    ProviderTotals& p = out[measure.substr(kPrefix.size(), measure.size() - kPrefix.size() - kSuffix.size())];
+    std::optional<Account> account = Account::parse(measure);
+    if (!account || account->kind() != Account::Kind::kCourseIncome) continue;
+    ProviderTotals& p = out[account->entity()];
     GL_RETURN_IF_ERROR(add_to_sum(&p.count, t.count, measure));
     GL_RETURN_IF_ERROR(subtract_from_sum(&p.total_ore, t.sum_ore, measure));  // income is credited
   }
@@ -373,12 +376,12 @@ Result<std::vector<std::string>> Queries::accounts_of_entity(const std::string& 
   }
   GL_ASSIGN_OR_RETURN(auto all, balances());
   std::vector<std::string> out;
-  const std::string recipient = ":recipient:" + code + ":";
-  for (const auto& [account, _] : all) {
-    bool grant = account.starts_with("grant:") && account.find(recipient) != std::string::npos &&
-                 (programme.empty() || account.starts_with("grant:" + programme + recipient));
-    bool own = programme.empty() && (account == "employer:" + code + ":course_fees" || account == "provider:" + code + ":course_income");
-    if (grant || own) out.push_back(account);
+  for (const auto& [name, _] : all) {
+    std::optional<Account> account = Account::parse(name);
+    if (!account || account->entity() != code) continue;
+    bool grant = account->is_recipient() && (programme.empty() || account->programme() == programme);
+    bool own = programme.empty() && !account->is_recipient();  // its course_fees or course_income
+    if (grant || own) out.push_back(name);
   }
   return out;
 }
@@ -394,16 +397,16 @@ Result<std::vector<Queries::HistoryLine>> Queries::history(const std::vector<std
     if (a.entry.event_index != b.entry.event_index) return a.entry.event_index < b.entry.event_index;
     return a.entry.account < b.entry.account;
   });
-  std::map<std::string, int64_t> running;
+  std::map<std::string, Ore> running;
   Store& store = ledger_.store();
   for (HistoryLine& line : out) {
-    int64_t& balance = running[line.entry.account];
+    Ore& balance = running[line.entry.account];
     GL_RETURN_IF_ERROR(add_to_sum(&balance, line.entry.amount_ore, line.entry.account));
     line.balance_ore = balance;
     GL_ASSIGN_OR_RETURN(Bytes stored, store.get(Cf::kPostings, u64_be(line.entry.event_index)));
     GL_ASSIGN_OR_RETURN(std::vector<Posting> postings, decode_postings(stored));
     for (const Posting& p : postings) {
-      bool other_side = (p.amount_ore < 0) != (line.entry.amount_ore < 0);
+      bool other_side = (p.amount < Ore{}) != (line.entry.amount_ore < Ore{});
       if (p.account != line.entry.account && other_side &&
           std::find(line.counter_accounts.begin(), line.counter_accounts.end(), p.account) == line.counter_accounts.end())
         line.counter_accounts.push_back(p.account);

@@ -42,7 +42,7 @@ Result<int64_t> parse_known_at_time_ns(const std::string& text);
 
 // A recipient's money in a programme. allocated = remaining + reserved + paid + returned.
 struct RecipientBalance {
-  int64_t allocated = 0, reserved = 0, paid = 0, returned = 0, remaining = 0;
+  Ore allocated, reserved, paid, returned, remaining;
   // Adds `o` field by field; corruption when a sum leaves the int64 range (and then this is
   // partly added: discard it).
   Status add(const RecipientBalance& o);
@@ -51,14 +51,14 @@ struct RecipientBalance {
 struct ProgrammeBalances {
   std::string code;
   RegistryRecord info;
-  int64_t pool = 0;                                   // unallocated
-  std::map<std::string, int64_t> sector_unallocated;  // sector -> share not yet allocated
+  Ore pool;                                           // unallocated
+  std::map<std::string, Ore> sector_unallocated;      // sector name -> share not yet allocated
   std::map<std::string, RecipientBalance> recipients; // entity code -> balance
 };
 
 // Sums of one measure (an account or "<account>#returned", projections/totals.h).
 struct MeasureTotals {
-  int64_t sum_ore = 0;
+  Ore sum_ore;
   int64_t count = 0;
 };
 
@@ -79,13 +79,14 @@ class Queries {
   // One programme's pool, sector shares and recipients, as of `as_of`.
   Result<ProgrammeBalances> programme_balances(const std::string& programme, const AsOf& as_of);
   // An account's balance as of `as_of`.
-  Result<int64_t> account_balance(const std::string& account, const AsOf& as_of);
-  // Every account the balances projection holds, with current balances.
-  Result<std::map<std::string, int64_t>> balances();
+  Result<Ore> account_balance(const std::string& account, const AsOf& as_of);
+  // Every account the balances projection holds (by name), with current balances.
+  Result<std::map<std::string, Ore>> balances();
   // Claims per status ("claimed", "approved", ...).
   Result<std::map<std::string, int64_t>> claim_counts();
   struct ProviderTotals {
-    int64_t count = 0, total_ore = 0;
+    int64_t count = 0;
+    Ore total_ore;
   };
   Result<std::map<std::string, ProviderTotals>> providers(const AsOf& as_of = {});
   // Journal entries of one account in (effective date, log order), as of `as_of`.
@@ -101,7 +102,7 @@ class Queries {
   struct HistoryLine {
     JournalEntry entry;
     std::vector<std::string> counter_accounts;  // the event's postings on the other side
-    int64_t balance_ore = 0;                    // the account's running balance after this line
+    Ore balance_ore;                            // the account's running balance after this line
   };
   // Every posting to `accounts` as of `as_of`, in (effective date, log order), with running
   // balances per account.

@@ -6,6 +6,7 @@
 namespace grantledger::projections {
 
 namespace {
+constexpr std::string_view kReturnedSuffix = "#returned";
 constexpr uint32_t kOrderBit = 0x80000000u;  // maps int32 order onto uint32 order
 void put_u32_be(Bytes* out, uint32_t v) {
   for (int s = 24; s >= 0; s -= 8) out->push_back(static_cast<char>(v >> s));
@@ -68,27 +69,39 @@ bool decode_totals_key(std::string_view key, TotalsKey* out) {
 
 Bytes encode_totals_value(const TotalsValue& v) {
   Bytes b;
-  put_u64_be(&b, static_cast<uint64_t>(v.sum_ore));
+  put_u64_be(&b, static_cast<uint64_t>(v.sum_ore.value));
   put_u64_be(&b, static_cast<uint64_t>(v.count));
   return b;
 }
 
 bool decode_totals_value(std::string_view bytes, TotalsValue* out) {
   if (bytes.size() != 16) return false;
-  out->sum_ore = static_cast<int64_t>(get_u64_be(bytes));
+  out->sum_ore = Ore{static_cast<int64_t>(get_u64_be(bytes))};
   out->count = static_cast<int64_t>(get_u64_be(bytes.substr(8)));
   return true;
 }
 
 void for_each_measure(const Posting& posting, uint16_t event_type, int64_t count,
-                      const std::function<void(const std::string&, int64_t, int64_t)>& fn) {
+                      const std::function<void(const std::string&, Ore, int64_t)>& fn) {
   using Which = schema::Event::Body::Which;
-  fn(posting.account, posting.amount_ore, count);
-  static const std::string kAvailable = ":available";
-  const std::string& a = posting.account;
-  if (event_type == static_cast<uint16_t>(Which::PROGRAMME_CLOSED) && a.size() > kAvailable.size() &&
-      a.compare(a.size() - kAvailable.size(), kAvailable.size(), kAvailable) == 0)
-    fn(a + "#returned", posting.amount_ore, count);
+  fn(posting.account, posting.amount, count);
+  if (event_type != static_cast<uint16_t>(Which::PROGRAMME_CLOSED)) return;
+  std::optional<Account> account = Account::parse(posting.account);
+  if (account && account->kind() == Account::Kind::kAvailable)
+    fn(posting.account + std::string(kReturnedSuffix), posting.amount, count);
+}
+
+std::optional<Measure> parse_measure(std::string_view measure) {
+  // One reading only: a split's name is never an account's (its last word would be
+  // "available#returned"), and the split reading needs an `available` account, so
+  // "funding:X#returned" (programme "X#returned") stays an account.
+  if (measure.ends_with(kReturnedSuffix)) {
+    std::optional<Account> account = Account::parse(measure.substr(0, measure.size() - kReturnedSuffix.size()));
+    if (account && account->kind() == Account::Kind::kAvailable) return Measure{std::move(*account), true};
+  }
+  std::optional<Account> account = Account::parse(measure);
+  if (!account) return std::nullopt;
+  return Measure{std::move(*account), false};
 }
 
 }  // namespace grantledger::projections

@@ -3,7 +3,9 @@
 //
 // A measure is an account ("grant:P:recipient:R:paid") or a derived split of one: the postings a
 // programme_closed event makes on an `available` account are also summed under
-// "<account>#returned", so "returned to the pool" is a sum like any other.
+// "<account>#returned", so "returned to the pool" is a sum like any other. Account names are
+// built and read by ledger/account.h; the "#returned" suffix by for_each_measure and
+// parse_measure here.
 //
 // key   = measure || 0x00 || granularity ('D' day | 'M' month) || bucket (u32 BE, order-preserving)
 //         || ~epoch (u64 BE)
@@ -22,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/account.h"
 #include "ledger/bytes.h"
 #include "ledger/ledger_state.h"
 
@@ -35,7 +38,7 @@ inline constexpr char kGranularityDay = 'D';
 inline constexpr char kGranularityMonth = 'M';
 
 struct TotalsValue {
-  int64_t sum_ore = 0;
+  Ore sum_ore;
   int64_t count = 0;
 };
 
@@ -61,10 +64,18 @@ bool decode_totals_key(std::string_view key, TotalsKey* out);
 Bytes encode_totals_value(const TotalsValue& v);
 bool decode_totals_value(std::string_view bytes, TotalsValue* out);
 
-// Calls `fn(measure, sum_delta_ore, count_delta)` for every measure one posting moves.
+// Calls `fn(measure, sum_delta, count_delta)` for every measure one posting moves.
 // `event_type` is the event's union ordinal (schema::Event::Body::Which); `count_delta` is the
 // event's (ReversalChains::count_delta: +1, or -1 for a reversal that undoes its original).
 void for_each_measure(const Posting& posting, uint16_t event_type, int64_t count_delta,
-                      const std::function<void(const std::string&, int64_t, int64_t)>& fn);
+                      const std::function<void(const std::string&, Ore, int64_t)>& fn);
+
+// A measure's name read back: its account, and whether it is the "#returned" split of that
+// (`available`) account. nullopt for a name that is neither an account nor such a split.
+struct Measure {
+  Account account;
+  bool returned = false;
+};
+std::optional<Measure> parse_measure(std::string_view measure);
 
 }  // namespace grantledger::projections

@@ -118,7 +118,7 @@ struct LedgerWorld {
   void check_books() {
     LedgerState derived;
     REQUIRE(ledger->replay(&derived).is_ok());
-    CHECK(derived.trial_balance() == 0);
+    CHECK(derived.trial_balance() == Ore{});
     auto differences = ledger->compare_stored_state(derived);
     REQUIRE(differences.has_value());
     for (const auto& d : *differences) FAIL_CHECK(d.object + ": " + d.reason);

@@ -69,8 +69,8 @@ void add_history(CLI::App& app, Action* action) {
         row.emplace_back(std::in_place_type<int64_t>, static_cast<int64_t>(e.commit_sequence));
         row.emplace_back(std::in_place_type<std::string>, type);
         row.emplace_back(std::in_place_type<std::string>, e.account);
-        row.emplace_back(std::in_place_type<int64_t>, e.amount_ore);
-        row.emplace_back(std::in_place_type<int64_t>, l.balance_ore);
+        row.emplace_back(std::in_place_type<int64_t>, e.amount_ore.value);
+        row.emplace_back(std::in_place_type<int64_t>, l.balance_ore.value);
         row.emplace_back(std::in_place_type<std::string>, counter_text(l.counter_accounts));
         t.rows.push_back(std::move(row));
       }

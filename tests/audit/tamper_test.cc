@@ -154,7 +154,7 @@ TEST_CASE("tamper: a commit inserted after its signer's key was revoked", "[audi
 TEST_CASE("tamper: a changed projection value", "[audit][tamper]") {
   AuditWorld w;
   w.close();
-  const std::string account = accounts::paid("P", "665");
+  const std::string account = Account::paid("P", "665").name();
   {
     auto s = raw_store(w.dir);
     put(*s, Cf::kProjBalances, account, u64_be(1));

@@ -103,8 +103,8 @@ TEST_CASE(
   // At the limit the whole chain works: the participant's total reaches the cap exactly.
   w.ok(w.programme_admin, {LimitWorld::approve("K1")});
   w.ok(w.programme_admin, {LimitWorld::pay("K1", "NKS-1")});
-  CHECK(w.ledger->state().balance(accounts::paid("L", "665")) == kMaxAmountOre);
-  CHECK(w.ledger->state().balance(accounts::course_income("easv")) == -kMaxAmountOre);
+  CHECK(w.ledger->state().balance(Account::paid("L", "665")) == Ore{kMaxAmountOre});
+  CHECK(w.ledger->state().balance(Account::course_income("easv")) == Ore{-kMaxAmountOre});
 }
 
 TEST_CASE(

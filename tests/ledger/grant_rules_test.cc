@@ -44,18 +44,18 @@ struct World : LedgerWorld {
               {{"payment_id", id}, {"employer_code", employer}, {"provider_code", "easv"}, {"participant", participant},
                {"course_kind", kind}, {"module", "modul 1"}, {"course_start_date", start}, {"payment_date", paid}, {"amount_ore", ore}});
   }
-  int64_t balance(const std::string& account) { return ledger->state().balance(account); }
+  int64_t balance(const Account& account) { return ledger->state().balance(account).value; }
 };
 
 }  // namespace
 
 TEST_CASE("allocation splits are exact and checked against the key", "[domain]") {
   World w;
-  int64_t lemvig = w.balance(accounts::available("P", "665")), aalborg = w.balance(accounts::available("P", "851"));
+  int64_t lemvig = w.balance(Account::available("P", "665")), aalborg = w.balance(Account::available("P", "851"));
   CHECK(lemvig + aalborg == 6000000);
   CHECK(lemvig == 499719);  // 6,000,000 * 19,722 / 236,797 = 499,719.2...: floor, and the øre left over go to Aalborg
-  CHECK(w.balance(accounts::sector("P", schema::Sector::MUNICIPALITIES)) == 0);
-  CHECK(w.balance(accounts::pool("P")) == 4000000);
+  CHECK(w.balance(Account::sector("P", schema::Sector::MUNICIPALITIES)) == 0);
+  CHECK(w.balance(Account::pool("P")) == 4000000);
 
   w.ok(w.programme_admin, {ev("sector_share_allocated", "2013-01-02", {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", 1000}})});
   json wrong = World::allocation(1000);
@@ -81,13 +81,13 @@ TEST_CASE("a claim is approved, reserved and paid, postings balance", "[domain]"
   World w;
   w.ok(w.lemvig, {w.payment("B1", "665", "akademi", "2013-01-10", "2013-01-05", 500000), World::claim("K1", "B1", 400000)});
   w.ok(w.programme_admin, {World::approve("K1")});
-  CHECK(w.balance(accounts::reserved("P", "665")) == 400000);
-  CHECK(w.balance(accounts::available("P", "665")) == 99719);
+  CHECK(w.balance(Account::reserved("P", "665")) == 400000);
+  CHECK(w.balance(Account::available("P", "665")) == 99719);
   w.ok(w.programme_admin, {World::pay("K1", "NKS-1")});
-  CHECK(w.balance(accounts::reserved("P", "665")) == 0);
-  CHECK(w.balance(accounts::paid("P", "665")) == 400000);
-  CHECK(w.balance(accounts::course_fees("665")) == 500000);
-  CHECK(w.balance(accounts::course_income("easv")) == -500000);
+  CHECK(w.balance(Account::reserved("P", "665")) == 0);
+  CHECK(w.balance(Account::paid("P", "665")) == 400000);
+  CHECK(w.balance(Account::course_fees("665")) == 500000);
+  CHECK(w.balance(Account::course_income("easv")) == -500000);
   CHECK(w.ledger->state().claim("K1")->status == ClaimStatus::kPaid);
   w.refused(w.programme_admin, {World::pay("K1", "NKS-2")}, Rejection::kClaimWrongState, "is paid, not approved");
 }
@@ -178,14 +178,14 @@ TEST_CASE("reversals: undo, a reversal of a reversal, never twice", "[domain]") 
   auto head = w.ledger->head().value();
   uint64_t allocation_index = head.tree_size - 1;  // the allocation_made of the fixture
   w.ok(w.programme_admin, {ev("event_reversed", "2013-02-01", {{"event_index", allocation_index}, {"reason", "wrong key"}})});
-  CHECK(w.balance(accounts::available("P", "665")) == 0);
-  CHECK(w.balance(accounts::sector("P", schema::Sector::MUNICIPALITIES)) == 6000000);
+  CHECK(w.balance(Account::available("P", "665")) == 0);
+  CHECK(w.balance(Account::sector("P", schema::Sector::MUNICIPALITIES)) == 6000000);
   w.refused(w.programme_admin, {ev("event_reversed", "2013-02-02", {{"event_index", allocation_index}, {"reason", "again"}})},
             Rejection::kNotReversible, "already reversed");
   uint64_t reversal_index = w.ledger->head()->tree_size - 1;
   w.ok(w.programme_admin, {ev("event_reversed", "2013-02-03", {{"event_index", reversal_index}, {"reason", "reversal in error"}})});
-  CHECK(w.balance(accounts::available("P", "665")) == 499719);
-  CHECK(w.balance(accounts::sector("P", schema::Sector::MUNICIPALITIES)) == 0);
+  CHECK(w.balance(Account::available("P", "665")) == 499719);
+  CHECK(w.balance(Account::sector("P", schema::Sector::MUNICIPALITIES)) == 0);
   // The original can be reversed again now that its reversal is undone; a finance officer cannot.
   w.refused(w.lemvig, {ev("event_reversed", "2013-02-04", {{"event_index", allocation_index}, {"reason", "x"}})}, Rejection::kRoleNotAllowed);
   w.refused(w.programme_admin, {ev("event_reversed", "2013-02-04", {{"event_index", 0}, {"reason", "x"}})}, Rejection::kNotReversible);
@@ -198,10 +198,10 @@ TEST_CASE("reversals: undo, a reversal of a reversal, never twice", "[domain]") 
   // The course payment has a live claim: it cannot be reversed.
   w.ok(w.programme_admin, {ev("event_reversed", "2013-04-01", {{"event_index", payout}, {"reason", "paid in error"}})});
   CHECK(w.ledger->state().claim("K1")->status == ClaimStatus::kApproved);
-  CHECK(w.balance(accounts::reserved("P", "665")) == 80000);
+  CHECK(w.balance(Account::reserved("P", "665")) == 80000);
   w.ok(w.programme_admin, {ev("reimbursement_cancelled", "2013-04-02", {{"claim_id", "K1"}, {"reason", "clawed back"}})});
-  CHECK(w.balance(accounts::available("P", "665")) == 499719);
-  CHECK(w.balance(accounts::paid("P", "665")) == 0);
+  CHECK(w.balance(Account::available("P", "665")) == 499719);
+  CHECK(w.balance(Account::paid("P", "665")) == 0);
 }
 
 TEST_CASE("closing a programme returns unused money, earmarks return to the parent", "[domain]") {
@@ -212,8 +212,8 @@ TEST_CASE("closing a programme returns unused money, earmarks return to the pare
             "Lemvig Kommune (665) has 800,00 kr. reserved");
   w.ok(w.programme_admin, {World::pay("K1", "NKS-1")});
   w.ok(w.admin, {ev("programme_closed", "2014-01-31", {{"code", "P"}, {"reason", "period over"}})});
-  CHECK(w.balance(accounts::available("P", "665")) == 0);
-  CHECK(w.balance(accounts::pool("P")) == 10000000 - 80000);
+  CHECK(w.balance(Account::available("P", "665")) == 0);
+  CHECK(w.balance(Account::pool("P")) == 10000000 - 80000);
   w.refused(w.lemvig, {World::claim("K2", "B1", 1)}, Rejection::kProgrammeClosed);
 
   // An earmark: 145 / 100 in miniature.
@@ -224,9 +224,9 @@ TEST_CASE("closing a programme returns unused money, earmarks return to the pare
     return ev("programme_created", "2019-03-01", f);
   };
   w.ok(w.admin, {programme("S", 14500, ""), programme("S100", 10000, "S")});
-  CHECK(w.balance(accounts::pool("S")) == 4500);
+  CHECK(w.balance(Account::pool("S")) == 4500);
   w.refused(w.admin, {programme("S200", 4501, "S")}, Rejection::kInsufficientFunds, "exceeds the unallocated pool 45,00 kr.");
   w.ok(w.admin, {ev("programme_closed", "2023-01-01", {{"code", "S100"}, {"reason", "done"}})});
-  CHECK(w.balance(accounts::pool("S")) == 14500);
-  CHECK(w.balance(accounts::pool("S100")) == 0);
+  CHECK(w.balance(Account::pool("S")) == 14500);
+  CHECK(w.balance(Account::pool("S100")) == 0);
 }

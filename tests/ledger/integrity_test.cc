@@ -126,8 +126,8 @@ TEST_CASE("integrity: changed stored postings stop a projection rebuild; the aud
     REQUIRE(stored.has_value());
     auto postings = decode_postings(*stored).value();
     REQUIRE(!postings.empty());
-    postings[0].amount_ore += 100;
-    postings[1 % postings.size()].amount_ore -= 100;
+    postings[0].amount.value += 100;
+    postings[1 % postings.size()].amount.value -= 100;
     put(*s, Cf::kPostings, u64_be(d.w.payment_event), encode_postings(postings));
   }
   const std::string needle = "postings of event " + std::to_string(d.w.payment_event) + " differ";

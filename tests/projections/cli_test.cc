@@ -55,12 +55,15 @@ int64_t parse_journal_amount(std::string s) {
   return negative ? -v : v;
 }
 
+// In øre, as the other tools' output is compared.
 std::map<std::string, int64_t> our_balances(const std::string& dir) {
   auto ledger = Ledger::open(dir, {.read_only = true});
   REQUIRE(ledger.has_value());
   auto all = projections::Queries(**ledger).balances();
   REQUIRE(all.has_value());
-  return *all;
+  std::map<std::string, int64_t> out;
+  for (const auto& [account, balance] : *all) out[account] = balance.value;
+  return out;
 }
 
 }  // namespace

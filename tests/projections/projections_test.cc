@@ -49,7 +49,7 @@ std::map<std::string, std::string> digests(Builder& builder) {
 // One posting as the log says it: the reference the projections are checked against.
 struct LoggedPosting {
   std::string account;
-  int64_t amount_ore;
+  Ore amount;
   int32_t date;
   uint64_t commit;
   uint16_t type;
@@ -66,7 +66,7 @@ std::vector<LoggedPosting> logged_postings(Ledger& ledger) {
     int64_t count = body.which() == schema::Event::Body::EVENT_REVERSED ? -count_of.at(body.getEventReversed().getEventIndex()) : 1;
     count_of[index] = count;
     for (const Posting& p : postings)
-      out.push_back({p.account, p.amount_ore, e.getEffectiveDate(), c.info.sequence, static_cast<uint16_t>(body.which()), count});
+      out.push_back({p.account, p.amount, e.getEffectiveDate(), c.info.sequence, static_cast<uint16_t>(body.which()), count});
     return Status::ok();
   });
   REQUIRE(s.is_ok());
@@ -77,8 +77,8 @@ std::map<std::string, MeasureTotals> replayed_totals(const std::vector<LoggedPos
   std::map<std::string, MeasureTotals> out;
   for (const LoggedPosting& p : log) {
     if (!as_of.includes(p.date, p.commit)) continue;
-    for_each_measure(Posting{p.account, p.amount_ore}, p.type, p.count, [&](const std::string& m, int64_t sum, int64_t count) {
-      out[m].sum_ore += sum;
+    for_each_measure(Posting{p.account, p.amount}, p.type, p.count, [&](const std::string& m, Ore sum, int64_t count) {
+      REQUIRE(add_to_sum(&out[m].sum_ore, sum, m).is_ok());
       out[m].count += count;
     });
   }

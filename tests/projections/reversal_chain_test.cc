@@ -58,16 +58,16 @@ void check_now_or_as_of(Queries& q, const AsOf& as_of, const Expected& want) {
   auto providers = q.providers(as_of);
   REQUIRE(providers.has_value());
   CHECK(providers->at("easv").count == want.provider_count);
-  CHECK(providers->at("easv").total_ore == want.provider_ore);
-  const std::string paid = accounts::paid("P", "665");
+  CHECK(providers->at("easv").total_ore == Ore{want.provider_ore});
+  const std::string paid = Account::paid("P", "665").name();
   auto totals = q.totals(paid, as_of);
   REQUIRE(totals.has_value());
   CHECK(totals->at(paid).count == want.paid_count);
-  CHECK(totals->at(paid).sum_ore == want.paid_ore);
+  CHECK(totals->at(paid).sum_ore == Ore{want.paid_ore});
   auto balances = q.programme_balances("P", as_of);
   REQUIRE(balances.has_value());
-  CHECK(balances->recipients.at("665").paid == want.paid_ore);
-  CHECK(balances->recipients.at("665").reserved == 400000 - want.paid_ore);
+  CHECK(balances->recipients.at("665").paid == Ore{want.paid_ore});
+  CHECK(balances->recipients.at("665").reserved == Ore{400000 - want.paid_ore});
   // The report the CLI prints: the provider row and its TOTAL.
   auto report = balance_report(q, BalanceQuery{BalanceBy::kProvider, "", "", as_of});
   REQUIRE(report.has_value());

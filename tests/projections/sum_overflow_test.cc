@@ -45,7 +45,7 @@ TEST_CASE("a report total beyond the int64 range is corruption with exit 3, not 
     for (it->Seek("provider:"); it->Valid() && it->key().starts_with("provider:"); it->Next()) {
       TotalsValue v;
       REQUIRE(decode_totals_value(std::string_view(it->value().data(), it->value().size()), &v));
-      v.sum_ore = -4'000'000'000'000'000'000;
+      v.sum_ore = Ore{-4'000'000'000'000'000'000};
       put(*s, Cf::kProjTotals, std::string_view(it->key().data(), it->key().size()),
           encode_totals_value(v));
       ++rewritten;
@@ -71,7 +71,7 @@ TEST_CASE("a report total beyond the int64 range is corruption with exit 3, not 
 TEST_CASE("a stored balance that would wrap stops the builder with corruption and writes nothing",
           "[projections][limits]") {
   ThreeProviders w;
-  const std::string account = accounts::course_income("easv");
+  const std::string account = Account::course_income("easv").name();
   w.close();
   {
     auto s = raw_store(w.dir);

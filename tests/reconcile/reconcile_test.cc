@@ -243,7 +243,7 @@ TEST_CASE("the recorded run replays under the ledger's rules and its commit sign
     return Status::ok();
   }).is_ok());
   CHECK(seen == 1);
-  CHECK(state.trial_balance() == 0);
+  CHECK(state.trial_balance() == Ore{});
 }
 
 TEST_CASE("only a reconciler records reconciliations, and a reconciler records nothing else", "[reconcile][domain]") {
@@ -295,7 +295,7 @@ TEST_CASE("the ledger view agrees with the rules' state: live payouts are exactl
     const ClaimState* c = state.claim(d.claim_id);
     REQUIRE(c != nullptr);
     CHECK(d.live == (c->status == ClaimStatus::kPaid));
-    CHECK(d.amount.value == c->amount_ore);
+    CHECK(d.amount == c->amount_ore);
     CHECK(d.payee_code == c->employer);
     if (d.live) CHECK(d.payment_reference == c->payment_reference);
     live += d.live;

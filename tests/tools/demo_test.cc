@@ -48,7 +48,7 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   int commits = 0;
   Status s = (*ledger)->replay(&state, {}, [&](const CommitRecord& c) {
     ++commits;
-    if (state.trial_balance() != 0) return Status::corruption("trial balance not zero after commit " + std::to_string(c.info.sequence));
+    if (state.trial_balance() != Ore{}) return Status::corruption("trial balance not zero after commit " + std::to_string(c.info.sequence));
     return Status::ok();
   });
   REQUIRE(s.is_ok());
@@ -57,13 +57,13 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   // The pool split 14.4 / 2.8 / 3.8 mio. kr., to the øre, and every recipient allocated.
   const ProgrammeState* p = state.programme(demo::kLeaderProgramme);
   REQUIRE(p != nullptr);
-  CHECK(p->total_ore == 2100000000);
+  CHECK(p->total_ore == Ore{2100000000});
   CHECK(p->recipients.size() == 98 + 5 + 4);
   int64_t municipal = 0, regional = 0, national = 0;
   for (const auto& code : p->recipients) {
-    int64_t allocated = state.balance(accounts::available(demo::kLeaderProgramme, code)) +
-                        state.balance(accounts::reserved(demo::kLeaderProgramme, code)) +
-                        state.balance(accounts::paid(demo::kLeaderProgramme, code));
+    int64_t allocated = state.balance(Account::available(demo::kLeaderProgramme, code)).value +
+                        state.balance(Account::reserved(demo::kLeaderProgramme, code)).value +
+                        state.balance(Account::paid(demo::kLeaderProgramme, code)).value;
     switch (state.entity(code)->kind) {
       case schema::EntityKind::MUNICIPALITY: municipal += allocated; break;
       case schema::EntityKind::REGION: regional += allocated; break;
@@ -73,8 +73,8 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   CHECK(municipal == 1440000000);
   CHECK(regional == 280000000);
   CHECK(national == 380000000);
-  CHECK(state.balance(accounts::available(demo::kLeaderProgramme, "dsb")) +
-            state.balance(accounts::paid(demo::kLeaderProgramme, "dsb")) ==
+  CHECK(state.balance(Account::available(demo::kLeaderProgramme, "dsb")).value +
+            state.balance(Account::paid(demo::kLeaderProgramme, "dsb")).value ==
         95000000);
 
   // Claims reached every outcome; the ineligible ones carry the rule as their reason.
@@ -87,7 +87,7 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   CHECK(by_status[ClaimStatus::kApproved] == 0);
 
   // The earmark: 100 of the 145 mio. kr.
-  CHECK(state.balance(accounts::pool(demo::kSickLeaveProgramme)) == 4500000000);
+  CHECK(state.balance(Account::pool(demo::kSickLeaveProgramme)).value == 4500000000);
   CHECK(state.programme(demo::kSickLeaveEarmark)->parent_code == demo::kSickLeaveProgramme);
 }
 

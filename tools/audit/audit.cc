@@ -420,10 +420,13 @@ class Replayer {
           continue;
         }
         applied[i] = true;
-        int64_t sum = 0;
-        for (const auto& p : derived[i]) sum += p.amount_ore;
-        if (sum != 0)
-          findings_.add(FindingClass::kTrialBalance, seq, ev.index, "the event's postings sum to " + std::to_string(sum) + " øre");
+        std::optional<Ore> sum = Ore{};
+        for (const auto& p : derived[i])
+          if (sum) sum = checked_add(*sum, p.amount);
+        if (!sum)
+          findings_.add(FindingClass::kTrialBalance, seq, ev.index, "the event's postings sum beyond the 64-bit range");
+        else if (*sum != Ore{})
+          findings_.add(FindingClass::kTrialBalance, seq, ev.index, "the event's postings sum to " + std::to_string(sum->value) + " øre");
       }
     }
     state_.release();  // nothing is rolled back during an audit; keep the undo log empty
@@ -433,9 +436,9 @@ class Replayer {
   }
 
   Status finish() {
-    if (int64_t tb = state_.trial_balance(); tb != 0)
+    if (Ore tb = state_.trial_balance(); tb != Ore{})
       findings_.add(FindingClass::kTrialBalance, std::nullopt, std::nullopt,
-                    "the trial balance of all accounts is " + std::to_string(tb) + " øre, not zero");
+                    "the trial balance of all accounts is " + std::to_string(tb.value) + " øre, not zero");
     if (postings_) {
       for (; postings_->Valid(); postings_->Next())
         findings_.add(FindingClass::kPostings, std::nullopt, key_index(),
@@ -517,7 +520,7 @@ class Replayer {
     if (have != *derived) {
       auto describe = [](const std::vector<Posting>& ps) {
         std::string out;
-        for (const auto& p : ps) out += (out.empty() ? "" : ", ") + p.account + " " + std::to_string(p.amount_ore);
+        for (const auto& p : ps) out += (out.empty() ? "" : ", ") + p.account + " " + std::to_string(p.amount.value);
         return out.empty() ? std::string("none") : out;
       };
       findings_.add(FindingClass::kPostings, seq, index,

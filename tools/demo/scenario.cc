@@ -411,10 +411,17 @@ Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options,
 }
 
 void print_demo_balances(const LedgerState& state, std::ostream& out) {
-  auto kr = [](int64_t ore) { return format_kroner_da(Ore{ore}); };
-  auto row = [&](const std::string& label, int64_t allocated, int64_t reserved, int64_t paid, int64_t remaining) {
-    out << "  " << std::left << std::setw(34) << label << std::right << std::setw(20) << kr(allocated) << std::setw(18)
-        << kr(reserved) << std::setw(20) << kr(paid) << std::setw(20) << kr(remaining) << "\n";
+  auto kr = [](Ore amount) { return format_kroner_da(amount); };
+  // The demo's own, bounded figures: a sum outside the int64 range would be a bug of the demo.
+  auto plus = [](Ore a, Ore b) {
+    std::optional<Ore> sum = checked_add(a, b);
+    GL_ASSERT(sum.has_value());
+    return *sum;
+  };
+  auto row = [&](const std::string& label, Ore reserved, Ore paid, Ore remaining) {
+    out << "  " << std::left << std::setw(34) << label << std::right << std::setw(20)
+        << kr(plus(plus(reserved, paid), remaining)) << std::setw(18) << kr(reserved) << std::setw(20) << kr(paid)
+        << std::setw(20) << kr(remaining) << "\n";
   };
   for (const char* programme : {kLeaderProgramme, kSickLeaveEarmark}) {
     const ProgrammeState* p = state.programme(programme);
@@ -422,30 +429,28 @@ void print_demo_balances(const LedgerState& state, std::ostream& out) {
     out << "\nprogramme " << programme << " (" << p->name << "), total " << kr(p->total_ore) << "\n";
     out << "  " << std::left << std::setw(34) << "recipient" << std::right << std::setw(20) << "allocated" << std::setw(18)
         << "reserved" << std::setw(20) << "paid" << std::setw(20) << "remaining" << "\n";
-    struct Totals { int64_t reserved = 0, paid = 0, remaining = 0; };
+    struct Totals { Ore reserved, paid, remaining; };
     std::map<schema::EntityKind, Totals> by_kind;
     for (const auto& code : p->recipients) {
       const EntityState* e = state.entity(code);
       Totals& t = by_kind[e->kind];
-      t.reserved += state.balance(accounts::reserved(programme, code));
-      t.paid += state.balance(accounts::paid(programme, code));
-      t.remaining += state.balance(accounts::available(programme, code));
+      t.reserved = plus(t.reserved, state.balance(Account::reserved(programme, code)));
+      t.paid = plus(t.paid, state.balance(Account::paid(programme, code)));
+      t.remaining = plus(t.remaining, state.balance(Account::available(programme, code)));
     }
     const std::pair<schema::EntityKind, const char*> sectors[] = {{schema::EntityKind::MUNICIPALITY, "sector: municipalities"},
                                                                    {schema::EntityKind::REGION, "sector: regions"},
                                                                    {schema::EntityKind::STATE_INSTITUTION, "sector: state"}};
     for (const auto& [kind, label] : sectors) {
       const Totals& t = by_kind[kind];
-      row(label, t.reserved + t.paid + t.remaining, t.reserved, t.paid, t.remaining);
+      row(label, t.reserved, t.paid, t.remaining);
     }
     for (const char* code : {"101", "851", "665", "1082", "dsb"}) {
       if (!p->recipients.count(code)) continue;
-      int64_t reserved = state.balance(accounts::reserved(programme, code));
-      int64_t paid = state.balance(accounts::paid(programme, code));
-      int64_t remaining = state.balance(accounts::available(programme, code));
-      row(state.entity(code)->name, reserved + paid + remaining, reserved, paid, remaining);
+      row(state.entity(code)->name, state.balance(Account::reserved(programme, code)),
+          state.balance(Account::paid(programme, code)), state.balance(Account::available(programme, code)));
     }
-    out << "  unallocated pool: " << kr(state.balance(accounts::pool(programme))) << "\n";
+    out << "  unallocated pool: " << kr(state.balance(Account::pool(programme))) << "\n";
   }
   std::map<ClaimStatus, int> claims;
   for (const auto& [_, c] : state.claims()) ++claims[c.status];

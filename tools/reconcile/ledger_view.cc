@@ -34,7 +34,7 @@ Result<LedgerView> read_ledger_view(Ledger& ledger) {
   LedgerView view;
   struct Claim {
     std::string programme, payment_id;
-    int64_t amount_ore = 0;
+    Ore amount_ore;
   };
   std::unordered_map<std::string, std::string> employer_of_payment;  // course payment id -> employer
   std::unordered_map<std::string, Claim> claims;
@@ -60,7 +60,7 @@ Result<LedgerView> read_ledger_view(Ledger& ledger) {
       }
       case Which::REIMBURSEMENT_CLAIMED: {
         auto cl = body.getReimbursementClaimed();
-        claims[text(cl.getClaimId())] = {text(cl.getProgrammeCode()), text(cl.getPaymentId()), cl.getAmountOre()};
+        claims[text(cl.getClaimId())] = {text(cl.getProgrammeCode()), text(cl.getPaymentId()), Ore{cl.getAmountOre()}};
         break;
       }
       case Which::REIMBURSEMENT_PAID: {
@@ -77,7 +77,7 @@ Result<LedgerView> read_ledger_view(Ledger& ledger) {
         d.payment_reference = text(paid.getPaymentReference());
         d.programme = claim->second.programme;
         d.course_payment_id = claim->second.payment_id;
-        d.amount = Ore{claim->second.amount_ore};
+        d.amount = claim->second.amount_ore;
         d.payee_code = employer->second;
         d.payee_name = view.entity_names[d.payee_code];  // the name when the money moved
         payout_at[index] = view.disbursements.size();
