@@ -273,7 +273,7 @@ class RegistryProjection : public Projection {
       }
       case Which::PROGRAMME_CREATED: {
         auto p = body.getProgrammeCreated();
-        put(Bytes("programme/") + p.getCode().cStr(), encode_registry(0, p.getName().cStr(), p.getParentCode().cStr(), p.getTotalOre()));
+        put(Bytes("programme/") + p.getCode().cStr(), encode_registry(0, p.getName().cStr(), p.getParentCode().cStr(), Ore{p.getTotalOre()}));
         return Status::ok();
       }
       default: return Status::ok();
@@ -283,8 +283,8 @@ class RegistryProjection : public Projection {
 
 }  // namespace
 
-Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, int64_t total_ore) {
-  nlohmann::json j = {{"kind", kind}, {"name", name}, {"parent", parent}, {"total_ore", total_ore}};
+Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, Ore total_ore) {
+  nlohmann::json j = {{"kind", kind}, {"name", name}, {"parent", parent}, {"total_ore", total_ore.value}};
   return j.dump();
 }
 
@@ -294,7 +294,7 @@ bool decode_registry(std::string_view bytes, RegistryRecord* out) {
   out->kind = j.value("kind", uint8_t{0});
   out->name = j.value("name", "");
   out->parent = j.value("parent", "");
-  out->total_ore = j.value("total_ore", int64_t{0});
+  out->total_ore = Ore{j.value("total_ore", int64_t{0})};
   return true;
 }
 

@@ -75,9 +75,9 @@ std::vector<std::string> projection_names();
 struct RegistryRecord {
   uint8_t kind = 0;
   std::string name, parent;
-  int64_t total_ore = 0;
+  Ore total_ore;
 };
-Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, int64_t total_ore = 0);
+Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, Ore total_ore = {});
 bool decode_registry(std::string_view bytes, RegistryRecord* out);
 
 // Registry key holding the earliest effective date in the log (u64 BE of the day as uint32).
