@@ -141,9 +141,12 @@ TEST_CASE("readers beside the writer: queries succeed and are consistent while a
   record_demo(tmp, dir);
   constexpr int kAppends = 12;
   std::atomic<int> appended{0}, failed{0};
+  // The writer's CLI runs capture their output in a folder of their own: run_cli writes
+  // <tmp>/cli.out, which the readers' runs would otherwise truncate under each other.
+  TempDir writer_tmp;
   std::thread writer([&] {
     for (int i = 0; i < kAppends; ++i) {
-      if (append_payment(tmp, dir, "BESIDE-" + std::to_string(i)).exit_code == 0) {
+      if (append_payment(writer_tmp, dir, "BESIDE-" + std::to_string(i)).exit_code == 0) {
         ++appended;
       } else {
         ++failed;
