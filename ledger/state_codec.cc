@@ -11,6 +11,15 @@ E enum_from(RecordReader* r, uint32_t value, E max) {
   return static_cast<E>(value);
 }
 
+// An amount as stored: an i64. INT64_MIN has no opposite (Ore's unary minus requires one) and no
+// rule ever stores it (spec/DOMAIN.md, "Amount limits"): a record holding it is damaged, and
+// reading it fails here (corruption naming the entry) instead of stopping a rule later.
+Ore read_ore(RecordReader* r) {
+  const int64_t v = r->i64();
+  if (v == INT64_MIN) r->fail();
+  return Ore{v};
+}
+
 void encode_postings(RecordWriter* w, const std::vector<Posting>& ps) {
   w->u32(static_cast<uint32_t>(ps.size()));
   for (const Posting& p : ps) {
@@ -24,7 +33,7 @@ void decode_postings(RecordReader* r, std::vector<Posting>* ps) {
   for (uint32_t i = 0; i < n && r->ok(); ++i) {
     Posting p;
     p.account = r->str();
-    p.amount = Ore{r->i64()};
+    p.amount = read_ore(r);
     ps->push_back(std::move(p));
   }
 }
@@ -102,7 +111,7 @@ void encode(RecordWriter* w, const ProgrammeState& v) {
 
 void decode(RecordReader* r, ProgrammeState* v) {
   v->name = r->str();
-  v->total_ore = Ore{r->i64()};
+  v->total_ore = read_ore(r);
   v->period_start = r->i32();
   v->period_end = r->i32();
   uint32_t rules = r->u32();
@@ -117,7 +126,7 @@ void decode(RecordReader* r, ProgrammeState* v) {
   }
   v->claim_deadline = r->i32();
   v->rate_basis_points = r->u32();
-  v->cap_per_participant_ore = Ore{r->i64()};
+  v->cap_per_participant_ore = read_ore(r);
   v->parent_code = r->str();
   v->closed = r->boolean();
   uint32_t recipients = r->u32();
@@ -145,8 +154,8 @@ void decode(RecordReader* r, CoursePaymentState* v) {
   v->kind = enum_from(r, r->u8(), schema::CourseKind::OTHER);
   v->course_start = r->i32();
   v->payment_date = r->i32();
-  v->amount_ore = Ore{r->i64()};
-  v->claimed_ore = Ore{r->i64()};
+  v->amount_ore = read_ore(r);
+  v->claimed_ore = read_ore(r);
   v->reversed = r->boolean();
 }
 
@@ -168,7 +177,7 @@ void decode(RecordReader* r, ClaimState* v) {
   v->employer = r->str();
   v->participant = r->str();
   v->payment_reference = r->str();
-  v->amount_ore = Ore{r->i64()};
+  v->amount_ore = read_ore(r);
   v->status = enum_from(r, r->u8(), ClaimStatus::kCancelled);
   std::string key_id = r->raw(32);
   if (r->ok()) v->claimant_key_id = to_hash32(key_id);
@@ -197,7 +206,7 @@ void decode(RecordReader* r, EffectState* v) {
 void encode(RecordWriter* w, int64_t v) { w->i64(v); }
 void decode(RecordReader* r, int64_t* v) { *v = r->i64(); }
 void encode(RecordWriter* w, Ore v) { w->i64(v.value); }
-void decode(RecordReader* r, Ore* v) { v->value = r->i64(); }
+void decode(RecordReader* r, Ore* v) { *v = read_ore(r); }
 void encode(RecordWriter* w, const std::string& v) { w->str(v); }
 void decode(RecordReader* r, std::string* v) { *v = r->str(); }
 

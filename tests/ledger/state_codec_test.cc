@@ -1,0 +1,53 @@
+// The stored form of the rule state's money (ledger/state_codec.h): Ore is stored as the i64 it
+// replaced, byte for byte, and the one i64 that has no opposite is refused as damage.
+#include "ledger/state_codec.h"
+
+#include <catch2/catch.hpp>
+
+#include <climits>
+
+using namespace grantledger;
+
+namespace {
+
+template <typename T>
+bool decodes(const Bytes& bytes, T* out) {
+  RecordReader r(bytes);
+  state_codec::decode(&r, out);
+  return r.finish("test").is_ok();
+}
+
+}  // namespace
+
+TEST_CASE("state codec: a balance is stored as its i64, and read back", "[ledger][state][money]") {
+  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{1'000'000'000'000}, INT64_MAX, INT64_MIN + 1}) {
+    INFO(v);
+    RecordWriter as_ore, as_i64;
+    state_codec::encode(&as_ore, Ore{v});
+    state_codec::encode(&as_i64, v);
+    CHECK(as_ore.bytes() == as_i64.bytes());
+    Ore back;
+    REQUIRE(decodes(as_ore.bytes(), &back));
+    CHECK(back == Ore{v});
+  }
+}
+
+TEST_CASE("state codec: a stored amount of INT64_MIN is damage, not a figure", "[ledger][state][money]") {
+  RecordWriter balance;
+  state_codec::encode(&balance, int64_t{INT64_MIN});
+  Ore b;
+  CHECK_FALSE(decodes(balance.bytes(), &b));
+
+  ClaimState claim;
+  claim.programme = "P";
+  claim.amount_ore = Ore{INT64_MIN};
+  RecordWriter w;
+  state_codec::encode(&w, claim);
+  ClaimState back;
+  CHECK_FALSE(decodes(w.bytes(), &back));
+  claim.amount_ore = Ore{80000};
+  RecordWriter ok;
+  state_codec::encode(&ok, claim);
+  REQUIRE(decodes(ok.bytes(), &back));
+  CHECK(back.amount_ore == Ore{80000});
+}
