@@ -18,22 +18,29 @@ constexpr std::string_view kCourseIncomeSuffix = ":course_income";
 
 const char* recipient_word(Account::Kind kind) {
   switch (kind) {
-    case Account::Kind::kAvailable: return "available";
-    case Account::Kind::kReserved: return "reserved";
-    case Account::Kind::kPaid: return "paid";
-    default: return nullptr;
+    case Account::Kind::kAvailable:
+      return "available";
+    case Account::Kind::kReserved:
+      return "reserved";
+    case Account::Kind::kPaid:
+      return "paid";
+    default:
+      return nullptr;
   }
 }
 
 std::optional<Account::Kind> recipient_kind(std::string_view word) {
-  for (Account::Kind k : {Account::Kind::kAvailable, Account::Kind::kReserved, Account::Kind::kPaid})
+  for (Account::Kind k :
+       {Account::Kind::kAvailable, Account::Kind::kReserved, Account::Kind::kPaid})
     if (word == recipient_word(k)) return k;
   return std::nullopt;
 }
 
 // The entity code of "<prefix>E<suffix>": E non-empty (it may contain ':'), else nullopt.
-std::optional<std::string_view> entity_between(std::string_view name, std::string_view prefix, std::string_view suffix) {
-  if (!name.starts_with(prefix) || !name.ends_with(suffix) || name.size() <= prefix.size() + suffix.size())
+std::optional<std::string_view> entity_between(std::string_view name, std::string_view prefix,
+                                               std::string_view suffix) {
+  if (!name.starts_with(prefix) || !name.ends_with(suffix) ||
+      name.size() <= prefix.size() + suffix.size())
     return std::nullopt;
   return name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
 }
@@ -46,24 +53,31 @@ std::string cat(std::initializer_list<std::string_view> parts) {
 
 }  // namespace
 
-bool valid_programme_code(std::string_view code) { return !code.empty() && code.find(':') == std::string_view::npos; }
+bool valid_programme_code(std::string_view code) {
+  return !code.empty() && code.find(':') == std::string_view::npos;
+}
 
 const char* sector_name(schema::Sector s) {
   switch (s) {
-    case schema::Sector::MUNICIPALITIES: return "municipalities";
-    case schema::Sector::REGIONS: return "regions";
-    case schema::Sector::STATE: return "state";
+    case schema::Sector::MUNICIPALITIES:
+      return "municipalities";
+    case schema::Sector::REGIONS:
+      return "regions";
+    case schema::Sector::STATE:
+      return "state";
   }
   return "unknown";
 }
 
 std::optional<schema::Sector> parse_sector_name(std::string_view name) {
-  for (schema::Sector s : {schema::Sector::MUNICIPALITIES, schema::Sector::REGIONS, schema::Sector::STATE})
+  for (schema::Sector s :
+       {schema::Sector::MUNICIPALITIES, schema::Sector::REGIONS, schema::Sector::STATE})
     if (name == sector_name(s)) return s;
   return std::nullopt;
 }
 
-Account::Account(Kind kind, std::string programme, std::string entity, std::optional<schema::Sector> sector)
+Account::Account(Kind kind, std::string programme, std::string entity,
+                 std::optional<schema::Sector> sector)
     : kind_(kind), programme_(std::move(programme)), entity_(std::move(entity)), sector_(sector) {
   switch (kind_) {
     case Kind::kFunding:
@@ -71,30 +85,52 @@ Account::Account(Kind kind, std::string programme, std::string entity, std::opti
     case Kind::kSector:
     case Kind::kAvailable:
     case Kind::kReserved:
-    case Kind::kPaid: GL_ASSERT(valid_programme_code(programme_)); break;
+    case Kind::kPaid:
+      GL_ASSERT(valid_programme_code(programme_));
+      break;
     case Kind::kCourseFees:
-    case Kind::kCourseIncome: GL_ASSERT(programme_.empty()); break;
+    case Kind::kCourseIncome:
+      GL_ASSERT(programme_.empty());
+      break;
   }
-  GL_ASSERT(is_recipient() || kind_ == Kind::kCourseFees || kind_ == Kind::kCourseIncome ? !entity_.empty()
-                                                                                           : entity_.empty());
+  GL_ASSERT(is_recipient() || kind_ == Kind::kCourseFees || kind_ == Kind::kCourseIncome
+                ? !entity_.empty()
+                : entity_.empty());
   GL_ASSERT((kind_ == Kind::kSector) == sector_.has_value());
   switch (kind_) {
-    case Kind::kFunding: name_ = cat({kFundingPrefix, programme_}); break;
-    case Kind::kPool: name_ = cat({kGrantPrefix, programme_, ":", kPool}); break;
-    case Kind::kSector: name_ = cat({kGrantPrefix, programme_, ":", kSectorPrefix, sector_name(*sector_)}); break;
+    case Kind::kFunding:
+      name_ = cat({kFundingPrefix, programme_});
+      break;
+    case Kind::kPool:
+      name_ = cat({kGrantPrefix, programme_, ":", kPool});
+      break;
+    case Kind::kSector:
+      name_ = cat({kGrantPrefix, programme_, ":", kSectorPrefix, sector_name(*sector_)});
+      break;
     case Kind::kAvailable:
     case Kind::kReserved:
     case Kind::kPaid:
-      name_ = cat({kGrantPrefix, programme_, ":", kRecipientPrefix, entity_, ":", recipient_word(kind_)});
+      name_ = cat(
+          {kGrantPrefix, programme_, ":", kRecipientPrefix, entity_, ":", recipient_word(kind_)});
       break;
-    case Kind::kCourseFees: name_ = cat({kEmployerPrefix, entity_, kCourseFeesSuffix}); break;
-    case Kind::kCourseIncome: name_ = cat({kProviderPrefix, entity_, kCourseIncomeSuffix}); break;
+    case Kind::kCourseFees:
+      name_ = cat({kEmployerPrefix, entity_, kCourseFeesSuffix});
+      break;
+    case Kind::kCourseIncome:
+      name_ = cat({kProviderPrefix, entity_, kCourseIncomeSuffix});
+      break;
   }
 }
 
-Account Account::funding(std::string_view p) { return Account(Kind::kFunding, std::string(p), "", std::nullopt); }
-Account Account::pool(std::string_view p) { return Account(Kind::kPool, std::string(p), "", std::nullopt); }
-Account Account::sector(std::string_view p, schema::Sector s) { return Account(Kind::kSector, std::string(p), "", s); }
+Account Account::funding(std::string_view p) {
+  return Account(Kind::kFunding, std::string(p), "", std::nullopt);
+}
+Account Account::pool(std::string_view p) {
+  return Account(Kind::kPool, std::string(p), "", std::nullopt);
+}
+Account Account::sector(std::string_view p, schema::Sector s) {
+  return Account(Kind::kSector, std::string(p), "", s);
+}
 Account Account::available(std::string_view p, std::string_view r) {
   return Account(Kind::kAvailable, std::string(p), std::string(r), std::nullopt);
 }
@@ -104,12 +140,16 @@ Account Account::reserved(std::string_view p, std::string_view r) {
 Account Account::paid(std::string_view p, std::string_view r) {
   return Account(Kind::kPaid, std::string(p), std::string(r), std::nullopt);
 }
-Account Account::course_fees(std::string_view e) { return Account(Kind::kCourseFees, "", std::string(e), std::nullopt); }
+Account Account::course_fees(std::string_view e) {
+  return Account(Kind::kCourseFees, "", std::string(e), std::nullopt);
+}
 Account Account::course_income(std::string_view v) {
   return Account(Kind::kCourseIncome, "", std::string(v), std::nullopt);
 }
 
-std::string Account::grant_prefix(std::string_view programme) { return cat({kGrantPrefix, programme, ":"}); }
+std::string Account::grant_prefix(std::string_view programme) {
+  return cat({kGrantPrefix, programme, ":"});
+}
 
 std::optional<Account> Account::parse(std::string_view name) {
   if (name.starts_with(kFundingPrefix)) {
@@ -117,8 +157,10 @@ std::optional<Account> Account::parse(std::string_view name) {
     if (!valid_programme_code(programme)) return std::nullopt;
     return funding(programme);
   }
-  if (auto employer = entity_between(name, kEmployerPrefix, kCourseFeesSuffix)) return course_fees(*employer);
-  if (auto provider = entity_between(name, kProviderPrefix, kCourseIncomeSuffix)) return course_income(*provider);
+  if (auto employer = entity_between(name, kEmployerPrefix, kCourseFeesSuffix))
+    return course_fees(*employer);
+  if (auto provider = entity_between(name, kProviderPrefix, kCourseIncomeSuffix))
+    return course_income(*provider);
   if (!name.starts_with(kGrantPrefix)) return std::nullopt;
   // "grant:P:<rest>": P ends at the first ':' (programme codes have none).
   std::string_view after = name.substr(kGrantPrefix.size());
@@ -147,6 +189,8 @@ bool Account::is_recipient() const {
   return kind_ == Kind::kAvailable || kind_ == Kind::kReserved || kind_ == Kind::kPaid;
 }
 
-bool Account::has_floor() const { return kind_ != Kind::kFunding && kind_ != Kind::kCourseFees && kind_ != Kind::kCourseIncome; }
+bool Account::has_floor() const {
+  return kind_ != Kind::kFunding && kind_ != Kind::kCourseFees && kind_ != Kind::kCourseIncome;
+}
 
 }  // namespace grantledger

@@ -87,10 +87,13 @@ class Account {
   // Accounts compare as their names do, so a map keyed by Account keeps the order of one keyed
   // by name (the order of the stores).
   friend bool operator==(const Account& a, const Account& b) { return a.name_ == b.name_; }
-  friend std::strong_ordering operator<=>(const Account& a, const Account& b) { return a.name_ <=> b.name_; }
+  friend std::strong_ordering operator<=>(const Account& a, const Account& b) {
+    return a.name_ <=> b.name_;
+  }
 
  private:
-  Account(Kind kind, std::string programme, std::string entity, std::optional<schema::Sector> sector);
+  Account(Kind kind, std::string programme, std::string entity,
+          std::optional<schema::Sector> sector);
 
   Kind kind_;
   std::string programme_, entity_;

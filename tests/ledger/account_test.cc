@@ -1,9 +1,8 @@
 // Account (ledger/account.h): the names of the chart of accounts, built and parsed in one place.
 #include "ledger/account.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <vector>
@@ -13,12 +12,14 @@ using Kind = Account::Kind;
 
 namespace {
 
-constexpr schema::Sector kSectors[] = {schema::Sector::MUNICIPALITIES, schema::Sector::REGIONS, schema::Sector::STATE};
+constexpr schema::Sector kSectors[] = {schema::Sector::MUNICIPALITIES, schema::Sector::REGIONS,
+                                       schema::Sector::STATE};
 
 // One account of every kind for programme `p` and entity `e`.
 std::vector<Account> every_kind(const std::string& p, const std::string& e, schema::Sector s) {
-  return {Account::funding(p),        Account::pool(p),    Account::sector(p, s),  Account::available(p, e),
-          Account::reserved(p, e),    Account::paid(p, e), Account::course_fees(e), Account::course_income(e)};
+  return {Account::funding(p),      Account::pool(p),         Account::sector(p, s),
+          Account::available(p, e), Account::reserved(p, e),  Account::paid(p, e),
+          Account::course_fees(e),  Account::course_income(e)};
 }
 
 }  // namespace
@@ -26,10 +27,12 @@ std::vector<Account> every_kind(const std::string& p, const std::string& e, sche
 TEST_CASE("account names are exactly the chart's strings (they are stored)", "[ledger][account]") {
   CHECK(Account::funding("LEDER-2012").name() == "funding:LEDER-2012");
   CHECK(Account::pool("LEDER-2012").name() == "grant:LEDER-2012:pool");
-  CHECK(Account::sector("LEDER-2012", schema::Sector::MUNICIPALITIES).name() == "grant:LEDER-2012:sector:municipalities");
+  CHECK(Account::sector("LEDER-2012", schema::Sector::MUNICIPALITIES).name() ==
+        "grant:LEDER-2012:sector:municipalities");
   CHECK(Account::sector("P", schema::Sector::REGIONS).name() == "grant:P:sector:regions");
   CHECK(Account::sector("P", schema::Sector::STATE).name() == "grant:P:sector:state");
-  CHECK(Account::available("LEDER-2012", "851").name() == "grant:LEDER-2012:recipient:851:available");
+  CHECK(Account::available("LEDER-2012", "851").name() ==
+        "grant:LEDER-2012:recipient:851:available");
   CHECK(Account::reserved("P", "665").name() == "grant:P:recipient:665:reserved");
   CHECK(Account::paid("P", "dsb").name() == "grant:P:recipient:dsb:paid");
   CHECK(Account::course_fees("665").name() == "employer:665:course_fees");
@@ -78,27 +81,27 @@ TEST_CASE("entity codes may contain ':': the fixed last word ends them", "[ledge
 TEST_CASE("names that are not accounts are refused", "[ledger][account]") {
   const char* bad[] = {
       "",
-      "funding:",                           // no programme
-      "funding:A:B",                        // a programme code with ':'
-      "grant:",                             //
-      "grant:P",                            // no account below the programme
-      "grant::pool",                        // empty programme
-      "grant:P:pool:x",                     // trailing part
-      "grant:P:Pool",                       // names are case-sensitive
-      "grant:P:sector:",                    // no sector
-      "grant:P:sector:employers",           // unknown sector
-      "grant:P:recipient:665",              // no kind
-      "grant:P:recipient::available",       // empty recipient
-      "grant:P:recipient:665:returned",     // unknown kind
+      "funding:",                                  // no programme
+      "funding:A:B",                               // a programme code with ':'
+      "grant:",                                    //
+      "grant:P",                                   // no account below the programme
+      "grant::pool",                               // empty programme
+      "grant:P:pool:x",                            // trailing part
+      "grant:P:Pool",                              // names are case-sensitive
+      "grant:P:sector:",                           // no sector
+      "grant:P:sector:employers",                  // unknown sector
+      "grant:P:recipient:665",                     // no kind
+      "grant:P:recipient::available",              // empty recipient
+      "grant:P:recipient:665:returned",            // unknown kind
       "grant:P:recipient:665:available#returned",  // a totals split, not an account
-      "grant:P:unknown:665:paid",           //
-      "employer::course_fees",              // empty employer
-      "employer:665",                       //
-      "employer:665:course_income",         // the provider's kind on an employer
-      "provider:easv:course_fees",          //
-      "provider::course_income",            //
-      "municipality:665",                   // no such form
-      " grant:P:pool",                      //
+      "grant:P:unknown:665:paid",                  //
+      "employer::course_fees",                     // empty employer
+      "employer:665",                              //
+      "employer:665:course_income",                // the provider's kind on an employer
+      "provider:easv:course_fees",                 //
+      "provider::course_income",                   //
+      "municipality:665",                          // no such form
+      " grant:P:pool",                             //
   };
   for (const char* name : bad) {
     INFO("\"" << name << "\"");
@@ -114,7 +117,8 @@ TEST_CASE("sector names round-trip", "[ledger][account]") {
   CHECK_FALSE(parse_sector_name("Regions").has_value());
 }
 
-TEST_CASE("property: parse(name()) is the account itself, and accounts order as their names", "[ledger][account][property]") {
+TEST_CASE("property: parse(name()) is the account itself, and accounts order as their names",
+          "[ledger][account][property]") {
   const uint64_t seed = 20122013;
   std::mt19937_64 rng(seed);
   // Codes from an alphabet with the separators the names use (':' only in entity codes).

@@ -3,7 +3,6 @@
 #include "ledger/state_codec.h"
 
 #include <catch2/catch.hpp>
-
 #include <climits>
 
 using namespace grantledger;
@@ -20,7 +19,8 @@ bool decodes(const Bytes& bytes, T* out) {
 }  // namespace
 
 TEST_CASE("state codec: a balance is stored as its i64, and read back", "[ledger][state][money]") {
-  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{1'000'000'000'000}, INT64_MAX, INT64_MIN + 1}) {
+  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{1'000'000'000'000}, INT64_MAX,
+                    INT64_MIN + 1}) {
     INFO(v);
     RecordWriter as_ore, as_i64;
     state_codec::encode(&as_ore, Ore{v});
@@ -32,7 +32,8 @@ TEST_CASE("state codec: a balance is stored as its i64, and read back", "[ledger
   }
 }
 
-TEST_CASE("state codec: a stored amount of INT64_MIN is damage, not a figure", "[ledger][state][money]") {
+TEST_CASE("state codec: a stored amount of INT64_MIN is damage, not a figure",
+          "[ledger][state][money]") {
   RecordWriter balance;
   state_codec::encode(&balance, int64_t{INT64_MIN});
   Ore b;
