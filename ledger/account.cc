@@ -1,5 +1,7 @@
 #include "ledger/account.h"
 
+#include <utility>
+
 #include "ledger/status.h"
 
 namespace grantledger {
@@ -16,23 +18,27 @@ constexpr std::string_view kRecipientPrefix = "recipient:";
 constexpr std::string_view kCourseFeesSuffix = ":course_fees";
 constexpr std::string_view kCourseIncomeSuffix = ":course_income";
 
+// The last word of a recipient account's name, by kind; and the sectors as names spell them.
+constexpr std::pair<Account::Kind, const char*> kRecipientWords[] = {
+    {Account::Kind::kAvailable, "available"},
+    {Account::Kind::kReserved, "reserved"},
+    {Account::Kind::kPaid, "paid"},
+};
+constexpr std::pair<schema::Sector, const char*> kSectorNames[] = {
+    {schema::Sector::MUNICIPALITIES, "municipalities"},
+    {schema::Sector::REGIONS, "regions"},
+    {schema::Sector::STATE, "state"},
+};
+
 const char* recipient_word(Account::Kind kind) {
-  switch (kind) {
-    case Account::Kind::kAvailable:
-      return "available";
-    case Account::Kind::kReserved:
-      return "reserved";
-    case Account::Kind::kPaid:
-      return "paid";
-    default:
-      return nullptr;
-  }
+  for (const auto& [k, word] : kRecipientWords)
+    if (k == kind) return word;
+  return nullptr;
 }
 
 std::optional<Account::Kind> recipient_kind(std::string_view word) {
-  for (Account::Kind k :
-       {Account::Kind::kAvailable, Account::Kind::kReserved, Account::Kind::kPaid})
-    if (word == recipient_word(k)) return k;
+  for (const auto& [k, w] : kRecipientWords)
+    if (word == w) return k;
   return std::nullopt;
 }
 
@@ -57,22 +63,15 @@ bool valid_programme_code(std::string_view code) {
   return !code.empty() && code.find(':') == std::string_view::npos;
 }
 
-const char* sector_name(schema::Sector s) {
-  switch (s) {
-    case schema::Sector::MUNICIPALITIES:
-      return "municipalities";
-    case schema::Sector::REGIONS:
-      return "regions";
-    case schema::Sector::STATE:
-      return "state";
-  }
+const char* sector_name(schema::Sector sector) {
+  for (const auto& [s, name] : kSectorNames)
+    if (s == sector) return name;
   return "unknown";
 }
 
 std::optional<schema::Sector> parse_sector_name(std::string_view name) {
-  for (schema::Sector s :
-       {schema::Sector::MUNICIPALITIES, schema::Sector::REGIONS, schema::Sector::STATE})
-    if (name == sector_name(s)) return s;
+  for (const auto& [s, n] : kSectorNames)
+    if (name == n) return s;
   return std::nullopt;
 }
 
