@@ -135,7 +135,7 @@ TEST_CASE("rule state: a damaged state value stops the writer with exit 3 naming
   }
 }
 
-TEST_CASE("readers beside the writer: queries succeed and are consistent while another process appends", "[ledger][state][concurrency]") {
+TEST_CASE("readers beside the writer: queries succeed and are consistent while another process appends", "[ledger][state][processes]") {
   TempDir tmp;
   const std::string dir = tmp / "l";
   record_demo(tmp, dir);
