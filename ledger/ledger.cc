@@ -10,6 +10,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/commit_writer.h"
 #include "ledger/date.h"
+#include "ledger/log_reader.h"
 #include "ledger/merkle.h"
 #include "ledger/postings.h"
 #include "ledger/state_codec.h"
@@ -364,55 +365,17 @@ Status Ledger::replay(LedgerState* state, const EventVisitor& on_event, const Co
 }
 
 Status Ledger::scan(const DecodedEventVisitor& on_event, const CommitVisitor& on_commit) {
-  Store& store = *store_;
-  Snapshot snap(store.db());
-  GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  std::unique_ptr<rocksdb::Iterator> commits(store.db()->NewIterator(ro, store.cf(Cf::kCommits)));
-  std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
-  events->SeekToFirst();
-  uint64_t expected_seq = 0, event_index = 0;
-  Hash32 previous_hash{};
-  Sha256 sha;
-  const std::string where_commit = "commit ";
-  for (commits->SeekToFirst(); commits->Valid() && expected_seq < head.commit_count; commits->Next(), ++expected_seq) {
-    // Every record is checked against what binds it: the commit's key and the previous commit's
-    // hash (the chain), each event against its commit's leaf hash (spec/LOG.md, "Commits").
-    const std::string commit_name = where_commit + std::to_string(expected_seq);
-    if (get_u64_be(std::string_view(commits->key().data(), commits->key().size())) != expected_seq)
-      return Status::corruption(commit_name + " is missing (the next stored commit is " +
-                                std::to_string(get_u64_be(std::string_view(commits->key().data(), commits->key().size()))) + ")");
-    auto decoded = decode_commit(std::string_view(commits->value().data(), commits->value().size()));
-    if (!decoded) return decoded.error().with_context(commit_name + ": ");
-    CommitRecord& c = *decoded;
-    if (c.info.sequence != expected_seq || c.info.first_event_index != event_index ||
-        c.event_hashes.size() != c.info.event_count)
-      return Status::corruption(commit_name + " is out of place (its sequence, first event or event count was changed)");
-    if (c.previous_commit_hash != previous_hash || c.origin != origin_)
-      return Status::corruption(commit_name + " does not chain to commit " + std::to_string(expected_seq - 1) +
-                                " of this log (previous hash or origin differs): a commit was changed");
-    for (uint32_t i = 0; i < c.info.event_count; ++i, ++event_index, events->Next()) {
-      if (!events->Valid() || get_u64_be(std::string_view(events->key().data(), events->key().size())) != event_index)
-        return Status::corruption("event " + std::to_string(event_index) + " (" + commit_name + ") is missing");
-      const std::string_view bytes(events->value().data(), events->value().size());
-      if (merkle_leaf_hash(sha, bytes) != c.event_hashes[i])
-        return Status::corruption("event " + std::to_string(event_index) + " does not match its leaf hash in " + commit_name +
-                                  ": the stored event was changed");
-      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(bytes));
-      GL_RETURN_IF_ERROR(on_event(c, event_index, msg.root<schema::Event>()));
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, LogReader::open(*this));
+  while (true) {
+    GL_ASSIGN_OR_RETURN(const CommitRecord* c, reader->next_commit());
+    if (!c) return Status::ok();
+    while (true) {
+      GL_ASSIGN_OR_RETURN(const LogEvent* e, reader->next_event());
+      if (!e) break;
+      GL_RETURN_IF_ERROR(on_event(*c, e->index, e->event()));
     }
-    previous_hash = c.info.commit_hash;
-    if (on_commit) GL_RETURN_IF_ERROR(on_commit(c));
+    if (on_commit) GL_RETURN_IF_ERROR(on_commit(*c));
   }
-  GL_RETURN_IF_ERROR(from_rocks(commits->status(), "scan commits"));
-  GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
-  if (expected_seq != head.commit_count || event_index != head.tree_size)
-    return Status::corruption("the log's head (" + std::to_string(head.commit_count) + " commits) does not match its commits (" +
-                              std::to_string(expected_seq) + " found): a commit is missing");
-  if (previous_hash != head.last_commit_hash)
-    return Status::corruption("meta/head names another last commit than the chain ends in");
-  return Status::ok();
 }
 
 Status Ledger::check_postings() {
