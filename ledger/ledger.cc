@@ -14,6 +14,7 @@
 #include "ledger/merkle.h"
 #include "ledger/postings.h"
 #include "ledger/state_codec.h"
+#include "ledger/stored_value.h"
 #include "ledger/stored_state.h"
 
 namespace grantledger {
@@ -62,11 +63,13 @@ Status nothing_beyond(Store& store, const rocksdb::Snapshot* snap, Cf cf, uint64
   std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(cf)));
   const Bytes key = u64_be(first_key);
   it->Seek(rocksdb::Slice(key));
-  if (it->Valid())
+  if (it->Valid()) {
+    const std::string_view key(it->key().data(), it->key().size());
     return Status::corruption(std::string(what) + " " +
-                              std::to_string(get_u64_be(std::string_view(it->key().data(), it->key().size()))) +
+                              (key.size() == 8 ? std::to_string(get_u64_be(key)) : printable_stored_key(key)) +
                               " exists beyond the log's head (meta/head says " + std::to_string(first_key) +
                               "): the head was rolled back or the store is damaged");
+  }
   return from_rocks(it->status(), std::string("read ") + cf_name(cf));
 }
 
@@ -391,7 +394,7 @@ Status Ledger::replay_checking_postings(LedgerState* state) {
   stored->SeekToFirst();
   GL_RETURN_IF_ERROR(replay(state, [&](const CommitRecord&, uint64_t index, schema::Event::Reader, const std::vector<Posting>& derived) -> Status {
     // Stored postings exist exactly for the events whose derived postings are not empty.
-    const bool present = stored->Valid() && get_u64_be(std::string_view(stored->key().data(), stored->key().size())) == index;
+    const bool present = stored->Valid() && std::string_view(stored->key().data(), stored->key().size()) == u64_be(index);
     if (!present && derived.empty()) return Status::ok();
     if (!present || derived.empty() ||
         std::string_view(stored->value().data(), stored->value().size()) != encode_postings(derived))
@@ -402,8 +405,7 @@ Status Ledger::replay_checking_postings(LedgerState* state) {
   }));
   GL_RETURN_IF_ERROR(from_rocks(stored->status(), "read postings"));
   if (stored->Valid())
-    return Status::corruption("postings stored for event " +
-                              std::to_string(get_u64_be(std::string_view(stored->key().data(), stored->key().size()))) +
+    return Status::corruption("postings stored for event " + printable_stored_key(std::string_view(stored->key().data(), stored->key().size())) +
                               ", which has none or is beyond the log");
   return Status::ok();
 }
@@ -470,7 +472,7 @@ Result<std::vector<CommitRecord>> Ledger::commits(uint64_t from_sequence, uint64
   std::optional<Hash32> previous;
   if (from_sequence > 0 && from_sequence <= head.commit_count) {
     it->Seek(rocksdb::Slice(u64_be(from_sequence - 1)));
-    if (it->Valid() && get_u64_be(std::string_view(it->key().data(), it->key().size())) == from_sequence - 1) {
+    if (it->Valid() && std::string_view(it->key().data(), it->key().size()) == u64_be(from_sequence - 1)) {
       GL_ASSIGN_OR_RETURN(CommitRecord before, decode_commit(std::string_view(it->value().data(), it->value().size())));
       previous = before.info.commit_hash;
     } else {
@@ -484,8 +486,7 @@ Result<std::vector<CommitRecord>> Ledger::commits(uint64_t from_sequence, uint64
   uint64_t expected = from_sequence;
   for (it->Seek(rocksdb::Slice(start)); it->Valid() && out.size() < limit && expected < head.commit_count; it->Next(), ++expected) {
     const std::string name = "commit " + std::to_string(expected);
-    if (get_u64_be(std::string_view(it->key().data(), it->key().size())) != expected)
-      return Status::corruption(name + " is missing");
+    if (std::string_view(it->key().data(), it->key().size()) != u64_be(expected)) return Status::corruption(name + " is missing");
     auto r = decode_commit(std::string_view(it->value().data(), it->value().size()));
     if (!r) return r.error().with_context(name + ": ");
     if (r->info.sequence != expected || (previous && r->previous_commit_hash != *previous))
@@ -540,7 +541,9 @@ Result<uint64_t> Ledger::commit_of_event(uint64_t index) {
   it->SeekForPrev(rocksdb::Slice(key));
   GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan commit index"));
   if (!it->Valid()) return Status::not_found("event " + std::to_string(index) + " does not exist");
-  return get_u64_be(std::string_view(it->value().data(), it->value().size()));
+  const std::string_view first(it->key().data(), it->key().size());
+  return decode_stored_u64("commit_index", first.size() == 8 ? std::to_string(get_u64_be(first)) : first,
+                           std::string_view(it->value().data(), it->value().size()));
 }
 
 Result<std::string> Ledger::checkpoint(std::optional<uint64_t> tree_size) {

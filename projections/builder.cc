@@ -22,7 +22,7 @@ namespace {
 std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, ProjectionStore& store, const std::vector<std::string>* only) {
   std::vector<std::unique_ptr<Projection>> out;
   for (const ProjectionEntry& e : projection_registry())
-    if (!only || std::find(only->begin(), only->end(), e.name) != only->end()) out.push_back(e.make(ledger, store));
+    if (!only || std::find(only->begin(), only->end(), e.name) != only->end()) out.push_back(e.make(ledger, store, e.name, e.cf));
   return out;
 }
 

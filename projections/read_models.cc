@@ -20,7 +20,7 @@ namespace {
 
 class BalancesProjection : public Projection {
  public:
-  BalancesProjection(Ledger& l, ProjectionStore& s) : Projection(l, s, "balances", Cf::kProjBalances) {}
+  BalancesProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
   Status apply(const CommitRecord&, uint64_t, schema::Event::Reader, const std::vector<Posting>& postings) override {
     for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_i64(p.account, p.amount_ore));
     return Status::ok();
@@ -29,7 +29,7 @@ class BalancesProjection : public Projection {
 
 class JournalProjection : public Projection {
  public:
-  JournalProjection(Ledger& l, ProjectionStore& s) : Projection(l, s, "journal", Cf::kProjJournal) {}
+  JournalProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
   Status apply(const CommitRecord& c, uint64_t index, schema::Event::Reader event,
                const std::vector<Posting>& postings) override {
     std::map<std::string, int64_t> per_account;  // one entry per account and event
@@ -43,7 +43,7 @@ class JournalProjection : public Projection {
 
 class ClaimsProjection : public Projection {
  public:
-  ClaimsProjection(Ledger& l, ProjectionStore& s) : Projection(l, s, "claims", Cf::kProjClaims) {}
+  ClaimsProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
   Status apply(const CommitRecord&, uint64_t index, schema::Event::Reader event, const std::vector<Posting>&) override {
     auto body = event.getBody();
     switch (body.which()) {
@@ -81,7 +81,7 @@ class ClaimsProjection : public Projection {
 
 class ProvidersProjection : public Projection {
  public:
-  ProvidersProjection(Ledger& l, ProjectionStore& s) : Projection(l, s, "providers", Cf::kProjProviders) {}
+  ProvidersProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
   Status apply(const CommitRecord&, uint64_t, schema::Event::Reader, const std::vector<Posting>& postings) override {
     static const std::string kPrefix = "provider:", kSuffix = ":course_income";
     for (const Posting& p : postings) {
@@ -100,7 +100,7 @@ class ProvidersProjection : public Projection {
 // looked up once with a seek.
 class TotalsProjection : public Projection {
  public:
-  TotalsProjection(Ledger& l, ProjectionStore& s) : Projection(l, s, "totals", Cf::kProjTotals) {}
+  TotalsProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
   Status apply(const CommitRecord&, uint64_t index, schema::Event::Reader event,
                const std::vector<Posting>& postings) override {
     uint64_t epoch = index / kTotalsEpochEvents;
@@ -157,7 +157,7 @@ class TotalsProjection : public Projection {
 
 class RegistryProjection : public Projection {
  public:
-  RegistryProjection(Ledger& l, ProjectionStore& s) : Projection(l, s, "registry", Cf::kProjRegistry) {}
+  RegistryProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
   Status apply(const CommitRecord&, uint64_t, schema::Event::Reader event, const std::vector<Posting>&) override {
     GL_ASSIGN_OR_RETURN(int64_t first, get_i64(kFirstEffectiveDateKey));
     int32_t date = event.getEffectiveDate();
@@ -188,15 +188,20 @@ class RegistryProjection : public Projection {
   }
 };
 
+template <class ReadModel>
+std::unique_ptr<Projection> make(Ledger& ledger, ProjectionStore& store, std::string name, Cf cf) {
+  return std::make_unique<ReadModel>(ledger, store, std::move(name), cf);
+}
 
 }  // namespace
 
-std::unique_ptr<Projection> make_balances(Ledger& l, ProjectionStore& s) { return std::make_unique<BalancesProjection>(l, s); }
-std::unique_ptr<Projection> make_journal(Ledger& l, ProjectionStore& s) { return std::make_unique<JournalProjection>(l, s); }
-std::unique_ptr<Projection> make_claims(Ledger& l, ProjectionStore& s) { return std::make_unique<ClaimsProjection>(l, s); }
-std::unique_ptr<Projection> make_providers(Ledger& l, ProjectionStore& s) { return std::make_unique<ProvidersProjection>(l, s); }
-std::unique_ptr<Projection> make_registry(Ledger& l, ProjectionStore& s) { return std::make_unique<RegistryProjection>(l, s); }
-std::unique_ptr<Projection> make_totals(Ledger& l, ProjectionStore& s) { return std::make_unique<TotalsProjection>(l, s); }
+// Constant-initialized: usable by the registry whatever the order of static initialization.
+const ProjectionFactory make_balances = make<BalancesProjection>;
+const ProjectionFactory make_journal = make<JournalProjection>;
+const ProjectionFactory make_claims = make<ClaimsProjection>;
+const ProjectionFactory make_providers = make<ProvidersProjection>;
+const ProjectionFactory make_registry = make<RegistryProjection>;
+const ProjectionFactory make_totals = make<TotalsProjection>;
 
 Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, int64_t total_ore) {
   nlohmann::json j = {{"kind", kind}, {"name", name}, {"parent", parent}, {"total_ore", total_ore}};

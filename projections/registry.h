@@ -8,14 +8,14 @@
 #include <string_view>
 #include <vector>
 
-#include "projections/projection.h"
+#include "projections/read_models.h"
 
 namespace grantledger::projections {
 
 struct ProjectionEntry {
   const char* name;
   Cf cf;
-  std::unique_ptr<Projection> (*make)(Ledger& ledger, ProjectionStore& store);
+  ProjectionFactory make;
   // Which of the audit's two builders recomputes it (0 or 1): the halves weigh about the same
   // (per-projection build times measured with bench/audit_bench's log).
   unsigned audit_half;
