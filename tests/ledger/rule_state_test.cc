@@ -141,9 +141,10 @@ TEST_CASE("readers beside the writer: queries succeed and are consistent while a
   record_demo(tmp, dir);
   constexpr int kAppends = 12;
   std::atomic<int> appended{0}, failed{0};
+  TempDir writer_tmp;  // run_cli captures output in files of its TempDir: one per thread
   std::thread writer([&] {
     for (int i = 0; i < kAppends; ++i) {
-      if (append_payment(tmp, dir, "BESIDE-" + std::to_string(i)).exit_code == 0) {
+      if (append_payment(writer_tmp, dir, "BESIDE-" + std::to_string(i)).exit_code == 0) {
         ++appended;
       } else {
         ++failed;
