@@ -8,6 +8,7 @@
 #include "ledger/date.h"
 #include "ledger/event_json.h"
 #include "ledger/postings.h"
+#include "ledger/stored_value.h"
 
 namespace grantledger {
 
@@ -240,6 +241,10 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
     }
     auto stored = store_.get(Cf::kIdempotency, key);
     if (stored) {
+      // spec/LOG.md, "On-disk layout": sequence (u64 BE) || content hash (32).
+      if (stored->size() != 40)
+        return Status::corruption("idempotency " + printable_stored_key(key) + ": stored value is " + std::to_string(stored->size()) +
+                                  " bytes, not 40");
       uint64_t seq = get_u64_be(*stored);
       if (to_hash32(std::string_view(*stored).substr(8, 32)) != content_hash) return conflict(seq);
       GL_ASSIGN_OR_RETURN(Bytes commit_bytes, store_.get(Cf::kCommits, u64_be(seq)));

@@ -10,9 +10,11 @@
 #include "ledger/checkpoint.h"
 #include "ledger/commit_writer.h"
 #include "ledger/date.h"
+#include "ledger/log_reader.h"
 #include "ledger/merkle.h"
 #include "ledger/postings.h"
 #include "ledger/state_codec.h"
+#include "ledger/stored_value.h"
 #include "ledger/stored_state.h"
 
 namespace grantledger {
@@ -61,11 +63,13 @@ Status nothing_beyond(Store& store, const rocksdb::Snapshot* snap, Cf cf, uint64
   std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(cf)));
   const Bytes key = u64_be(first_key);
   it->Seek(rocksdb::Slice(key));
-  if (it->Valid())
+  if (it->Valid()) {
+    const std::string_view key(it->key().data(), it->key().size());
     return Status::corruption(std::string(what) + " " +
-                              std::to_string(get_u64_be(std::string_view(it->key().data(), it->key().size()))) +
+                              (key.size() == 8 ? std::to_string(get_u64_be(key)) : printable_stored_key(key)) +
                               " exists beyond the log's head (meta/head says " + std::to_string(first_key) +
                               "): the head was rolled back or the store is damaged");
+  }
   return from_rocks(it->status(), std::string("read ") + cf_name(cf));
 }
 
@@ -364,55 +368,17 @@ Status Ledger::replay(LedgerState* state, const EventVisitor& on_event, const Co
 }
 
 Status Ledger::scan(const DecodedEventVisitor& on_event, const CommitVisitor& on_commit) {
-  Store& store = *store_;
-  Snapshot snap(store.db());
-  GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  std::unique_ptr<rocksdb::Iterator> commits(store.db()->NewIterator(ro, store.cf(Cf::kCommits)));
-  std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
-  events->SeekToFirst();
-  uint64_t expected_seq = 0, event_index = 0;
-  Hash32 previous_hash{};
-  Sha256 sha;
-  const std::string where_commit = "commit ";
-  for (commits->SeekToFirst(); commits->Valid() && expected_seq < head.commit_count; commits->Next(), ++expected_seq) {
-    // Every record is checked against what binds it: the commit's key and the previous commit's
-    // hash (the chain), each event against its commit's leaf hash (spec/LOG.md, "Commits").
-    const std::string commit_name = where_commit + std::to_string(expected_seq);
-    if (get_u64_be(std::string_view(commits->key().data(), commits->key().size())) != expected_seq)
-      return Status::corruption(commit_name + " is missing (the next stored commit is " +
-                                std::to_string(get_u64_be(std::string_view(commits->key().data(), commits->key().size()))) + ")");
-    auto decoded = decode_commit(std::string_view(commits->value().data(), commits->value().size()));
-    if (!decoded) return decoded.error().with_context(commit_name + ": ");
-    CommitRecord& c = *decoded;
-    if (c.info.sequence != expected_seq || c.info.first_event_index != event_index ||
-        c.event_hashes.size() != c.info.event_count)
-      return Status::corruption(commit_name + " is out of place (its sequence, first event or event count was changed)");
-    if (c.previous_commit_hash != previous_hash || c.origin != origin_)
-      return Status::corruption(commit_name + " does not chain to commit " + std::to_string(expected_seq - 1) +
-                                " of this log (previous hash or origin differs): a commit was changed");
-    for (uint32_t i = 0; i < c.info.event_count; ++i, ++event_index, events->Next()) {
-      if (!events->Valid() || get_u64_be(std::string_view(events->key().data(), events->key().size())) != event_index)
-        return Status::corruption("event " + std::to_string(event_index) + " (" + commit_name + ") is missing");
-      const std::string_view bytes(events->value().data(), events->value().size());
-      if (merkle_leaf_hash(sha, bytes) != c.event_hashes[i])
-        return Status::corruption("event " + std::to_string(event_index) + " does not match its leaf hash in " + commit_name +
-                                  ": the stored event was changed");
-      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(bytes));
-      GL_RETURN_IF_ERROR(on_event(c, event_index, msg.root<schema::Event>()));
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, LogReader::open(*this));
+  while (true) {
+    GL_ASSIGN_OR_RETURN(const CommitRecord* c, reader->next_commit());
+    if (!c) return Status::ok();
+    while (true) {
+      GL_ASSIGN_OR_RETURN(const LogEvent* e, reader->next_event());
+      if (!e) break;
+      GL_RETURN_IF_ERROR(on_event(*c, e->index, e->event()));
     }
-    previous_hash = c.info.commit_hash;
-    if (on_commit) GL_RETURN_IF_ERROR(on_commit(c));
+    if (on_commit) GL_RETURN_IF_ERROR(on_commit(*c));
   }
-  GL_RETURN_IF_ERROR(from_rocks(commits->status(), "scan commits"));
-  GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
-  if (expected_seq != head.commit_count || event_index != head.tree_size)
-    return Status::corruption("the log's head (" + std::to_string(head.commit_count) + " commits) does not match its commits (" +
-                              std::to_string(expected_seq) + " found): a commit is missing");
-  if (previous_hash != head.last_commit_hash)
-    return Status::corruption("meta/head names another last commit than the chain ends in");
-  return Status::ok();
 }
 
 Status Ledger::check_postings() {
@@ -428,7 +394,7 @@ Status Ledger::replay_checking_postings(LedgerState* state) {
   stored->SeekToFirst();
   GL_RETURN_IF_ERROR(replay(state, [&](const CommitRecord&, uint64_t index, schema::Event::Reader, const std::vector<Posting>& derived) -> Status {
     // Stored postings exist exactly for the events whose derived postings are not empty.
-    const bool present = stored->Valid() && get_u64_be(std::string_view(stored->key().data(), stored->key().size())) == index;
+    const bool present = stored->Valid() && std::string_view(stored->key().data(), stored->key().size()) == u64_be(index);
     if (!present && derived.empty()) return Status::ok();
     if (!present || derived.empty() ||
         std::string_view(stored->value().data(), stored->value().size()) != encode_postings(derived))
@@ -439,8 +405,7 @@ Status Ledger::replay_checking_postings(LedgerState* state) {
   }));
   GL_RETURN_IF_ERROR(from_rocks(stored->status(), "read postings"));
   if (stored->Valid())
-    return Status::corruption("postings stored for event " +
-                              std::to_string(get_u64_be(std::string_view(stored->key().data(), stored->key().size()))) +
+    return Status::corruption("postings stored for event " + printable_stored_key(std::string_view(stored->key().data(), stored->key().size())) +
                               ", which has none or is beyond the log");
   return Status::ok();
 }
@@ -507,7 +472,7 @@ Result<std::vector<CommitRecord>> Ledger::commits(uint64_t from_sequence, uint64
   std::optional<Hash32> previous;
   if (from_sequence > 0 && from_sequence <= head.commit_count) {
     it->Seek(rocksdb::Slice(u64_be(from_sequence - 1)));
-    if (it->Valid() && get_u64_be(std::string_view(it->key().data(), it->key().size())) == from_sequence - 1) {
+    if (it->Valid() && std::string_view(it->key().data(), it->key().size()) == u64_be(from_sequence - 1)) {
       GL_ASSIGN_OR_RETURN(CommitRecord before, decode_commit(std::string_view(it->value().data(), it->value().size())));
       previous = before.info.commit_hash;
     } else {
@@ -521,8 +486,7 @@ Result<std::vector<CommitRecord>> Ledger::commits(uint64_t from_sequence, uint64
   uint64_t expected = from_sequence;
   for (it->Seek(rocksdb::Slice(start)); it->Valid() && out.size() < limit && expected < head.commit_count; it->Next(), ++expected) {
     const std::string name = "commit " + std::to_string(expected);
-    if (get_u64_be(std::string_view(it->key().data(), it->key().size())) != expected)
-      return Status::corruption(name + " is missing");
+    if (std::string_view(it->key().data(), it->key().size()) != u64_be(expected)) return Status::corruption(name + " is missing");
     auto r = decode_commit(std::string_view(it->value().data(), it->value().size()));
     if (!r) return r.error().with_context(name + ": ");
     if (r->info.sequence != expected || (previous && r->previous_commit_hash != *previous))
@@ -577,7 +541,9 @@ Result<uint64_t> Ledger::commit_of_event(uint64_t index) {
   it->SeekForPrev(rocksdb::Slice(key));
   GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan commit index"));
   if (!it->Valid()) return Status::not_found("event " + std::to_string(index) + " does not exist");
-  return get_u64_be(std::string_view(it->value().data(), it->value().size()));
+  const std::string_view first(it->key().data(), it->key().size());
+  return decode_stored_u64("commit_index", first.size() == 8 ? std::to_string(get_u64_be(first)) : first,
+                           std::string_view(it->value().data(), it->value().size()));
 }
 
 Result<std::string> Ledger::checkpoint(std::optional<uint64_t> tree_size) {

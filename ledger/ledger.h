@@ -133,9 +133,9 @@ class Ledger {
                                             const std::vector<Posting>& postings)>;
   using CommitVisitor = std::function<Status(const CommitRecord&)>;
   Status replay(LedgerState* state, const EventVisitor& on_event = {}, const CommitVisitor& on_commit = {});
-  // Reads the whole log in order from one snapshot, decoding every commit and event but applying
-  // no rules: for readers that derive their own view (reconciliation). corruption if stored data
-  // does not decode or a commit or event is missing or out of place.
+  // Reads the whole log in order from one snapshot (a LogReader), decoding every commit and event
+  // but applying no rules. corruption if stored data does not decode or a commit or event is
+  // missing, out of place or changed (chain, leaf hashes, head).
   using DecodedEventVisitor = std::function<Status(const CommitRecord&, uint64_t index, schema::Event::Reader event)>;
   Status scan(const DecodedEventVisitor& on_event, const CommitVisitor& on_commit = {});
   // Replays the whole log with the rules and requires the stored postings to be exactly those the
@@ -155,6 +155,9 @@ class Ledger {
   // Call only while no append is in flight (tests, CLI summaries).
   const LedgerState& state() const;
 
+  // The storage, for ledger/ itself, for the projections' own families (through
+  // projections::ProjectionStore only) and for tests that damage a store on purpose. Everything
+  // else reads the log through LogReader (ledger/log_reader.h).
   Store& store() { return *store_; }
 
   class Writer;  // ledger/commit_writer.h

@@ -128,10 +128,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   db_opts.max_open_files = 256;
   db_opts.max_file_opening_threads = 1;
   db_opts.db_write_buffer_size = 32 << 20;
-  // The few KiB a previous append left in the write-ahead log stay in memory at open instead of
-  // being written to a table file per family (which cost each append several file writes and
-  // fsyncs); they reach table files with the next flush (spec/LOG.md, "Readers beside the writer").
-  db_opts.avoid_flush_during_recovery = true;
+  // avoid_flush_during_recovery stays false: a read-write open writes what the previous writer
+  // left in the write-ahead log to table files and drops that log, so only the newest log can
+  // hold unflushed commits. Kept logs would let a damaged older one lose commits in the middle of
+  // the log, which the open's head checks cannot see (tests/ledger/integrity_test.cc, "WAL cut").
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(std::max<size_t>(block_cache_mib, 1) << 20);
   // spec/LOG.md, "Damage": a damaged WAL record is refused, never skipped. Point-in-time recovery
   // (RocksDB's default) stops replaying at the first bad record and opens without it and every

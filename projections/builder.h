@@ -7,13 +7,9 @@
 // projection and replays it from the first commit; its state is byte-identical to the incremental
 // one, which the digests prove.
 //
-// Projections:
-//   balances   account -> balance (øre)
-//   journal    (account, effective date, event index) -> amount, commit, event type
-//   claims     claim id -> status, and counts per status
-//   providers  provider -> course payments (count, total)
-//   registry   entity and programme codes -> kind, name, parent; the earliest effective date
-//   totals     versioned day and month sums per account (projections/totals.h), for as-of queries
+// The projections are listed once, in projections/registry.h; their read models are in
+// projections/read_models.h. The builder reads the log through LogReader (each event checked
+// against its commit's leaf hash, its stored postings decoded) and writes through ProjectionStore.
 #pragma once
 
 #include <memory>
@@ -26,6 +22,7 @@
 namespace grantledger::projections {
 
 inline constexpr uint64_t kMaxEventsPerProjectionBatch = 20000;
+inline constexpr uint64_t kMaxCommitsPerProjectionBatch = 1000;
 
 struct ProjectionStatus {
   std::string name;
@@ -36,6 +33,7 @@ struct ProjectionStatus {
 };
 
 class Projection;
+class ProjectionStore;
 
 class Builder {
  public:
@@ -60,6 +58,7 @@ class Builder {
 
  private:
   Ledger& ledger_;
+  std::unique_ptr<ProjectionStore> store_;  // before projections_, which refer to it
   std::vector<std::unique_ptr<Projection>> projections_;
 };
 
@@ -68,7 +67,7 @@ class Builder {
 // last catch-up failed; status() says where).
 Result<uint64_t> applied_commits(Ledger& ledger);
 
-// Every projection's name, in the order status() lists them.
+// Every projection's name, in the order status() lists them (projections/registry.h).
 std::vector<std::string> projection_names();
 
 // A registry entry: an entity (kind = EntityKind ordinal) or a programme (kind 0, with total).
@@ -78,12 +77,19 @@ struct RegistryRecord {
   Ore total_ore;
 };
 Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, Ore total_ore = {});
+// false when the stored bytes are not a registry record (a JSON object with the fields' types).
 bool decode_registry(std::string_view bytes, RegistryRecord* out);
 
 // Registry key holding the earliest effective date in the log (u64 BE of the day as uint32).
 inline constexpr const char* kFirstEffectiveDateKey = "log/first_effective_date";
 
 // The projection's digest: SHA-256 over its position and every key and value of its family.
-Result<Hash32> projection_digest(Store& store, const std::string& name, Cf cf);
+// Reads one snapshot of the projection's families. corruption if its position is not 8 bytes.
+Result<Hash32> projection_digest(Ledger& ledger, const std::string& name, Cf cf);
+
+// The first key in which projection `name` differs between two ledgers (the audited one and the
+// audit's recomputation), for a person: "KEY (values differ)", "KEY (stored, not recomputed)",
+// "KEY (recomputed, not stored)"; empty when the families are equal or `name` is no projection.
+Result<std::string> first_differing_key(Ledger& stored, Ledger& recomputed, const std::string& name);
 
 }  // namespace grantledger::projections

@@ -5,6 +5,8 @@
 
 #include "ledger/canonical.h"
 #include "ledger/date.h"
+#include "ledger/log_reader.h"
+#include "ledger/stored_value.h"
 #include "ledger/postings.h"
 #include "projections/reversal_chain.h"
 #include "projections/totals.h"
@@ -14,7 +16,6 @@ namespace grantledger::projections {
 namespace {
 
 using Which = schema::Event::Body::Which;
-rocksdb::Slice slice_of(const Bytes& b) { return rocksdb::Slice(b.data(), b.size()); }
 
 constexpr int64_t kNsPerSecond = 1000000000;
 constexpr int64_t kNsPerDay = 86400 * kNsPerSecond;
@@ -93,22 +94,22 @@ Result<uint64_t> resolve_known_at(Ledger& ledger, const std::string& text) {
 }
 
 namespace {
-Result<std::map<std::string, RegistryRecord>> registry(Store& store, const std::string& prefix) {
+Result<std::map<std::string, RegistryRecord>> registry(const ProjectionStore& store, const std::string& prefix) {
   std::map<std::string, RegistryRecord> out;
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kProjRegistry)));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  ProjectionCursor it = store.cursor(Cf::kProjRegistry);
+  for (it.seek(prefix); it.valid() && it.key().starts_with(prefix); it.next()) {
     RegistryRecord r;
-    if (!decode_registry(std::string_view(it->value().data(), it->value().size()), &r))
-      return Status::corruption("registry projection: malformed entry");
-    out[it->key().ToString().substr(prefix.size())] = r;
+    if (!decode_registry(it.value(), &r))
+      return Status::corruption("registry projection: malformed entry " + printable_stored_key(it.key()) + "; run projections rebuild");
+    out[std::string(it.key().substr(prefix.size()))] = r;
   }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan registry"));
+  GL_RETURN_IF_ERROR(it.status("scan registry"));
   return out;
 }
 }  // namespace
 
-Result<std::map<std::string, RegistryRecord>> Queries::entities() { return registry(ledger_.store(), "entity/"); }
-Result<std::map<std::string, RegistryRecord>> Queries::programmes() { return registry(ledger_.store(), "programme/"); }
+Result<std::map<std::string, RegistryRecord>> Queries::entities() { return registry(store_, "entity/"); }
+Result<std::map<std::string, RegistryRecord>> Queries::programmes() { return registry(store_, "programme/"); }
 
 Result<ProgrammeBalances> Queries::programme_balances(const std::string& programme, const AsOf& as_of) {
   GL_ASSIGN_OR_RETURN(auto all, programmes());
@@ -152,39 +153,38 @@ namespace {
 
 // Adds one version-selected bucket scan to `sum`: every bucket of `measure` at `granularity` in
 // [from_bucket, to_bucket], each at its newest version with epoch <= max_epoch.
-Status sum_buckets(rocksdb::Iterator* it, const std::string& measure, char granularity, uint32_t from_bucket,
+Status sum_buckets(ProjectionCursor* it, const std::string& measure, char granularity, uint32_t from_bucket,
                    uint32_t to_bucket, uint64_t max_epoch, MeasureTotals* sum, bool* touched) {
   Bytes prefix = totals_prefix(measure, granularity);
-  it->Seek(totals_bucket_prefix(measure, granularity, from_bucket));
+  it->seek(totals_bucket_prefix(measure, granularity, from_bucket));
   bool have_bucket = false;
   uint32_t bucket = 0;
-  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (; it->valid() && it->key().starts_with(prefix); it->next()) {
     TotalsKey k;
-    if (!decode_totals_key(std::string_view(it->key().data(), it->key().size()), &k))
-      return Status::corruption("totals projection: malformed key");
+    if (!decode_totals_key(it->key(), &k))
+      return Status::corruption("totals projection: malformed key " + printable_stored_key(it->key()));
     if (k.bucket > to_bucket) break;
     if (have_bucket && k.bucket == bucket) continue;  // an older version of a bucket already taken
     if (k.epoch > max_epoch) continue;                 // newer than the point asked about
     TotalsValue v;
-    if (!decode_totals_value(std::string_view(it->value().data(), it->value().size()), &v))
-      return Status::corruption("totals projection: malformed value");
+    if (!decode_totals_value(it->value(), &v))
+      return Status::corruption("totals projection: malformed value of " + printable_stored_key(it->key()));
     GL_RETURN_IF_ERROR(add_to_sum(&sum->sum_ore, v.sum_ore, measure));
     GL_RETURN_IF_ERROR(add_to_sum(&sum->count, v.count, measure));
     *touched = true;
     have_bucket = true;
     bucket = k.bucket;
   }
-  return from_rocks(it->status(), "scan totals");
+  return it->status("scan totals");
 }
 
 }  // namespace
 
 Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& prefix, const AsOf& as_of) {
-  Store& store = ledger_.store();
-  Snapshot snap(store.db());
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
+  // The log and the projections, each read from one snapshot.
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> log, LogReader::open(ledger_, {.postings = true}));
+  const ProjectionStore::View view = store_.view();
+  const Head head = log->head();
 
   // Which versions to read: all (known now), or those of the epochs complete before the first
   // event the ledger did not know yet, plus a replay of that epoch's known events.
@@ -192,9 +192,11 @@ Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& 
   bool use_versions = true;
   uint64_t tail_from = 0, tail_to = 0;  // event indexes to replay
   if (as_of.known_commits && *as_of.known_commits < head.commit_count) {
-    GL_ASSIGN_OR_RETURN(Bytes commit_bytes, store.get(Cf::kCommits, u64_be(*as_of.known_commits), snap.get()));
-    GL_ASSIGN_OR_RETURN(CommitRecord first_unknown, decode_commit(commit_bytes));
-    uint64_t known_events = first_unknown.info.first_event_index;
+    // The first commit the ledger did not know yet: where the known events end.
+    GL_RETURN_IF_ERROR(log->seek(*as_of.known_commits));
+    GL_ASSIGN_OR_RETURN(const CommitRecord* first_unknown, log->next_commit());
+    if (!first_unknown) return Status::corruption("commit " + std::to_string(*as_of.known_commits) + " is missing");
+    uint64_t known_events = first_unknown->info.first_event_index;
     uint64_t epoch = known_events / kTotalsEpochEvents;
     tail_from = epoch * kTotalsEpochEvents;
     tail_to = known_events;
@@ -212,57 +214,61 @@ Result<std::map<std::string, MeasureTotals>> Queries::totals(const std::string& 
 
   std::map<std::string, MeasureTotals> out;
   if (use_versions) {
-    std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(Cf::kProjTotals)));
-    it->Seek(prefix);
+    ProjectionCursor it = view.cursor(Cf::kProjTotals);
+    it.seek(prefix);
     // Skip-scan: one measure at a time, seeking straight to the buckets the date needs.
-    while (it->Valid() && it->key().starts_with(prefix)) {
+    while (it.valid() && it.key().starts_with(prefix)) {
       TotalsKey k;
-      if (!decode_totals_key(std::string_view(it->key().data(), it->key().size()), &k))
-        return Status::corruption("totals projection: malformed key");
+      if (!decode_totals_key(it.key(), &k)) return Status::corruption("totals projection: malformed key " + printable_stored_key(it.key()));
       MeasureTotals sum;
       bool touched = false;
       if (!as_of.effective_date || month_of_date > 0)
-        GL_RETURN_IF_ERROR(sum_buckets(it.get(), k.measure, kGranularityMonth, 0, last_month, max_epoch, &sum, &touched));
+        GL_RETURN_IF_ERROR(sum_buckets(&it, k.measure, kGranularityMonth, 0, last_month, max_epoch, &sum, &touched));
       if (as_of.effective_date)
-        GL_RETURN_IF_ERROR(sum_buckets(it.get(), k.measure, kGranularityDay, first_day, last_day, max_epoch, &sum, &touched));
+        GL_RETURN_IF_ERROR(sum_buckets(&it, k.measure, kGranularityDay, first_day, last_day, max_epoch, &sum, &touched));
       if (touched) out[k.measure] = sum;
-      it->Seek(totals_after_measure(k.measure));
+      it.seek(totals_after_measure(k.measure));
     }
-    GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan totals"));
+    GL_RETURN_IF_ERROR(it.status("scan totals"));
   }
 
-  // The known events of the epoch the versions do not cover, replayed from the log.
+  // The known events of the epoch the versions do not cover, replayed from the log (each
+  // checked against its commit's leaf hash, with its stored postings).
   if (tail_to > tail_from) {
     ReversalChains chains([&](uint64_t index) -> Result<DecodedMessage> {
-      GL_ASSIGN_OR_RETURN(Bytes bytes, store.get(Cf::kEvents, u64_be(index), snap.get()));
+      GL_ASSIGN_OR_RETURN(Bytes bytes, ledger_.event(index));
       return DecodedMessage::decode(bytes);
     });
-    std::unique_ptr<rocksdb::Iterator> events(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
-    for (events->Seek(slice_of(u64_be(tail_from))); events->Valid(); events->Next()) {
-      uint64_t index = get_u64_be(std::string_view(events->key().data(), events->key().size()));
-      if (index >= tail_to) break;
-      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(events->value().data(), events->value().size())));
-      auto event = msg.root<schema::Event>();
-      if (as_of.effective_date && event.getEffectiveDate() > *as_of.effective_date) continue;
-      auto stored = store.get(Cf::kPostings, u64_be(index), snap.get());
-      if (!stored) {
-        if (stored.error().code() == StatusCode::kNotFound) continue;
-        return stored.error();
+    GL_ASSIGN_OR_RETURN(uint64_t first_commit, ledger_.commit_of_event(tail_from));
+    GL_RETURN_IF_ERROR(log->seek(first_commit));
+    bool done = false;
+    while (!done) {
+      GL_ASSIGN_OR_RETURN(const CommitRecord* c, log->next_commit());
+      if (!c) break;
+      while (true) {
+        GL_ASSIGN_OR_RETURN(const LogEvent* e, log->next_event());
+        if (!e) break;
+        if (e->index >= tail_to) {
+          done = true;
+          break;
+        }
+        if (e->index < tail_from) continue;
+        auto event = e->event();
+        if (as_of.effective_date && event.getEffectiveDate() > *as_of.effective_date) continue;
+        if (e->postings.empty()) continue;
+        uint16_t type = static_cast<uint16_t>(event.getBody().which());
+        GL_ASSIGN_OR_RETURN(int64_t count_delta, chains.count_delta(e->index, event));
+        Status added = Status::ok();
+        for (const Posting& p : e->postings)
+          for_each_measure(p, type, count_delta, [&](const std::string& measure, Ore sum, int64_t count) {
+            if (!added.is_ok() || !measure.starts_with(prefix)) return;
+            MeasureTotals& t = out[measure];
+            added = add_to_sum(&t.sum_ore, sum, measure);
+            if (added.is_ok()) added = add_to_sum(&t.count, count, measure);
+          });
+        GL_RETURN_IF_ERROR(added);
       }
-      GL_ASSIGN_OR_RETURN(std::vector<Posting> postings, decode_postings(*stored));
-      uint16_t type = static_cast<uint16_t>(event.getBody().which());
-      GL_ASSIGN_OR_RETURN(int64_t count_delta, chains.count_delta(index, event));
-      Status added = Status::ok();
-      for (const Posting& p : postings)
-        for_each_measure(p, type, count_delta, [&](const std::string& measure, Ore sum, int64_t count) {
-          if (!added.is_ok() || !measure.starts_with(prefix)) return;
-          MeasureTotals& t = out[measure];
-          added = add_to_sum(&t.sum_ore, sum, measure);
-          if (added.is_ok()) added = add_to_sum(&t.count, count, measure);
-        });
-      GL_RETURN_IF_ERROR(added);
     }
-    GL_RETURN_IF_ERROR(from_rocks(events->status(), "scan events"));
   }
   return out;
 }
@@ -278,8 +284,8 @@ Result<int64_t> stored_i64(std::string_view projection, std::string_view key, st
 }  // namespace
 
 Result<int32_t> Queries::first_effective_date() {
-  auto v = ledger_.store().get(Cf::kProjRegistry, kFirstEffectiveDateKey);
-  if (!v) return v.error();
+  GL_ASSIGN_OR_RETURN(std::optional<Bytes> v, store_.get(Cf::kProjRegistry, kFirstEffectiveDateKey));
+  if (!v) return Status::not_found("the registry projection has no first effective date yet");
   GL_ASSIGN_OR_RETURN(int64_t day, stored_i64("registry", kFirstEffectiveDateKey, *v));
   return static_cast<int32_t>(static_cast<uint32_t>(day));
 }
@@ -295,20 +301,17 @@ Status Queries::check_as_of(const AsOf& as_of) {
 }
 
 Result<std::vector<JournalEntry>> Queries::journal(const std::string& account, const AsOf& as_of) {
-  Store& store = ledger_.store();
-  Snapshot snap(store.db());
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(Cf::kProjJournal)));
+  const ProjectionStore::View view = store_.view();
+  ProjectionCursor it = view.cursor(Cf::kProjJournal);
   Bytes prefix = journal_account_prefix(account);
   std::vector<JournalEntry> out;
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (it.seek(prefix); it.valid() && it.key().starts_with(prefix); it.next()) {
     JournalEntry e;
-    if (!decode_journal(std::string_view(it->key().data(), it->key().size()), std::string_view(it->value().data(), it->value().size()), &e))
-      return Status::corruption("journal projection: malformed entry");
+    if (!decode_journal(it.key(), it.value(), &e))
+      return Status::corruption("journal projection: malformed entry " + printable_stored_key(it.key()) + "; run projections rebuild");
     if (as_of.includes(e.effective_date, e.commit_sequence)) out.push_back(std::move(e));
   }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan journal"));
+  GL_RETURN_IF_ERROR(it.status("scan journal"));
   return out;
 }
 
@@ -319,25 +322,22 @@ Result<Ore> Queries::account_balance(const std::string& account, const AsOf& as_
 }
 
 Result<std::map<std::string, Ore>> Queries::balances() {
-  Store& store = ledger_.store();
   std::map<std::string, Ore> out;
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kProjBalances)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string key = it->key().ToString();
-    GL_ASSIGN_OR_RETURN(out[key].value, stored_i64("balances", key, std::string_view(it->value().data(), it->value().size())));
+  ProjectionCursor it = store_.cursor(Cf::kProjBalances);
+  for (it.seek_to_first(); it.valid(); it.next()) {
+    std::string key(it.key());
+    GL_ASSIGN_OR_RETURN(out[key].value, stored_i64("balances", key, it.value()));
   }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan balances"));
+  GL_RETURN_IF_ERROR(it.status("scan balances"));
   return out;
 }
 
 Result<std::map<std::string, int64_t>> Queries::claim_counts() {
-  Store& store = ledger_.store();
   std::map<std::string, int64_t> out;
   const std::pair<char, const char*> names[] = {{'C', "claimed"}, {'A', "approved"}, {'R', "rejected"}, {'P', "paid"}, {'X', "cancelled"}};
   for (const auto& [code, name] : names) {
     std::string key = std::string("count/") + code;
-    auto v = store.get(Cf::kProjClaims, key);
-    if (!v && v.error().code() != StatusCode::kNotFound) return v.error();
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> v, store_.get(Cf::kProjClaims, key));
     out[name] = 0;
     if (v) {
       GL_ASSIGN_OR_RETURN(out[name], stored_i64("claims", key, *v));
@@ -360,11 +360,9 @@ Result<std::map<std::string, Queries::ProviderTotals>> Queries::providers(const 
 }
 
 Status Queries::check_account(const std::string& account) {
-  auto v = ledger_.store().get(Cf::kProjBalances, account);
+  GL_ASSIGN_OR_RETURN(std::optional<Bytes> v, store_.get(Cf::kProjBalances, account));
   if (v) return Status::ok();
-  if (v.error().code() == StatusCode::kNotFound)
-    return Status::not_found("account " + account + ": no posting has touched it (accounts: spec/DOMAIN.md, \"Chart of accounts\")");
-  return v.error();
+  return Status::not_found("account " + account + ": no posting has touched it (accounts: spec/DOMAIN.md, \"Chart of accounts\")");
 }
 
 Result<std::vector<std::string>> Queries::accounts_of_entity(const std::string& code, const std::string& programme) {
@@ -398,14 +396,17 @@ Result<std::vector<Queries::HistoryLine>> Queries::history(const std::vector<std
     return a.entry.account < b.entry.account;
   });
   std::map<std::string, Ore> running;
-  Store& store = ledger_.store();
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> log, LogReader::open(ledger_));
   for (HistoryLine& line : out) {
     Ore& balance = running[line.entry.account];
     GL_RETURN_IF_ERROR(add_to_sum(&balance, line.entry.amount_ore, line.entry.account));
     line.balance_ore = balance;
-    GL_ASSIGN_OR_RETURN(Bytes stored, store.get(Cf::kPostings, u64_be(line.entry.event_index)));
-    GL_ASSIGN_OR_RETURN(std::vector<Posting> postings, decode_postings(stored));
-    for (const Posting& p : postings) {
+    const std::string name = "postings of event " + std::to_string(line.entry.event_index);
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> stored, log->get(StoredFamily::kPostings, u64_be(line.entry.event_index)));
+    if (!stored) return Status::corruption(name + " are missing, though the journal projection has an entry for it");
+    auto postings = decode_postings(*stored);
+    if (!postings) return postings.error().with_context(name + ": ");
+    for (const Posting& p : *postings) {
       bool other_side = (p.amount < Ore{}) != (line.entry.amount_ore < Ore{});
       if (p.account != line.entry.account && other_side &&
           std::find(line.counter_accounts.begin(), line.counter_accounts.end(), p.account) == line.counter_accounts.end())

@@ -17,6 +17,7 @@
 #include "ledger/ledger.h"
 #include "projections/builder.h"
 #include "projections/journal_key.h"
+#include "projections/projection_store.h"
 
 namespace grantledger::projections {
 
@@ -64,7 +65,7 @@ struct MeasureTotals {
 
 class Queries {
  public:
-  explicit Queries(Ledger& ledger) : ledger_(ledger) {}
+  explicit Queries(Ledger& ledger) : ledger_(ledger), store_(ledger) {}
 
   // Every measure whose name starts with `prefix`, summed as of `as_of`. Measures with no posting
   // as of then are absent.
@@ -110,6 +111,7 @@ class Queries {
 
  private:
   Ledger& ledger_;
+  ProjectionStore store_;
 };
 
 }  // namespace grantledger::projections

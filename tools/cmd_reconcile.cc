@@ -5,8 +5,10 @@
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "ledger/date.h"
+#include "projections/builder.h"
 #include "tools/commands.h"
 #include "tools/output_path.h"
 #include "tools/reconcile/reconciliation.h"
@@ -144,6 +146,13 @@ void add_reconcile(CLI::App& app, Action* action) {
       r.open_wait_ms = o->wait_seconds * 1000;
       GL_ASSIGN_OR_RETURN(reconcile::Report report, reconcile::run_reconciliation(r));
       reconcile::print_summary(report, std::cout);
+      if (!report.already_recorded) {
+        // The writer keeps the projections current (spec/LOG.md, "Readers beside the writer"): the
+        // recorded run is durable, so a projection that cannot follow is reported, not a failed run.
+        auto ledger = Ledger::open(o->data, {.writer = false});
+        Status projected = ledger ? projections::Builder(**ledger).catch_up() : ledger.error();
+        if (!projected.is_ok()) spdlog::error("projections stopped: {}", projected.to_string());
+      }
       if (report.clean()) return Status::ok();
       uint64_t findings = 0;
       for (size_t k = 1; k < report.totals.size(); ++k) findings += report.totals[k].count;

@@ -171,10 +171,13 @@ struct WalLedger {
     return run_cli(tmp, {"append", "--data", dir, "--key", dir + "/keys/admin.pem", "--input", tmp / "e.jsonl",
                          "--idempotency-key", idempotency_key});
   }
+  // The live write-ahead log: the newest (highest-numbered) one that holds records. An older one
+  // RocksDB has made obsolete (its records are in table files) may linger until it is purged.
   std::string wal() {
     std::string found;
     for (const auto& f : std::filesystem::directory_iterator(dir))
-      if (f.path().extension() == ".log" && std::filesystem::file_size(f.path()) > 0) found = f.path().string();
+      if (f.path().extension() == ".log" && std::filesystem::file_size(f.path()) > 0 && f.path().string() > found)
+        found = f.path().string();
     REQUIRE(!found.empty());
     return found;
   }

@@ -135,15 +135,13 @@ TEST_CASE("rule state: a damaged state value stops the writer with exit 3 naming
   }
 }
 
-TEST_CASE("readers beside the writer: queries succeed and are consistent while another process appends", "[ledger][state][concurrency]") {
+TEST_CASE("readers beside the writer: queries succeed and are consistent while another process appends", "[ledger][state][processes]") {
   TempDir tmp;
   const std::string dir = tmp / "l";
   record_demo(tmp, dir);
   constexpr int kAppends = 12;
   std::atomic<int> appended{0}, failed{0};
-  // The writer's CLI runs capture their output in a folder of their own: run_cli writes
-  // <tmp>/cli.out, which the readers' runs would otherwise truncate under each other.
-  TempDir writer_tmp;
+  TempDir writer_tmp;  // run_cli captures output in files of its TempDir: one per thread
   std::thread writer([&] {
     for (int i = 0; i < kAppends; ++i) {
       if (append_payment(writer_tmp, dir, "BESIDE-" + std::to_string(i)).exit_code == 0) {

@@ -53,6 +53,10 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   });
   REQUIRE(s.is_ok());
   CHECK(commits > 100);
+  // The rule state the writer stored, commit by commit, is the state the replay derives.
+  auto differences = (*ledger)->compare_stored_state(state);
+  REQUIRE(differences.has_value());
+  for (const auto& d : *differences) FAIL_CHECK(d.object + ": " + d.reason);
 
   // The pool split 14.4 / 2.8 / 3.8 mio. kr., to the øre, and every recipient allocated.
   const ProgrammeState* p = state.programme(demo::kLeaderProgramme);

@@ -1,6 +1,5 @@
 #include "tools/audit/audit.h"
 
-#include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -15,11 +14,14 @@
 #include <thread>
 
 #include "ledger/canonical.h"
+#include "ledger/log_image.h"
+#include "ledger/log_reader.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "ledger/postings.h"
 #include "ledger/sha256.h"
 #include "projections/builder.h"
+#include "projections/registry.h"
 
 namespace grantledger::audit {
 
@@ -27,9 +29,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 std::string_view view(capnp::Data::Reader d) { return {reinterpret_cast<const char*>(d.begin()), d.size()}; }
-rocksdb::Slice slice(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
 std::string short_hex(const Hash32& h) { return to_hex(h).substr(0, 16); }
 
 // Findings of one thread, capped at kMaxFindings (the rest are counted).
@@ -380,13 +380,7 @@ class Reader {
 // and the scratch database the projections are recomputed in.
 class Replayer {
  public:
-  explicit Replayer(AuditSource& source) : source_(source) {
-    if (Ledger* l = source.ledger()) {
-      Store& store = l->store();
-      postings_.reset(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(Cf::kPostings)));
-      postings_->SeekToFirst();
-    }
-  }
+  explicit Replayer(AuditSource& source) : source_(source) {}
 
   Status apply(const CommitWork& w) {
     if (!w.record) {
@@ -439,18 +433,20 @@ class Replayer {
     if (Ore tb = state_.trial_balance(); tb != Ore{})
       findings_.add(FindingClass::kTrialBalance, std::nullopt, std::nullopt,
                     "the trial balance of all accounts is " + std::to_string(tb.value) + " øre, not zero");
+    GL_RETURN_IF_ERROR(start_postings());
     if (postings_) {
-      for (; postings_->Valid(); postings_->Next())
+      while (posting_) {
         findings_.add(FindingClass::kPostings, std::nullopt, key_index(),
                       "postings are stored for event " + std::to_string(key_index()) + ", which is beyond the log");
-      GL_RETURN_IF_ERROR(from_rocks(postings_->status(), "scan postings"));
+        GL_RETURN_IF_ERROR(next_posting());
+      }
     }
     GL_RETURN_IF_ERROR(flush_scratch());
     return Status::ok();
   }
 
   // Where the events, commits and derived postings go for the projections; null: nowhere.
-  void set_scratch(Store* scratch) { scratch_ = scratch; }
+  void set_scratch(LogImage* scratch) { scratch_ = scratch; }
   FindingList& findings() { return findings_; }
   const LedgerState& state() const { return state_; }
   uint64_t commit_count() const { return commit_count_; }
@@ -497,22 +493,36 @@ class Replayer {
                         " as registered at this point");
   }
 
-  uint64_t key_index() const { return postings_->key().size() == 8 ? get_u64_be(view(postings_->key())) : UINT64_MAX; }
+  // The stored postings, read in key order beside the replay (a ledger's source only).
+  Status start_postings() {
+    if (postings_started_) return Status::ok();
+    postings_started_ = true;
+    Ledger* l = source_.ledger();
+    if (!l) return Status::ok();
+    GL_ASSIGN_OR_RETURN(postings_reader_, LogReader::open(*l, {.raw_only = true}));
+    postings_.emplace(postings_reader_->cursor(StoredFamily::kPostings));
+    return next_posting();
+  }
+  Status next_posting() {
+    GL_ASSIGN_OR_RETURN(posting_, postings_->next());
+    return Status::ok();
+  }
+  uint64_t key_index() const { return posting_->first.size() == 8 ? get_u64_be(posting_->first) : UINT64_MAX; }
 
   // Compares the stored postings of `index` with `derived` (null: not derived, not compared).
   Status compare_postings(uint64_t seq, uint64_t index, const std::vector<Posting>* derived) {
+    GL_RETURN_IF_ERROR(start_postings());
     if (!postings_) return Status::ok();
-    while (postings_->Valid() && key_index() < index) {
+    while (posting_ && key_index() < index) {
       findings_.add(FindingClass::kPostings, std::nullopt, key_index(),
                     "postings are stored for event " + std::to_string(key_index()) + ", which no commit holds");
-      postings_->Next();
+      GL_RETURN_IF_ERROR(next_posting());
     }
-    GL_RETURN_IF_ERROR(from_rocks(postings_->status(), "scan postings"));
     std::optional<std::vector<Posting>> stored;
-    if (postings_->Valid() && key_index() == index) {
-      auto decoded = decode_postings(view(postings_->value()));
+    if (posting_ && key_index() == index) {
+      auto decoded = decode_postings(posting_->second);
       stored = decoded ? std::move(decoded).value() : std::vector<Posting>{{"<undecodable>", 0}};
-      postings_->Next();
+      GL_RETURN_IF_ERROR(next_posting());
     }
     if (!derived) return Status::ok();
     const std::vector<Posting> none;
@@ -534,14 +544,10 @@ class Replayer {
     if (!scratch_) return Status::ok();
     for (size_t i = 0; i < w.events.size(); ++i) {
       const EventWork& ev = w.events[i];
-      if (ev.present) batch_.Put(scratch_->cf(Cf::kEvents), slice(u64_be(ev.index)), slice(ev.bytes));
-      if (i < derived.size() && !derived[i].empty())
-        batch_.Put(scratch_->cf(Cf::kPostings), slice(u64_be(ev.index)), slice(encode_postings(derived[i])));
+      if (ev.present) scratch_->add_event(ev.index, ev.bytes);
+      if (i < derived.size() && !derived[i].empty()) scratch_->add_postings(ev.index, derived[i]);
     }
-    if (w.record) {
-      batch_.Put(scratch_->cf(Cf::kCommits), slice(u64_be(w.sequence)), slice(w.record->bytes));
-      batch_.Put(scratch_->cf(Cf::kCommitIndex), slice(u64_be(w.record->info.first_event_index)), slice(u64_be(w.sequence)));
-    }
+    if (w.record) scratch_->add_commit(w.sequence, w.record->info.first_event_index, w.record->bytes);
     batched_events_ += w.events.size() + 1;
     if (batched_events_ >= 20000) return flush_scratch();
     return Status::ok();
@@ -549,39 +555,44 @@ class Replayer {
 
   Status flush_scratch() {
     if (!scratch_ || batched_events_ == 0) return Status::ok();
-    rocksdb::WriteOptions wo;
-    wo.disableWAL = true;  // scratch data: flushed before the database is closed
-    GL_RETURN_IF_ERROR(from_rocks(scratch_->db()->Write(wo, &batch_), "write scratch database"));
-    batch_.Clear();
+    GL_RETURN_IF_ERROR(scratch_->write());
     batched_events_ = 0;
     return Status::ok();
   }
 
   AuditSource& source_;
-  Store* scratch_ = nullptr;
+  LogImage* scratch_ = nullptr;
   FindingList findings_;
   LedgerState state_;
   std::map<Bytes, PublicKey> keys_;  // raw public key -> parsed key
-  std::unique_ptr<rocksdb::Iterator> postings_;
-  rocksdb::WriteBatch batch_;
+  bool postings_started_ = false;
+  std::unique_ptr<LogReader> postings_reader_;
+  std::optional<LogReader::Cursor> postings_;            // declared after its reader: destroyed first
+  std::optional<std::pair<Bytes, Bytes>> posting_;        // the next stored postings not yet compared
   uint64_t batched_events_ = 0;
   uint64_t commit_count_ = 0;
 };
 
 // The derived indexes against what the reader recomputed.
 void check_indexes(Ledger& ledger, Reader& reader, FindingList* out) {
-  Store& store = ledger.store();
-  auto scan = [&](Cf cf, const std::function<void(std::string_view, std::string_view)>& fn) {
-    std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), store.cf(cf)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) fn(view(it->key()), view(it->value()));
-    if (!it->status().ok())
-      out->add(FindingClass::kDecode, std::nullopt, std::nullopt, std::string("scan ") + cf_name(cf) + ": " + it->status().ToString());
+  auto opened = LogReader::open(ledger, {.raw_only = true});
+  if (!opened) {
+    out->add(FindingClass::kDecode, std::nullopt, std::nullopt, "read the indexes: " + opened.error().message());
+    return;
+  }
+  LogReader& log = **opened;
+  auto scan = [&](StoredFamily family, const std::function<void(std::string_view, std::string_view)>& fn) {
+    Status s = log.for_each_stored(family, [&](std::string_view k, std::string_view v) -> Result<bool> {
+      fn(k, v);
+      return true;
+    });
+    if (!s.is_ok()) out->add(FindingClass::kDecode, std::nullopt, std::nullopt, s.message());
   };
 
   // Tree nodes: every recomputed perfect subtree is stored with the same hash, and no other.
   const auto& nodes = reader.nodes_by_level();
   std::vector<uint64_t> seen(nodes.size(), 0);
-  scan(Cf::kTree, [&](std::string_view k, std::string_view v) {
+  scan(StoredFamily::kTree, [&](std::string_view k, std::string_view v) {
     if (k.size() != 9) {
       out->add(FindingClass::kTreeNode, std::nullopt, std::nullopt, "malformed tree key", std::nullopt, printable_key(k));
       return;
@@ -607,7 +618,7 @@ void check_indexes(Ledger& ledger, Reader& reader, FindingList* out) {
 
   // Commit index: first event index -> sequence, one per commit.
   std::map<uint64_t, uint64_t> want_index(reader.commit_index().begin(), reader.commit_index().end());
-  scan(Cf::kCommitIndex, [&](std::string_view k, std::string_view v) {
+  scan(StoredFamily::kCommitIndex, [&](std::string_view k, std::string_view v) {
     uint64_t first = k.size() == 8 ? get_u64_be(k) : UINT64_MAX;
     auto it = want_index.find(first);
     if (it == want_index.end()) {
@@ -625,7 +636,7 @@ void check_indexes(Ledger& ledger, Reader& reader, FindingList* out) {
 
   // Idempotency index: key -> sequence || content hash, one per commit with a key.
   auto want_idem = reader.idempotency();
-  scan(Cf::kIdempotency, [&](std::string_view k, std::string_view v) {
+  scan(StoredFamily::kIdempotency, [&](std::string_view k, std::string_view v) {
     auto it = want_idem.find(std::string(k));
     if (it == want_idem.end()) {
       out->add(FindingClass::kIdempotency, std::nullopt, std::nullopt, "entry for a key no commit carries", std::nullopt,
@@ -678,50 +689,15 @@ class ScratchDir {
   std::string path_;
 };
 
-Result<std::unique_ptr<Store>> create_scratch(const std::string& dir, AuditSource& source) {
-  GL_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::open(dir + "/db", Store::Mode::kCreate));
-  rocksdb::WriteBatch meta;
-  meta.Put(store->cf(Cf::kMeta), "format", kFormatVersion);
-  meta.Put(store->cf(Cf::kMeta), "origin", slice(source.origin()));
-  meta.Put(store->cf(Cf::kMeta), "log_public_key", slice(source.log_key().raw()));
-  GL_RETURN_IF_ERROR(from_rocks(store->db()->Write(rocksdb::WriteOptions(), &meta), "write scratch meta"));
-  return store;
-}
-
-// Walks a projection's family in both databases and names the first key that differs.
-std::string first_difference(Store& a, Store& b, Cf cf) {
-  std::unique_ptr<rocksdb::Iterator> x(a.db()->NewIterator(rocksdb::ReadOptions(), a.cf(cf)));
-  std::unique_ptr<rocksdb::Iterator> y(b.db()->NewIterator(rocksdb::ReadOptions(), b.cf(cf)));
-  x->SeekToFirst();
-  y->SeekToFirst();
-  while (x->Valid() && y->Valid()) {
-    int c = x->key().compare(y->key());
-    if (c != 0) {
-      rocksdb::Slice k = c < 0 ? x->key() : y->key();
-      return printable_key(view(k)) + (c < 0 ? " (stored, not recomputed)" : " (recomputed, not stored)");
-    }
-    if (x->value() != y->value()) return printable_key(view(x->key())) + " (values differ)";
-    x->Next();
-    y->Next();
-  }
-  if (x->Valid()) return printable_key(view(x->key())) + " (stored, not recomputed)";
-  if (y->Valid()) return printable_key(view(y->key())) + " (recomputed, not stored)";
-  return "";
-}
-
-std::optional<Cf> projection_cf(const std::string& name) {
-  for (Cf cf : kProjectionCfs)
-    if (cf != Cf::kProjMeta && std::string(cf_name(cf)) == "proj_" + name) return cf;
-  return std::nullopt;
-}
-
 // Recomputes every projection in the scratch database up to the position the stored one has
 // reached, and compares digests; a mismatch names the first differing key.
 // With two threads the projections are recomputed by two builders over disjoint halves, each
-// reading the log once; the halves weigh about the same (per-projection build times measured
-// with bench/audit_bench's log).
-const std::vector<std::vector<std::string>> kProjectionHalves = {{"journal", "registry", "balances"},
-                                                                  {"claims", "totals", "providers"}};
+// reading the log once (projections/registry.h says which half recomputes which projection).
+std::vector<std::vector<std::string>> projection_halves() {
+  std::vector<std::vector<std::string>> halves(2);
+  for (const projections::ProjectionEntry& e : projections::projection_registry()) halves[e.audit_half % 2].push_back(e.name);
+  return halves;
+}
 
 // Brings every builder `max_commits` further and computes its digests, each on its own thread
 // (the first on this one).
@@ -754,7 +730,7 @@ Status check_projections(Ledger& audited, const std::vector<projections::Project
   if (threads == 1)
     builders.push_back(std::make_unique<projections::Builder>(*scratch));
   else
-    for (const auto& half : kProjectionHalves) builders.push_back(std::make_unique<projections::Builder>(*scratch, half));
+    for (const auto& half : projection_halves()) builders.push_back(std::make_unique<projections::Builder>(*scratch, half));
   std::map<uint64_t, std::vector<const projections::ProjectionStatus*>> by_position;
   for (const auto& s : stored) {
     if (s.applied_commits > commit_count) {
@@ -786,8 +762,7 @@ Status check_projections(Ledger& audited, const std::vector<projections::Project
         if (f.name == s->name) check.recomputed_digest = f.digest;
       check.equal = check.recomputed_digest == check.stored_digest;
       if (!check.equal) {
-        std::optional<Cf> cf = projection_cf(s->name);
-        std::string key = cf ? first_difference(audited.store(), scratch->store(), *cf) : "";
+        GL_ASSIGN_OR_RETURN(std::string key, projections::first_differing_key(audited, *scratch, s->name));
         out->add(FindingClass::kProjection, std::nullopt, std::nullopt,
                  "projection " + s->name + " at " + std::to_string(s->applied_commits) + " commits: stored digest " +
                      short_hex(s->digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
@@ -832,7 +807,7 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   const bool projections = ledger != nullptr && options.check_projections;
   report.summary.projections_checked = projections;
   ScratchDir scratch_dir;
-  std::unique_ptr<Store> scratch;
+  std::unique_ptr<LogImage> scratch;
   if (projections) {
     GL_ASSIGN_OR_RETURN(scratch_dir, ScratchDir::create(options.scratch_dir));
   }
@@ -844,7 +819,7 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   // replayer does it while the reader already reads.
   auto open_scratch = [&]() -> Status {
     if (!projections) return Status::ok();
-    GL_ASSIGN_OR_RETURN(scratch, create_scratch(scratch_dir.path(), source));
+    GL_ASSIGN_OR_RETURN(scratch, LogImage::create(scratch_dir.path() + "/db", source.origin(), source.log_key()));
     replayer.set_scratch(scratch.get());
     return Status::ok();
   };
@@ -931,13 +906,10 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   FindingList projection_findings;
   if (projections) {
     // Close the scratch database so the projection builder can open it as a ledger.
-    for (int i = 0; i < static_cast<int>(Cf::kCount); ++i)
-      GL_RETURN_IF_ERROR(from_rocks(scratch->db()->Flush(rocksdb::FlushOptions(), scratch->cf(static_cast<Cf>(i))), "flush scratch"));
     Head head;
     head.commit_count = replayer.commit_count();
     head.tree_size = reader.tree_size();
-    GL_RETURN_IF_ERROR(from_rocks(scratch->db()->Put(rocksdb::WriteOptions(), scratch->cf(Cf::kMeta), "head", head.encode()),
-                                  "write scratch head"));
+    GL_RETURN_IF_ERROR(scratch->finish(head));
     scratch.reset();
     spdlog::info("audit phase=scratch_closed elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
     GL_RETURN_IF_ERROR(check_projections(*ledger, *stored_projections, scratch_dir.path(), replayer.commit_count(), options.threads, &report,

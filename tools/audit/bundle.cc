@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/canonical.h"
+#include "ledger/log_reader.h"
 #include "ledger/merkle.h"
 #include "ledger/sha256.h"
 
@@ -17,7 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
 void put_u32_le(Bytes* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -86,20 +86,19 @@ Result<BundleInfo> export_bundle(Ledger& ledger, const std::string& out_dir) {
   if (!ec) fs::create_directories(fs::path(out_dir) / "keys", ec);
   if (ec) return Status::io_error("cannot create " + out_dir + ": " + ec.message());
 
-  Store& store = ledger.store();
-  Snapshot snap(store.db());
-  GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap.get();
+  // The records as stored, from one snapshot: the audit of the bundle checks them (a damaged
+  // ledger exports, and its bundle's audit names the damage).
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, LogReader::open(ledger));
+  const Head head = reader->head();
   BundleInfo info;
 
   StreamWriter events(fs::path(out_dir) / "events.bin");
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
-  for (it->SeekToFirst(); it->Valid() && info.events < head.tree_size; it->Next()) {
-    events.add(view(it->value()));
+  GL_RETURN_IF_ERROR(reader->for_each_stored(StoredFamily::kEvents, [&](std::string_view, std::string_view value) -> Result<bool> {
+    if (info.events >= head.tree_size) return false;
+    events.add(value);
     ++info.events;
     // Every signer key the log registers, as PEM, for checking a commit with plain tools.
-    auto msg = DecodedMessage::decode(view(it->value()));
+    auto msg = DecodedMessage::decode(value);
     if (msg && msg->root<schema::Event>().getBody().which() == schema::Event::Body::KEY_REGISTERED) {
       auto raw = msg->root<schema::Event>().getBody().getKeyRegistered().getPublicKey();
       auto pub = PublicKey::from_raw(std::string_view(reinterpret_cast<const char*>(raw.begin()), raw.size()));
@@ -108,28 +107,27 @@ Result<BundleInfo> export_bundle(Ledger& ledger, const std::string& out_dir) {
         ++info.keys;
       }
     }
-  }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan events"));
+    return true;
+  }));
   GL_ASSIGN_OR_RETURN(nlohmann::json events_file, events.finish());
 
   StreamWriter commits(fs::path(out_dir) / "commits.bin");
-  it.reset(store.db()->NewIterator(ro, store.cf(Cf::kCommits)));
-  for (it->SeekToFirst(); it->Valid() && info.commits < head.commit_count; it->Next()) {
-    commits.add(view(it->value()));
+  GL_RETURN_IF_ERROR(reader->for_each_stored(StoredFamily::kCommits, [&](std::string_view, std::string_view value) -> Result<bool> {
+    if (info.commits >= head.commit_count) return false;
+    commits.add(value);
     ++info.commits;
-  }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan commits"));
+    return true;
+  }));
   GL_ASSIGN_OR_RETURN(nlohmann::json commits_file, commits.finish());
 
-  it.reset(store.db()->NewIterator(ro, store.cf(Cf::kCheckpoints)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->key().size() != 8) return Status::corruption("checkpoints: malformed key");
-    uint64_t size = get_u64_be(view(it->key()));
-    if (size > head.tree_size) break;
-    GL_RETURN_IF_ERROR(write_file(fs::path(out_dir) / "checkpoints" / (std::to_string(size) + ".txt"), view(it->value())));
+  GL_RETURN_IF_ERROR(reader->for_each_stored(StoredFamily::kCheckpoints, [&](std::string_view key, std::string_view value) -> Result<bool> {
+    if (key.size() != 8) return Status::corruption("checkpoints: malformed key");
+    uint64_t size = get_u64_be(key);
+    if (size > head.tree_size) return false;
+    GL_RETURN_IF_ERROR(write_file(fs::path(out_dir) / "checkpoints" / (std::to_string(size) + ".txt"), value));
     ++info.checkpoints;
-  }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan checkpoints"));
+    return true;
+  }));
   GL_RETURN_IF_ERROR(write_file(fs::path(out_dir) / "keys" / "log.pub.pem", ledger.log_public_key().to_pem()));
 
   GL_ASSIGN_OR_RETURN(Hash32 root, ledger.root(head.tree_size));

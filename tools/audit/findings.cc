@@ -4,6 +4,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "ledger/stored_value.h"
+
 namespace grantledger::audit {
 
 const char* finding_class_name(FindingClass c) {
@@ -53,19 +55,7 @@ const Finding* AuditReport::first(FindingClass c) const {
   return nullptr;
 }
 
-std::string printable_key(std::string_view key) {
-  std::string out;
-  for (unsigned char ch : key) {
-    if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
-      out.push_back(static_cast<char>(ch));
-    } else {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-      out += buf;
-    }
-  }
-  return out;
-}
+std::string printable_key(std::string_view key) { return printable_stored_key(key); }
 
 namespace {
 std::string where(const Finding& f) {

@@ -12,6 +12,7 @@
 
 #include "ledger/canonical.h"
 #include "ledger/date.h"
+#include "ledger/log_reader.h"
 #include "ledger/sha256.h"
 #include "tools/reconcile/camt053.h"
 #include "tools/reconcile/run_lock.h"
@@ -151,32 +152,29 @@ Result<Report> run_reconciliation(const ReconcileRequest& r) {
 
 Result<std::vector<RecordedRun>> reconciliation_history(const std::string& data_dir) {
   GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::open(data_dir, {.read_only = true}));
-  Store& store = ledger->store();
-  Snapshot snap(store.db());
-  GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap.get();
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(Cf::kEvents)));
+  // One snapshot; every event checked against its commit's leaf hash, every commit against the chain.
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, LogReader::open(*ledger));
   std::vector<RecordedRun> runs;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    uint64_t index = get_u64_be(std::string_view(it->key().data(), it->key().size()));
-    if (index >= head.tree_size) break;
-    GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(std::string_view(it->value().data(), it->value().size())));
-    auto event = msg.root<schema::Event>();
-    if (event.getBody().which() != schema::Event::Body::RECONCILIATION_RECORDED) continue;
-    auto rec = event.getBody().getReconciliationRecorded();
-    if (rec.getStatementSha256().size() != 32)
-      return Status::corruption("event " + std::to_string(index) + ": reconciliation without a 32-byte statement hash");
-    RecordedRun run = decode_run(rec);
-    run.event_index = index;
-    GL_ASSIGN_OR_RETURN(run.commit_sequence, ledger->commit_of_event(index));
-    GL_ASSIGN_OR_RETURN(CommitRecord commit, ledger->commit(run.commit_sequence));
-    run.recorded_at_ns = commit.info.recorded_at_ns;
-    run.signer_key_id = commit.info.signer_key_id;
-    run.event_bytes = canonical_bytes(event);
-    runs.push_back(std::move(run));
+  while (true) {
+    GL_ASSIGN_OR_RETURN(const CommitRecord* commit, reader->next_commit());
+    if (!commit) break;
+    while (true) {
+      GL_ASSIGN_OR_RETURN(const LogEvent* e, reader->next_event());
+      if (!e) break;
+      auto event = e->event();
+      if (event.getBody().which() != schema::Event::Body::RECONCILIATION_RECORDED) continue;
+      auto rec = event.getBody().getReconciliationRecorded();
+      if (rec.getStatementSha256().size() != 32)
+        return Status::corruption("event " + std::to_string(e->index) + ": reconciliation without a 32-byte statement hash");
+      RecordedRun run = decode_run(rec);
+      run.event_index = e->index;
+      run.commit_sequence = commit->info.sequence;
+      run.recorded_at_ns = commit->info.recorded_at_ns;
+      run.signer_key_id = commit->info.signer_key_id;
+      run.event_bytes = e->bytes;
+      runs.push_back(std::move(run));
+    }
   }
-  GL_RETURN_IF_ERROR(from_rocks(it->status(), "scan events"));
   return runs;
 }
 

@@ -1,0 +1,236 @@
+#include "projections/read_models.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "ledger/canonical.h"
+#include "ledger/money.h"
+#include "projections/builder.h"
+#include "projections/journal_key.h"
+#include "projections/reversal_chain.h"
+#include "projections/totals.h"
+
+namespace grantledger::projections {
+
+namespace {
+using Which = schema::Event::Body::Which;
+}  // namespace
+
+namespace {
+
+class BalancesProjection : public Projection {
+ public:
+  BalancesProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
+  Status apply(const CommitRecord&, uint64_t, schema::Event::Reader, const std::vector<Posting>& postings) override {
+    for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_i64(p.account, p.amount.value));
+    return Status::ok();
+  }
+};
+
+class JournalProjection : public Projection {
+ public:
+  JournalProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
+  Status apply(const CommitRecord& c, uint64_t index, schema::Event::Reader event,
+               const std::vector<Posting>& postings) override {
+    std::map<std::string, Ore> per_account;  // one entry per account and event
+    for (const Posting& p : postings) GL_RETURN_IF_ERROR(add_to_sum(&per_account[p.account], p.amount, p.account));
+    uint8_t type = static_cast<uint8_t>(event.getBody().which());
+    for (const auto& [account, amount] : per_account)
+      put(journal_key(account, event.getEffectiveDate(), index), journal_value(amount, c.info.sequence, type));
+    return Status::ok();
+  }
+};
+
+class ClaimsProjection : public Projection {
+ public:
+  ClaimsProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
+  Status apply(const CommitRecord&, uint64_t index, schema::Event::Reader event, const std::vector<Posting>&) override {
+    auto body = event.getBody();
+    switch (body.which()) {
+      case Which::REIMBURSEMENT_CLAIMED: return set(body.getReimbursementClaimed().getClaimId().cStr(), 'C');
+      case Which::REIMBURSEMENT_APPROVED: return set(body.getReimbursementApproved().getClaimId().cStr(), 'A');
+      case Which::REIMBURSEMENT_REJECTED: return set(body.getReimbursementRejected().getClaimId().cStr(), 'R');
+      case Which::REIMBURSEMENT_PAID: return set(body.getReimbursementPaid().getClaimId().cStr(), 'P');
+      case Which::REIMBURSEMENT_CANCELLED: return set(body.getReimbursementCancelled().getClaimId().cStr(), 'X');
+      case Which::EVENT_REVERSED: {
+        // A reversal that undoes a payout returns its claim to approved; one that restores it, to paid.
+        GL_ASSIGN_OR_RETURN(ReversalOrigin origin, chains_.origin(index, body.getEventReversed()));
+        GL_ASSIGN_OR_RETURN(DecodedMessage msg, read_event(origin.index));
+        auto b = msg.root<schema::Event>().getBody();
+        if (b.which() != Which::REIMBURSEMENT_PAID) return Status::ok();
+        return set(b.getReimbursementPaid().getClaimId().cStr(), origin.restores() ? 'P' : 'A');
+      }
+      default: return Status::ok();
+    }
+  }
+  void reset() override { chains_.clear(); }
+
+ private:
+  ReversalChains chains_{[this](uint64_t index) { return read_event(index); }};
+  Status set(const std::string& claim_id, char status) {
+    Bytes key = "claim/" + claim_id;
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> old, get(key));
+    if (old && old->size() != 1)
+      return Status::corruption("claims: stored value of \"" + key + "\" is " + std::to_string(old->size()) + " bytes, not 1");
+    if (old) GL_RETURN_IF_ERROR(add_i64(Bytes("count/") + (*old)[0], -1));
+    GL_RETURN_IF_ERROR(add_i64(Bytes("count/") + status, 1));
+    put(key, Bytes(1, status));
+    return Status::ok();
+  }
+};
+
+class ProvidersProjection : public Projection {
+ public:
+  ProvidersProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
+  Status apply(const CommitRecord&, uint64_t, schema::Event::Reader, const std::vector<Posting>& postings) override {
+    for (const Posting& p : postings) {
+      if (!p.account.starts_with(Account::provider_prefix())) continue;  // no parse for the other accounts
+      std::optional<Account> account = Account::parse(p.account);
+      if (!account || account->kind() != Account::Kind::kCourseIncome) continue;
+      const std::string& provider = account->entity();
+      // Income is credited (negative); a reversal debits it back.
+      GL_RETURN_IF_ERROR(add_i64("count/" + provider, p.amount < Ore{} ? 1 : -1));
+      GL_RETURN_IF_ERROR(subtract_i64("total/" + provider, p.amount.value));
+    }
+    return Status::ok();
+  }
+};
+
+// Versioned day and month sums per measure (projections/totals.h). The latest version of every
+// bucket it has touched is cached, so a posting costs two map updates; a bucket not yet cached is
+// looked up once with a seek.
+class TotalsProjection : public Projection {
+ public:
+  TotalsProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
+  Status apply(const CommitRecord&, uint64_t index, schema::Event::Reader event,
+               const std::vector<Posting>& postings) override {
+    uint64_t epoch = index / kTotalsEpochEvents;
+    int32_t date = event.getEffectiveDate();
+    uint16_t type = static_cast<uint16_t>(event.getBody().which());
+    if (postings.empty()) return Status::ok();
+    GL_ASSIGN_OR_RETURN(int64_t count_delta, chains_.count_delta(index, event));
+    Status status = Status::ok();
+    for (const Posting& p : postings) {
+      for_each_measure(p, type, count_delta, [&](const std::string& measure, Ore sum, int64_t count) {
+        if (!status.is_ok()) return;
+        status = add(measure, kGranularityDay, day_bucket(date), epoch, sum, count);
+        if (status.is_ok()) status = add(measure, kGranularityMonth, month_bucket(date), epoch, sum, count);
+      });
+      GL_RETURN_IF_ERROR(status);
+    }
+    return Status::ok();
+  }
+  void reset() override {
+    latest_.clear();
+    chains_.clear();
+  }
+
+ private:
+  struct Latest {
+    uint64_t epoch;
+    TotalsValue value;
+  };
+  Status add(const std::string& measure, char granularity, uint32_t bucket, uint64_t epoch, Ore sum, int64_t count) {
+    Bytes bucket_key = totals_bucket_prefix(measure, granularity, bucket);
+    auto it = latest_.find(bucket_key);
+    if (it == latest_.end()) {
+      Latest l{0, {}};
+      GL_ASSIGN_OR_RETURN(KeyValue found, first_with_prefix(bucket_key));
+      if (found) {
+        TotalsKey k;
+        if (!decode_totals_key(found->first, &k) || !decode_totals_value(found->second, &l.value))
+          return Status::corruption("totals projection: malformed entry for " + measure);
+        l.epoch = k.epoch;
+      }
+      if (latest_.size() >= kMaxCachedBuckets) latest_.clear();
+      it = latest_.emplace(bucket_key, l).first;
+    }
+    it->second.epoch = epoch;
+    GL_RETURN_IF_ERROR(add_to_sum(&it->second.value.sum_ore, sum, measure));
+    GL_RETURN_IF_ERROR(add_to_sum(&it->second.value.count, count, measure));
+    put(totals_key(measure, granularity, bucket, epoch), encode_totals_value(it->second.value));
+    return Status::ok();
+  }
+  static constexpr size_t kMaxCachedBuckets = 2'000'000;
+  std::map<Bytes, Latest> latest_;
+  ReversalChains chains_{[this](uint64_t index) { return read_event(index); }};
+};
+
+class RegistryProjection : public Projection {
+ public:
+  RegistryProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
+  Status apply(const CommitRecord&, uint64_t, schema::Event::Reader event, const std::vector<Posting>&) override {
+    GL_ASSIGN_OR_RETURN(int64_t first, get_i64(kFirstEffectiveDateKey));
+    int32_t date = event.getEffectiveDate();
+    if (first == 0 || date < static_cast<int32_t>(first)) put(kFirstEffectiveDateKey, u64_be(static_cast<uint32_t>(date)));
+    auto body = event.getBody();
+    switch (body.which()) {
+      case Which::ENTITY_REGISTERED: {
+        auto e = body.getEntityRegistered();
+        put(Bytes("entity/") + e.getCode().cStr(), encode_registry(static_cast<uint8_t>(e.getKind()), e.getName().cStr(), e.getParentCode().cStr()));
+        return Status::ok();
+      }
+      case Which::ENTITY_RENAMED: {
+        auto e = body.getEntityRenamed();
+        Bytes key = Bytes("entity/") + e.getCode().cStr();
+        GL_ASSIGN_OR_RETURN(std::optional<Bytes> old, get(key));
+        RegistryRecord r;
+        if (!old || !decode_registry(*old, &r)) return Status::corruption("registry: entity " + key + " missing");
+        put(key, encode_registry(r.kind, e.getName().cStr(), r.parent));
+        return Status::ok();
+      }
+      case Which::PROGRAMME_CREATED: {
+        auto p = body.getProgrammeCreated();
+        put(Bytes("programme/") + p.getCode().cStr(), encode_registry(0, p.getName().cStr(), p.getParentCode().cStr(), Ore{p.getTotalOre()}));
+        return Status::ok();
+      }
+      default: return Status::ok();
+    }
+  }
+};
+
+template <class ReadModel>
+std::unique_ptr<Projection> make(Ledger& ledger, ProjectionStore& store, std::string name, Cf cf) {
+  return std::make_unique<ReadModel>(ledger, store, std::move(name), cf);
+}
+
+}  // namespace
+
+// Constant-initialized: usable by the registry whatever the order of static initialization.
+const ProjectionFactory make_balances = make<BalancesProjection>;
+const ProjectionFactory make_journal = make<JournalProjection>;
+const ProjectionFactory make_claims = make<ClaimsProjection>;
+const ProjectionFactory make_providers = make<ProvidersProjection>;
+const ProjectionFactory make_registry = make<RegistryProjection>;
+const ProjectionFactory make_totals = make<TotalsProjection>;
+
+Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, Ore total_ore) {
+  nlohmann::json j = {{"kind", kind}, {"name", name}, {"parent", parent}, {"total_ore", total_ore.value}};
+  return j.dump();
+}
+
+bool decode_registry(std::string_view bytes, RegistryRecord* out) {
+  auto j = nlohmann::json::parse(bytes, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  // Every field is optional but, when present, of its type: a stored record is input, and
+  // nlohmann's value() would throw on a field of another type.
+  RegistryRecord r;
+  if (auto f = j.find("kind"); f != j.end()) {
+    if (!f->is_number_unsigned() || f->get<uint64_t>() > 255) return false;
+    r.kind = static_cast<uint8_t>(f->get<uint64_t>());
+  }
+  for (auto [field, target] : {std::pair<const char*, std::string*>{"name", &r.name}, {"parent", &r.parent}}) {
+    if (auto f = j.find(field); f != j.end()) {
+      if (!f->is_string()) return false;
+      *target = f->get<std::string>();
+    }
+  }
+  if (auto f = j.find("total_ore"); f != j.end()) {
+    if (!f->is_number_integer() || (f->is_number_unsigned() && f->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) return false;
+    r.total_ore = Ore{f->get<int64_t>()};
+  }
+  *out = std::move(r);
+  return true;
+}
+
+}  // namespace grantledger::projections

@@ -1,0 +1,29 @@
+// The one list of projections: name, column family and factory. The builder, the queries'
+// position (applied_commits), `projections status` and the audit's projection check all read it,
+// so adding a projection is one entry here (and its family in ledger/store.h).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "projections/read_models.h"
+
+namespace grantledger::projections {
+
+struct ProjectionEntry {
+  const char* name;
+  Cf cf;
+  ProjectionFactory make;
+  // Which of the audit's two builders recomputes it (0 or 1): the halves weigh about the same
+  // (per-projection build times measured with bench/audit_bench's log).
+  unsigned audit_half;
+};
+
+// Every projection, in the order `projections status` lists them.
+const std::vector<ProjectionEntry>& projection_registry();
+// The entry named `name`; nullptr when there is none.
+const ProjectionEntry* find_projection(std::string_view name);
+
+}  // namespace grantledger::projections
