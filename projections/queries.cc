@@ -388,7 +388,7 @@ Result<std::vector<Queries::HistoryLine>> Queries::history(const std::vector<std
   std::vector<HistoryLine> out;
   for (const std::string& account : accounts) {
     GL_ASSIGN_OR_RETURN(auto entries, journal(account, as_of));
-    for (auto& e : entries) out.push_back(HistoryLine{std::move(e), {}, 0});
+    for (auto& e : entries) out.push_back(HistoryLine{std::move(e), {}, Ore{}});
   }
   std::stable_sort(out.begin(), out.end(), [](const HistoryLine& a, const HistoryLine& b) {
     if (a.entry.effective_date != b.entry.effective_date) return a.entry.effective_date < b.entry.effective_date;

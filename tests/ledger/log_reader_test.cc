@@ -97,7 +97,7 @@ TEST_CASE("log reader: reads commits and their events in order from a position",
 
 TEST_CASE("log reader: hands out each event's stored postings when asked", "[ledger][log_reader]") {
   ReaderWorld w;
-  const std::vector<Posting> postings = {{"employer:851:course_fees", 100}, {"provider:easv:course_income", -100}};
+  const std::vector<Posting> postings = {{"employer:851:course_fees", Ore{100}}, {"provider:easv:course_income", Ore{-100}}};
   w.put_raw(Cf::kPostings, u64_be(3), encode_postings(postings));
   auto r = w.reader({.postings = true});
   REQUIRE(r->seek(2).is_ok());

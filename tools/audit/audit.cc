@@ -521,7 +521,7 @@ class Replayer {
     std::optional<std::vector<Posting>> stored;
     if (posting_ && key_index() == index) {
       auto decoded = decode_postings(posting_->second);
-      stored = decoded ? std::move(decoded).value() : std::vector<Posting>{{"<undecodable>", 0}};
+      stored = decoded ? std::move(decoded).value() : std::vector<Posting>{{"<undecodable>", Ore{}}};
       GL_RETURN_IF_ERROR(next_posting());
     }
     if (!derived) return Status::ok();
