@@ -1,4 +1,5 @@
 // grantledger append --data DIR --key KEY.pem --input FILE.jsonl [--batch N] [--idempotency-key K]
+//                    [--state-cache-entries N] [--block-cache-mib N]
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "ledger/ledger.h"
 #include "projections/builder.h"
 #include "tools/commands.h"
+#include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
@@ -36,6 +38,7 @@ void add_append(CLI::App& app, Action* action) {
   struct Opts {
     std::string data, key, input, idempotency_key;
     size_t batch = kMaxEventsPerCommit;
+    LedgerOptions ledger;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "ledger data directory")->required();
@@ -46,12 +49,22 @@ void add_append(CLI::App& app, Action* action) {
       ->capture_default_str();
   cmd->add_option("--idempotency-key", o->idempotency_key,
                   "retrying with the same key and content returns the original commits, writing nothing");
+  // Memory of the writer (spec/LOG.md, "Rule state"): bounded by these, not by the log's length.
+  cmd->add_option("--state-cache-entries", o->ledger.state_cache_entries,
+                  "decoded rule-state entries the writer keeps between commit groups")
+      ->check(unsigned_number())
+      ->check(CLI::Range(size_t{1}, size_t{100000000}))
+      ->capture_default_str();
+  cmd->add_option("--block-cache-mib", o->ledger.block_cache_mib, "RocksDB block cache (data, index and filter blocks), MiB")
+      ->check(unsigned_number())
+      ->check(CLI::Range(size_t{1}, size_t{65536}))
+      ->capture_default_str();
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       // Everything is checked before the ledger is touched.
       GL_ASSIGN_OR_RETURN(std::vector<InputEvent> events, read_events_jsonl(o->input));
       GL_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::load(o->key));
-      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data));
+      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, o->ledger));
       auto signer = std::make_shared<const PrivateKey>(std::move(key));
       GL_ASSIGN_OR_RETURN(auto infos, ledger->append(make_commits(std::move(events), o->batch, signer, o->idempotency_key)));
       bool all_replayed = true;

@@ -31,6 +31,8 @@ TEST_CASE("a negative, signed or non-numeric number flag is bad input (exit 2) n
       {{"prove", "consistency", "--data", data, "--from", "-1"}, "--from"},
       {{"prove", "consistency", "--data", data, "--from", "2", "--to", "-1"}, "--to"},
       {{"demo", "--data", tmp / "d2", "--seed", "-4"}, "--seed"},
+      {{"append", "--data", data, "--key", "k.pem", "--input", "e.jsonl", "--state-cache-entries", "-1"}, "--state-cache-entries"},
+      {{"append", "--data", data, "--key", "k.pem", "--input", "e.jsonl", "--block-cache-mib", "8.5"}, "--block-cache-mib"},
       {{"reconcile", "--data", data, "--statement", "s.xml", "--from", "2013-12-01", "--to", "2013-12-31", "--key", "k.pem",
         "--date-tolerance", "-1"},
        "--date-tolerance"},
