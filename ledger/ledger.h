@@ -149,6 +149,7 @@ class Ledger {
   // entry, and the state's head. At most `limit` differences; none when they are equal.
   Result<std::vector<StateDifference>> compare_stored_state(const LedgerState& derived, size_t limit = 100);
   // Replays the log and compares the stored rule state with the result ("reopen equals replay").
+  // REQUIRES: no append in flight (the replay and the comparison read separate snapshots).
   Result<std::vector<StateDifference>> check_state();
 
   // The rule state as of the last durable commit. REQUIRES: not opened read-only.

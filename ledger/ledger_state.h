@@ -125,15 +125,15 @@ class LedgerState {
   // Sets `table`[k] = v, recording how to undo it.
   template <typename K, typename V>
   void put(StateTable<K, V>& table, const K& k, V v) {
-    table.find(k);  // a backed entry is loaded first, so the undo restores what was stored
+    // A backed entry is loaded first, so the undo restores what was stored; one lookup either way.
+    V* current = table.find_for_change(k);
     auto& map = table.entries();
-    auto it = map.find(k);
-    if (it == map.end()) {
+    if (!current) {
       undo_.push_back([&map, k] { map.erase(k); });
       map.emplace(k, std::move(v));
     } else {
-      undo_.push_back([&map, k, old = it->second] { map[k] = old; });
-      it->second = std::move(v);
+      undo_.push_back([&map, k, old = *current] { map[k] = old; });
+      *current = std::move(v);
     }
     table.mark_dirty(k);
   }

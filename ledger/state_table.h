@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include "ledger/state_codec.h"
 #include "ledger/state_source.h"
@@ -49,6 +50,9 @@ class StateTable {
     }
     return &cache_.emplace(k, std::move(value)).first->second;
   }
+
+  // As find(), for LedgerState::put, which changes the entry (recording the undo first).
+  V* find_for_change(const K& k) { return const_cast<V*>(std::as_const(*this).find(k)); }
 
   Bytes stored_key(const K& k) const {
     Bytes key(1, tag_);
