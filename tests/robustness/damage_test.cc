@@ -248,8 +248,17 @@ class DamageFixture {
             text.replace(at, dir.size(), "DIR");
           return text;
         };
-        if (after.exit_code != got[kLog].exit_code || after.out != got[kLog].out ||
-            same_dir(after.err, copies[c]) != same_dir(got[kLog].err, copies[kLog]))
+        // A refused write's read-write open rewrites the MANIFEST (RocksDB's recovery flush),
+        // which changes the table files the next open preloads: a `log` that did not read the
+        // damaged table before may read it now and refuse, exit 3 naming that file. That is the
+        // same damage, now seen, not a change the write made.
+        const size_t sst_end = d.name.find(".sst");
+        const size_t sst_begin = sst_end == std::string::npos ? 0 : d.name.rfind(' ', sst_end) + 1;
+        const std::string damaged_sst = sst_end == std::string::npos ? "" : d.name.substr(sst_begin, sst_end + 4 - sst_begin);
+        const bool now_seen = got[kLog].exit_code == 0 && after.exit_code == 3 && !damaged_sst.empty() &&
+                              after.err.find(damaged_sst) != std::string::npos;
+        if (!now_seen && (after.exit_code != got[kLog].exit_code || after.out != got[kLog].out ||
+                          same_dir(after.err, copies[c]) != same_dir(got[kLog].err, copies[kLog])))
           problem("exit " + std::to_string(r.exit_code) +
                   " but changed the damaged ledger: log said exit " +
                   std::to_string(got[kLog].exit_code) + " (" + first_line(got[kLog].err) +
