@@ -126,6 +126,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   // Bounded memory and start-up cost at any size: table files are opened on demand (and at most
   // 256 at a time), memtables of all families share 32 MiB.
   db_opts.max_open_files = 256;
+  // A reader opens every table file at open and keeps it open: a writer beside it may compact and
+  // delete files of the version the reader sees, and an open file stays readable after unlink.
+  // (Opening one later would find it gone.)
+  if (mode == Mode::kReadOnly) db_opts.max_open_files = -1;
   db_opts.max_file_opening_threads = 1;
   db_opts.db_write_buffer_size = 32 << 20;
   // avoid_flush_during_recovery stays false: a read-write open writes what the previous writer
