@@ -196,7 +196,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
     // Damage is found by a read-only open first: a read-write open of a damaged database may
     // already have deleted files its damaged MANIFEST no longer lists, or flushed over them.
     // (An old ledger the read-write open upgrades fails the probe with invalid_argument.)
-    auto probe = Ledger::open(dir, {.read_only = true, .check_head = true});
+    auto probe = Ledger::open(dir, {.read_only = true, .check_head = true, .hold_table_files = false});
     if (!probe && probe.error().code() == StatusCode::kCorruption) return probe.error();
   }
   std::unique_ptr<Ledger> ledger(new Ledger());
@@ -204,7 +204,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
   GL_ASSIGN_OR_RETURN(const std::vector<std::string> acknowledged_notes, AcknowledgedHead::read_notes(dir));
   ledger->read_only_ = options.read_only;
   GL_ASSIGN_OR_RETURN(ledger->store_, Store::open(dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite,
-                                                  options.block_cache_mib));
+                                                  options.block_cache_mib, options.hold_table_files));
   Store& store = *ledger->store_;
   // A database with every family of a ledger but without these is damaged, not foreign.
   auto meta = [&](const char* key) -> Result<Bytes> {

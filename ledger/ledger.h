@@ -81,6 +81,9 @@ struct LedgerOptions {
   size_t state_cache_entries = 50000;
   // RocksDB's block cache (data, index and filter blocks), MiB.
   size_t block_cache_mib = 8;
+  // Read-only opens: hold every table file open (see Store::open). Only the writer's damage probe,
+  // which acts on corruption alone, opens them on demand.
+  bool hold_table_files = true;
 };
 
 // One way the stored rule state differs from the state a replay derives.

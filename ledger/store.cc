@@ -103,7 +103,8 @@ Bytes tree_key(uint8_t level, uint64_t index) {
   return k;
 }
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, size_t block_cache_mib) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, size_t block_cache_mib,
+                                           bool hold_table_files) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (mode == Mode::kCreate) {
@@ -129,7 +130,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   // A reader opens every table file at open and keeps it open: a writer beside it may compact and
   // delete files of the version the reader sees, and an open file stays readable after unlink.
   // (Opening one later would find it gone.)
-  if (mode == Mode::kReadOnly) db_opts.max_open_files = -1;
+  if (mode == Mode::kReadOnly && hold_table_files) db_opts.max_open_files = -1;
   db_opts.max_file_opening_threads = 1;
   db_opts.db_write_buffer_size = 32 << 20;
   // avoid_flush_during_recovery stays false: a read-write open writes what the previous writer

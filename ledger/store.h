@@ -64,7 +64,11 @@ class Store {
   // if `dir` is not a grantledger ledger. kReadOnly takes no lock: readers open beside the
   // writer and see what was durable when they opened. `block_cache_mib` bounds the memory of
   // cached blocks, index and filter blocks included.
-  static Result<std::unique_ptr<Store>> open(const std::string& dir, Mode mode, size_t block_cache_mib = 8);
+  // A kReadOnly store holds every table file open from the start (`hold_table_files`), so a
+  // writer's compaction cannot take one from under it; a short check that tolerates an I/O error
+  // (the writer's probe) opens them on demand instead.
+  static Result<std::unique_ptr<Store>> open(const std::string& dir, Mode mode, size_t block_cache_mib = 8,
+                                             bool hold_table_files = true);
   ~Store();
 
   rocksdb::DB* db() { return db_.get(); }
