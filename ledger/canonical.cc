@@ -98,8 +98,9 @@ Result<DecodedMessage> DecodedMessage::decode(std::string_view bytes, Kind kind)
     auto reader = std::make_shared<OwningReader>(std::move(words), std::move(segs));
     // isCanonical() walks the whole message, so every later access is in bounds.
     if (!reader->isCanonical()) return Status::corruption("message is not in canonical form");
-    capnp::StructSchema schema = kind == Kind::kEvent ? capnp::Schema::from<schema::Event>().asStruct()
-                                                      : capnp::Schema::from<schema::Commit>().asStruct();
+    capnp::StructSchema schema = kind == Kind::kEvent    ? capnp::Schema::from<schema::Event>().asStruct()
+                                 : kind == Kind::kCommit ? capnp::Schema::from<schema::Commit>().asStruct()
+                                                         : capnp::Schema::from<schema::SubmissionFile>().asStruct();
     walk_struct(reader->getRoot<capnp::DynamicStruct>(schema), 0);
     out.reader_ = std::move(reader);
   } catch (const kj::Exception& e) {

@@ -16,6 +16,12 @@
 
 namespace grantledger {
 
+// Data fields as byte views, and byte views as Data fields (no copy; the view must outlive it).
+inline std::string_view view(capnp::Data::Reader d) { return {reinterpret_cast<const char*>(d.begin()), d.size()}; }
+inline capnp::Data::Reader data_of(std::string_view b) {
+  return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(b.data()), b.size());
+}
+
 template <typename Reader>
 Bytes canonical_bytes(Reader reader) {
   kj::Array<capnp::word> words = capnp::canonicalize(reader);
@@ -26,7 +32,7 @@ Bytes canonical_bytes(Reader reader) {
 class DecodedMessage {
  public:
   // The schema a message's root must follow.
-  enum class Kind { kEvent, kCommit };
+  enum class Kind { kEvent, kCommit, kSubmissionFile };
   // corruption if `bytes` are not a canonical Cap'n Proto message whose root is a valid `kind`:
   // every pointer the schema reaches (the active union member, lists, nested structs) must read as
   // its type, and every Text must be NUL-terminated UTF-8. After this, no read of the message throws.

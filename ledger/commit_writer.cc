@@ -21,9 +21,6 @@ std::string event_label(const CommitRequest& r, size_t i) {
   return "event " + std::to_string(i + 1) + " of the commit";
 }
 
-capnp::Data::Reader data_of(std::string_view b) {
-  return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(b.data()), b.size());
-}
 
 // Free space needed for a write of `batch_bytes`: the WAL record, the memtable flush it may cause
 // and room for RocksDB's own files (MANIFEST, OPTIONS): four times the batch and 8 MiB.
@@ -196,15 +193,20 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
                                                 rocksdb::WriteBatch* batch, GroupIndex* index,
                                                 std::vector<std::string>* index_keys) {
   // Preconditions that blame the caller.
-  if (!request.signer) return Status::invalid_argument("a commit needs a signer key");
   if (request.events.empty()) return Status::invalid_argument("a commit holds at least one event");
   if (request.events.size() > kMaxEventsPerCommit)
     return Status::invalid_argument("a commit holds at most " + std::to_string(kMaxEventsPerCommit) +
                                     " events, got " + std::to_string(request.events.size()));
   if (request.idempotency_key.size() > kMaxIdempotencyKeyBytes)
     return Status::invalid_argument("idempotency key longer than " + std::to_string(kMaxIdempotencyKeyBytes) + " bytes");
+  if (!request.signed_by) return Status::invalid_argument("a commit needs a signed submission");
+  if (request.idempotency_key.empty())
+    return Status::invalid_argument("idempotency_key: a submission needs one (it makes a retried submission harmless)");
+  const SubmissionSignature& signed_by = *request.signed_by;
+  if (signed_by.signature.size() != kEd25519SignatureSize)
+    return Status::invalid_argument("signature: not " + std::to_string(kEd25519SignatureSize) + " bytes");
 
-  const Hash32 signer_id = request.signer->key_id();
+  const Hash32 signer_id = signed_by.signer_key_id;
   std::vector<DecodedMessage> decoded;
   std::vector<schema::Event::Reader> events;
   std::vector<Hash32> leaf_hashes;
@@ -255,12 +257,29 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
     if (stored.error().code() != StatusCode::kNotFound) return stored.error();
   }
 
-  // Signer and rules.
+  // Signer, the submitter's signature and rules.
   const uint64_t seq = head_.commit_count;
+  Bytes signer_raw;
   if (seq == 0) {
     GL_RETURN_IF_ERROR(LedgerState::check_genesis(signer_id, events));
+    signer_raw = Bytes(view(events[0].getBody().getKeyRegistered().getPublicKey()));
   } else {
     GL_RETURN_IF_ERROR(state_.check_signer(signer_id));
+    signer_raw = state_.key(signer_id)->public_key;
+  }
+  const int64_t recorded_at_ns = std::max(now_utc_ns(), head_.last_recorded_at_ns);
+  {
+    GL_ASSIGN_OR_RETURN(PublicKey signer, PublicKey::from_raw(signer_raw));
+    Bytes submitted = submission_signed_bytes(origin_, request.idempotency_key, signer_id, signed_by.created_at_ns, leaf_hashes);
+    if (!signer.verify(submitted, signed_by.signature))
+      return Status::invalid_argument("signature: the submission's signature does not verify with key " +
+                                      to_hex(signer_id).substr(0, 16) +
+                                      " for this ledger's origin (signed for another ledger, altered, or by another key)");
+    if (signed_by.created_at_ns > recorded_at_ns + kMaxSubmissionClockSkewNs)
+      return Status::invalid_argument("created_at: the submission says it was signed at " +
+                                      format_timestamp_ns(signed_by.created_at_ns) + ", more than " +
+                                      std::to_string(kMaxSubmissionClockSkewNs / 1000000000) +
+                                      " s after the ledger's clock (" + format_timestamp_ns(recorded_at_ns) + ")");
   }
   std::vector<std::vector<Posting>> postings(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
@@ -274,7 +293,7 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   info.sequence = seq;
   info.first_event_index = head_.tree_size;
   info.event_count = static_cast<uint32_t>(events.size());
-  info.recorded_at_ns = std::max(now_utc_ns(), head_.last_recorded_at_ns);
+  info.recorded_at_ns = recorded_at_ns;
   info.signer_key_id = signer_id;
   info.idempotency_key = request.idempotency_key;
 
@@ -291,9 +310,13 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   body.setPreviousCommitHash(data_of(as_view(head_.last_commit_hash)));
   auto hashes = body.initEventHashes(info.event_count);
   for (size_t i = 0; i < leaf_hashes.size(); ++i) hashes.set(static_cast<unsigned>(i), data_of(as_view(leaf_hashes[i])));
-  Bytes signed_bytes(kCommitSignaturePrefix);
+  // Log format v2: the submitter's signature in the body, the log key's over the commit.
+  body.setFormatVersion(kCommitFormatV2);
+  body.setSubmissionCreatedAtNs(signed_by.created_at_ns);
+  body.setSubmissionSignature(data_of(signed_by.signature));
+  Bytes signed_bytes(kCommitV2SignaturePrefix);
   signed_bytes += canonical_bytes(body.asReader());
-  Bytes signature = request.signer->sign(signed_bytes);
+  Bytes signature = log_key_.sign(signed_bytes);
   commit.setSignature(data_of(signature));
   Bytes commit_bytes = canonical_bytes(commit.asReader());
   info.commit_hash = sha_.digest(commit_bytes);
@@ -328,6 +351,7 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   batch->Put(store_.cf(Cf::kCheckpoints), slice(u64_be(head_.tree_size)), slice(sign_checkpoint(cp, log_key_)));
   batch->Put(store_.cf(Cf::kMeta), "head", slice(head_.encode()));
   batch->Put(store_.cf(Cf::kMeta), kStateHeadKey, slice(u64_be(head_.commit_count)));
+  batch->Put(store_.cf(Cf::kMeta), "format", kFormatVersion);  // a v1 ledger becomes v2 with this commit
   return info;
 }
 

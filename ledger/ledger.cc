@@ -21,12 +21,6 @@ namespace grantledger {
 
 namespace {
 
-std::string_view view(capnp::Data::Reader d) { return {reinterpret_cast<const char*>(d.begin()), d.size()}; }
-
-capnp::Data::Reader data_of(std::string_view b) {
-  return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(b.data()), b.size());
-}
-
 Bytes key_registered_event(int32_t effective_date, const PublicKey& key, schema::Role role,
                            const std::string& name) {
   capnp::MallocMessageBuilder m;
@@ -120,6 +114,21 @@ Status verify_acknowledged(Store& store, const rocksdb::Snapshot* snap, const st
   return Status::ok();
 }
 
+// Requests that carry the signer's private key are signed here, on the caller's thread, as a
+// submitter would sign them (spec/LOG.md, "Submissions"). One that cannot be signed (no events,
+// too many, too long a key) is left for the writer to refuse with the same reason.
+void sign_requests(const std::string& origin, std::vector<CommitRequest>* commits) {
+  for (auto& c : *commits) {
+    if (!c.signer || c.signed_by) continue;
+    if (c.events.empty() || c.events.size() > kMaxEventsPerCommit || c.idempotency_key.size() > kMaxIdempotencyKeyBytes) continue;
+    auto signed_submission = sign_submission(origin, std::move(c.events), *c.signer, std::move(c.idempotency_key), now_utc_ns());
+    GL_ASSERT(signed_submission.has_value());
+    c.events = std::move(signed_submission->events);
+    c.idempotency_key = std::move(signed_submission->idempotency_key);
+    c.signed_by = std::move(signed_submission->signed_by);
+  }
+}
+
 }  // namespace
 
 Result<CommitRecord> decode_commit(std::string_view bytes) {
@@ -142,18 +151,57 @@ Result<CommitRecord> decode_commit(std::string_view bytes) {
     r.event_hashes.push_back(to_hash32(view(h)));
   }
   r.signature = Bytes(view(c.getSignature()));
+  // spec/LOG.md, "Commits": v1 has no submission fields; v2 has its submitter's signature.
+  const uint32_t version = b.getFormatVersion();
+  if (version == 0) {
+    if (b.getSubmissionCreatedAtNs() != 0 || b.hasSubmissionSignature())
+      return Status::corruption("commit " + std::to_string(r.info.sequence) + ": a v1 commit with submission fields");
+  } else if (version == kCommitFormatV2) {
+    if (b.getSubmissionSignature().size() != kEd25519SignatureSize)
+      return Status::corruption("commit " + std::to_string(r.info.sequence) + ": malformed submission signature");
+    r.format_version = kCommitFormatV2;
+    r.submission_created_at_ns = b.getSubmissionCreatedAtNs();
+    r.submission_signature = Bytes(view(b.getSubmissionSignature()));
+  } else {
+    return Status::corruption("commit " + std::to_string(r.info.sequence) + ": unknown format version " + std::to_string(version));
+  }
   r.bytes = Bytes(bytes);
   r.info.commit_hash = Sha256().digest(bytes);
   return r;
 }
 
-bool commit_signature_valid(std::string_view commit_bytes, const PublicKey& signer) {
-  auto msg = DecodedMessage::decode(commit_bytes, DecodedMessage::Kind::kCommit);
-  if (!msg) return false;
+Status verify_commit_signatures(const CommitRecord& commit, const PublicKey& signer, const PublicKey& log_key) {
+  const std::string which = "commit " + std::to_string(commit.info.sequence) + ": ";
+  if (signer.key_id() != commit.info.signer_key_id)
+    return Status::corruption(which + "checked with a key other than its signer's");
+  auto msg = DecodedMessage::decode(commit.bytes, DecodedMessage::Kind::kCommit);
+  if (!msg) return msg.error().with_context(which);
   auto c = msg->root<schema::Commit>();
-  Bytes signed_bytes(kCommitSignaturePrefix);
+  const bool v2 = commit.format_version == kCommitFormatV2;
+  Bytes signed_bytes(v2 ? kCommitV2SignaturePrefix : kCommitSignaturePrefix);
   signed_bytes += canonical_bytes(c.getBody());
-  return signer.verify(signed_bytes, view(c.getSignature()));
+  if (!v2) {
+    if (!signer.verify(signed_bytes, view(c.getSignature())))
+      return Status::corruption(which + "the signature does not verify with signer key " +
+                                to_hex(commit.info.signer_key_id).substr(0, 16));
+    return Status::ok();
+  }
+  if (!log_key.verify(signed_bytes, view(c.getSignature())))
+    return Status::corruption(which + "the log key's signature over the commit does not verify");
+  Bytes submission = submission_signed_bytes(commit.origin, commit.info.idempotency_key, commit.info.signer_key_id,
+                                             commit.submission_created_at_ns, commit.event_hashes);
+  if (!signer.verify(submission, commit.submission_signature))
+    return Status::corruption(which + "the submitter's signature does not verify with signer key " +
+                              to_hex(commit.info.signer_key_id).substr(0, 16));
+  return Status::ok();
+}
+
+CommitRequest CommitRequest::from(Submission submission) {
+  CommitRequest r;
+  r.events = std::move(submission.events);
+  r.signed_by = std::move(submission.signed_by);
+  r.idempotency_key = std::move(submission.idempotency_key);
+  return r;
 }
 
 Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origin,
@@ -186,7 +234,10 @@ Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origi
   LedgerState state;
   state.attach(std::make_shared<StoredStateSource>(*store));
   Ledger::Writer writer(*store, origin, log_key, std::move(state), Head(), MerkleFrontier(), 0);
-  GL_ASSIGN_OR_RETURN(auto infos, writer.write_now({std::move(genesis)}, std::move(prelude)));
+  std::vector<CommitRequest> requests;
+  requests.push_back(std::move(genesis));
+  sign_requests(origin, &requests);
+  GL_ASSIGN_OR_RETURN(auto infos, writer.write_now(std::move(requests), std::move(prelude)));
   spdlog::debug("init dir={} origin={}", dir, origin);
   return infos.at(0);
 }
@@ -436,8 +487,10 @@ Status Ledger::write_missing_postings() {
 
 std::future<Result<std::vector<CommitInfo>>> Ledger::append_async(std::vector<CommitRequest> commits) {
   GL_ASSERT(writer_ != nullptr);
+  sign_requests(origin_, &commits);
   return writer_->submit(std::move(commits));
 }
+
 
 Result<std::vector<CommitInfo>> Ledger::append(std::vector<CommitRequest> commits) {
   if (!writer_) return Status::invalid_argument("the ledger was opened read-only");
@@ -450,6 +503,17 @@ const LedgerState& Ledger::state() const {
 }
 
 Result<Head> Ledger::head() { return store_->head(); }
+
+Result<std::optional<KeyState>> Ledger::registered_key(const Hash32& key_id) {
+  if (!has_stored_state()) return Status::invalid_argument("the ledger does not store its rule state yet (spec/LOG.md, \"Upgrading\")");
+  LedgerState state;
+  auto source = std::make_shared<StoredStateSource>(*store_);
+  state.attach(source);
+  const KeyState* key = state.key(key_id);
+  if (!source->failure().is_ok()) return source->failure();
+  if (!key) return std::optional<KeyState>();
+  return std::optional<KeyState>(*key);
+}
 
 Result<CommitRecord> Ledger::commit(uint64_t sequence) {
   auto bytes = store_->get(Cf::kCommits, u64_be(sequence));
@@ -569,6 +633,31 @@ Result<Hash32> Ledger::root(uint64_t tree_size) {
     return Status::invalid_argument("tree size " + std::to_string(tree_size) + " is beyond the log's " +
                                     std::to_string(head.tree_size) + " events");
   return MerkleReader(tree_source(*store_, snap.get())).root(tree_size);
+}
+
+Result<std::vector<std::vector<Hash32>>> Ledger::inclusion_proofs(uint64_t first, uint64_t count, uint64_t tree_size) {
+  Snapshot snap(store_->db());
+  GL_ASSIGN_OR_RETURN(Head head, store_->head(snap.get()));
+  if (tree_size > head.tree_size || first > tree_size || count > tree_size - first)
+    return Status::invalid_argument("events " + std::to_string(first) + " + " + std::to_string(count) +
+                                    " are not inside tree size " + std::to_string(tree_size) + " (the log has " +
+                                    std::to_string(head.tree_size) + " events)");
+  std::map<MerkleNodeId, Hash32> read;
+  MerkleNodeSource stored = tree_source(*store_, snap.get());
+  MerkleReader reader([&](MerkleNodeId id) -> Result<Hash32> {
+    auto it = read.find(id);
+    if (it != read.end()) return it->second;
+    GL_ASSIGN_OR_RETURN(Hash32 h, stored(id));
+    read.emplace(id, h);
+    return h;
+  });
+  std::vector<std::vector<Hash32>> out;
+  out.reserve(count);
+  for (uint64_t i = first; i < first + count; ++i) {
+    GL_ASSIGN_OR_RETURN(std::vector<Hash32> path, reader.inclusion_proof(i, tree_size));
+    out.push_back(std::move(path));
+  }
+  return out;
 }
 
 Result<std::vector<Hash32>> Ledger::inclusion_proof(uint64_t index, uint64_t tree_size) {

@@ -21,6 +21,7 @@
 #include "ledger/ledger_state.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
+#include "ledger/submission.h"
 
 namespace grantledger {
 
@@ -34,15 +35,20 @@ inline constexpr size_t kMaxOriginBytes = 256;
 // after it replay at most this much write-ahead log.
 inline constexpr uint64_t kMaxUnflushedOnClose = 1 << 20;
 
-// One commit to append: its events (canonical Event bytes), the key that signs it and an
-// optional idempotency key. The signer's private key signs inside the writer, because the
-// signed bytes include the sequence number and previous commit hash only it can assign.
+// One commit to append: a signed submission (spec/LOG.md, "Submissions"): its events (canonical
+// Event bytes), its idempotency key and its signature. For local use a request may instead carry
+// the signer's private key: append() then signs the submission on the caller's thread first
+// (an empty idempotency key becomes a random one), so every commit takes the same path.
 struct CommitRequest {
   std::vector<Bytes> events;
-  std::shared_ptr<const PrivateKey> signer;
-  std::string idempotency_key;  // empty: none
+  std::shared_ptr<const PrivateKey> signer;  // sign here; or
+  std::optional<SubmissionSignature> signed_by;  // signed elsewhere (for this ledger's origin)
+  std::string idempotency_key;  // empty only with `signer`
   // Optional, one per event: where it came from ("input.jsonl line 12"), named in errors.
   std::vector<std::string> event_labels;
+
+  // The request for a submission someone signed (its events are moved).
+  static CommitRequest from(Submission submission);
 };
 
 // What the ledger acknowledged.
@@ -63,7 +69,11 @@ struct CommitRecord {
   std::string origin;  // the ledger's origin line the commit is bound to
   Hash32 previous_commit_hash{};
   std::vector<Hash32> event_hashes;
-  Bytes signature;
+  Bytes signature;  // v1: the signer's; v2: the log key's
+  // Log format v2 (spec/LOG.md, "Commits"): the submitter's signature and when it signed.
+  uint32_t format_version = 1;
+  int64_t submission_created_at_ns = 0;
+  Bytes submission_signature;
   Bytes bytes;  // canonical Commit bytes as stored
 };
 
@@ -128,6 +138,9 @@ class Ledger {
   Result<Hash32> root(uint64_t tree_size);
   Result<std::vector<Hash32>> inclusion_proof(uint64_t index, uint64_t tree_size);
   Result<std::vector<Hash32>> consistency_proof(uint64_t old_size, uint64_t new_size);
+  // The inclusion proofs of events [first, first + count) in the tree of `tree_size`, from one
+  // snapshot; each stored node is read once (a commit's proofs share most of theirs).
+  Result<std::vector<std::vector<Hash32>>> inclusion_proofs(uint64_t first, uint64_t count, uint64_t tree_size);
   // Replays the whole log in order from one snapshot, applying every event to `state` (which
   // must be fresh) with the same rules the writer enforces. `on_event` sees each event and its
   // postings, `on_commit` each commit after its events; either may stop the replay with an
@@ -144,6 +157,11 @@ class Ledger {
   // Replays the whole log with the rules and requires the stored postings to be exactly those the
   // rules derive (projection rebuilds build on them). corruption naming the first event that differs.
   Status check_postings();
+
+  // The key `key_id` as the latest durable rule state records it (role, scope, revocation);
+  // nullopt if it was never registered. Thread-safe; each call reads the store, so a revocation
+  // is seen by the next call after its commit. Used to authenticate requests to `serve`.
+  Result<std::optional<KeyState>> registered_key(const Hash32& key_id);
 
   // True when the ledger stores its rule state (false only for a read-only open of a ledger
   // written before it did, until its next read-write open upgrades it).
@@ -184,10 +202,15 @@ class Ledger {
 
 // Decodes a stored Commit.
 Result<CommitRecord> decode_commit(std::string_view bytes);
-// True iff the stored Commit's signature verifies with `signer` over its signed bytes.
-bool commit_signature_valid(std::string_view commit_bytes, const PublicKey& signer);
-// The bytes a commit's signer signs: "grantledger/commit/v1\n" || canonical(CommitBody).
+// Checks a stored commit's signatures (spec/LOG.md, "Commits"): v1, the signer's over the commit;
+// v2, the log key's over the commit and the submitter's over its submission. corruption naming
+// the signature that does not verify.
+Status verify_commit_signatures(const CommitRecord& commit, const PublicKey& signer, const PublicKey& log_key);
+// The bytes a v1 commit's signer signs: "grantledger/commit/v1\n" || canonical(CommitBody).
 inline constexpr std::string_view kCommitSignaturePrefix = "grantledger/commit/v1\n";
+// The bytes the log key signs for a v2 commit: "grantledger/commit/v2\n" || canonical(CommitBody).
+inline constexpr std::string_view kCommitV2SignaturePrefix = "grantledger/commit/v2\n";
+inline constexpr uint32_t kCommitFormatV2 = 2;
 
 
 }  // namespace grantledger

@@ -40,7 +40,10 @@ inline constexpr Cf kProjectionCfs[] = {Cf::kProjMeta, Cf::kProjBalances, Cf::kP
                                         Cf::kProjProviders, Cf::kProjRegistry, Cf::kProjTotals};
 const char* cf_name(Cf which);
 
-inline constexpr const char* kFormatVersion = "grantledger-log-v1";
+// meta/format (spec/LOG.md, "Format versions"): what new ledgers and every commit write; a v1
+// ledger becomes v2 with its first v2 commit.
+inline constexpr const char* kFormatVersion = "grantledger-log-v2";
+inline constexpr const char* kFormatVersionV1 = "grantledger-log-v1";
 // meta key: the number of commits the stored rule state reflects (u64 BE); equal to the head's
 // commit count, written in the same batch (spec/LOG.md, "Rule state").
 inline constexpr const char* kStateHeadKey = "state_head";

@@ -274,11 +274,42 @@ struct CommitBody {
   idempotencyKey @6 :Text;        # the client's key; empty when none was given
   previousCommitHash @7 :Data;    # commit hash of sequence - 1; 32 zero bytes for genesis
   eventHashes @8 :List(Data);     # leaf hash of every event, in order
+  # Log format v2 (spec/LOG.md, "Commits, v2"): the submitter signed a Submission offline.
+  formatVersion @9 :UInt32 $optional;          # 0 (absent): v1; 2: v2
+  submissionCreatedAtNs @10 :Int64 $optional;  # v2: the submission's createdAtNs
+  submissionSignature @11 :Data $optional;     # v2: the submitter's signature over the submission
 }
 
-# Signature = Ed25519(signer, "grantledger/commit/v1\n" || canonical(body)).
+# v1: signature = Ed25519(signer, "grantledger/commit/v1\n" || canonical(body)).
+# v2: signature = Ed25519(log key, "grantledger/commit/v2\n" || canonical(body)), and
+#     submissionSignature = Ed25519(signer, "grantledger/submission/v1\n" ||
+#     canonical(SubmissionBody{origin, idempotencyKey, signerKeyId, submissionCreatedAtNs, eventHashes})).
 # Commit hash = SHA-256(canonical(Commit)).
 struct Commit {
   body @0 :CommitBody;
   signature @1 :Data;
+}
+
+# ---------------------------------------------------------------------------------------------
+# Submissions (spec/LOG.md, "Submissions"): what a submitter signs where it writes, with no ledger.
+
+struct SubmissionBody {
+  origin @0 :Text;             # the ledger it is meant for; no other ledger accepts it
+  idempotencyKey @1 :Text;     # never empty: retries of the submission are recorded once
+  signerKeyId @2 :Data;        # SHA-256 of the signer's raw public key
+  createdAtNs @3 :Int64;       # UTC nanoseconds when it was signed
+  eventHashes @4 :List(Data);  # leaf hash of every event, in order (SHA-256(0x00 || event))
+}
+
+# signature = Ed25519(signer, "grantledger/submission/v1\n" || canonical(body)).
+struct Submission {
+  body @0 :SubmissionBody;
+  signature @1 :Data;
+  events @2 :List(Data);       # canonical Event bytes, in order; their leaf hashes are body.eventHashes
+}
+
+# A submission file (`grantledger sign --out FILE.gls`): canonical bytes of one SubmissionFile.
+# Its submissions are appended atomically, in order (all or none).
+struct SubmissionFile {
+  submissions @0 :List(Submission);
 }

@@ -1,4 +1,5 @@
-// grantledger append --data DIR --key KEY.pem --input FILE.jsonl [--batch N] [--idempotency-key K]
+// grantledger append (--data DIR | --server URL [--tls-ca CA] [--receipt FILE]) --key KEY.pem --input FILE.jsonl
+//                    [--batch N] [--idempotency-key K]
 //                    [--state-cache-entries N] [--block-cache-mib N]
 #include <spdlog/spdlog.h>
 
@@ -9,39 +10,22 @@
 #include "ledger/ledger.h"
 #include "projections/builder.h"
 #include "tools/commands.h"
+#include "tools/output_path.h"
+#include "tools/remote_submit.h"
+#include "tools/signing.h"
 #include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
-// Splits `events` into commits of at most `batch` events; commit i of n > 1 gets the
-// idempotency key "K/i" (1-based), a single commit gets "K" (spec/CLI.md, "append").
-std::vector<CommitRequest> make_commits(std::vector<InputEvent> events, size_t batch,
-                                        std::shared_ptr<const PrivateKey> signer,
-                                        const std::string& idempotency_key) {
-  std::vector<CommitRequest> commits;
-  size_t n = (events.size() + batch - 1) / batch;
-  for (size_t i = 0; i < n; ++i) {
-    CommitRequest c;
-    c.signer = signer;
-    if (!idempotency_key.empty()) c.idempotency_key = n == 1 ? idempotency_key : idempotency_key + "/" + std::to_string(i + 1);
-    for (size_t j = i * batch; j < std::min(events.size(), (i + 1) * batch); ++j) {
-      c.events.push_back(std::move(events[j].canonical));
-      c.event_labels.push_back(std::move(events[j].label));
-    }
-    commits.push_back(std::move(c));
-  }
-  return commits;
-}
-
 void add_append(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand("append", "Append events from a JSON-lines file as signed commits (all or nothing)");
   struct Opts {
-    std::string data, key, input, idempotency_key;
+    std::string data, key, input, idempotency_key, server, tls_ca, receipt;
     size_t batch = kMaxEventsPerCommit;
     LedgerOptions ledger;
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--data", o->data, "ledger data directory")->required();
+  cmd->add_option("--data", o->data, "ledger data directory");
   cmd->add_option("--key", o->key, "the signer's private key (PEM, mode 0600)")->required();
   cmd->add_option("--input", o->input, "events, one JSON object per line (spec/JSON.md)")->required();
   cmd->add_option("--batch", o->batch, "events per commit")
@@ -59,29 +43,41 @@ void add_append(CLI::App& app, Action* action) {
       ->check(unsigned_number())
       ->check(CLI::Range(size_t{1}, size_t{65536}))
       ->capture_default_str();
+  cmd->add_option("--server", o->server, "submit to a grantledger service instead (https://HOST:PORT)");
+  cmd->add_option("--tls-ca", o->tls_ca, "with --server: the CA certificate (PEM) to trust (default: the system's)");
+  cmd->add_option("--receipt", o->receipt, "with --server: write the service's receipt here (verify-proof checks it)");
   cmd->callback([action, o] {
     *action = [o]() -> Status {
+      if (o->data.empty() == o->server.empty()) return Status::invalid_argument("give either --data DIR or --server URL");
+      if (!o->receipt.empty()) {
+        if (o->server.empty()) return Status::invalid_argument("--receipt goes with --server");
+        GL_RETURN_IF_ERROR(check_output_path("--receipt", o->receipt, OutputKind::kFile));
+      }
       // Everything is checked before the ledger is touched.
       GL_ASSIGN_OR_RETURN(std::vector<InputEvent> events, read_events_jsonl(o->input));
       GL_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::load(o->key));
-      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, o->ledger));
-      auto signer = std::make_shared<const PrivateKey>(std::move(key));
-      GL_ASSIGN_OR_RETURN(auto infos, ledger->append(make_commits(std::move(events), o->batch, signer, o->idempotency_key)));
-      bool all_replayed = true;
-      for (const auto& info : infos) {
-        all_replayed &= info.replayed;
-        std::cout << (info.replayed ? "already recorded" : "committed") << " seq=" << info.sequence
-                  << " events=" << info.first_event_index << ".." << info.first_event_index + info.event_count - 1
-                  << " recorded_at=" << format_timestamp_ns(info.recorded_at_ns)
-                  << " hash=" << to_hex(info.commit_hash) << "\n";
+      if (!o->server.empty()) {
+        // Sign for the service's ledger, then submit: the key never leaves this machine.
+        auto shared_key = std::make_shared<const PrivateKey>(key);
+        GL_ASSIGN_OR_RETURN(auto client, server::Client::create({o->server, o->tls_ca}, shared_key));
+        GL_ASSIGN_OR_RETURN(std::string origin, server_origin(*client));
+        GL_ASSIGN_OR_RETURN(auto submissions, sign_events(events, o->batch, key, origin, o->idempotency_key, now_utc_ns()));
+        GL_ASSIGN_OR_RETURN(Acknowledged ack, submit_to_server(*client, encode_submission_file(submissions)));
+        if (!o->receipt.empty()) GL_RETURN_IF_ERROR(write_output_file(o->receipt, ack.receipt));
+        print_acknowledged(ack.commits, ack.tree_size, std::cout);
+        return Status::ok();
       }
+      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, o->ledger));
+      // The same path as a remote submitter: sign, then submit (spec/LOG.md, "Submissions").
+      GL_ASSIGN_OR_RETURN(auto submissions,
+                          sign_events(events, o->batch, key, ledger->origin(), o->idempotency_key, now_utc_ns()));
+      GL_ASSIGN_OR_RETURN(auto infos, ledger->append(requests_for(std::move(submissions), events)));
       GL_ASSIGN_OR_RETURN(Head head, ledger->head());
-      std::cout << "tree_size=" << head.tree_size << "\n";
+      print_acknowledged(infos, head.tree_size, std::cout);
       // The commits are durable: a projection that cannot follow is reported (and shown by
       // `projections status`), not turned into a failed append.
       Status projected = projections::Builder(*ledger).catch_up();
       if (!projected.is_ok()) spdlog::error("projections stopped: {}", projected.to_string());
-      if (all_replayed) std::cerr << "grantledger: idempotent retry: nothing new was written\n";
       return Status::ok();
     };
   });

@@ -6,6 +6,7 @@
 #include "ledger/date.h"
 #include "projections/balance_report.h"
 #include "tools/commands.h"
+#include "tools/query_target.h"
 #include "tools/query_setup.h"
 #include "tools/table_output.h"
 
@@ -31,13 +32,13 @@ OutputTable to_output(const projections::BalanceReport& report) {
 
 }  // namespace
 
-void add_balance(CLI::App& app, Action* action) {
+void add_balance(CLI::App& app, Action* action, const QueryEnv* env) {
   auto* cmd = app.add_subcommand("balance", "Balances per municipality, region, state institution, sector, programme or provider");
   struct Opts {
-    std::string data, by, programme, entity, as_of, known_at, format = "table";
+    std::string by, programme, entity, as_of, known_at, format = "table";
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--data", o->data, "ledger data directory")->required();
+  auto target = QueryTarget::add(cmd, env);
   cmd->add_option("--by", o->by, "municipality, region, state, sector, programme or provider")->required();
   cmd->add_option("--programme", o->programme, "only this programme (default: all)");
   cmd->add_option("--entity", o->entity, "only this entity's row (its code)");
@@ -46,14 +47,16 @@ void add_balance(CLI::App& app, Action* action) {
                   "as the ledger knew them after commit SEQ, or at a UTC instant (YYYY-MM-DD = end of that day, or "
                   "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z)");
   cmd->add_option("--format", o->format, "table, json or csv")->capture_default_str();
-  cmd->callback([action, o] {
-    *action = [o]() -> Status {
+  cmd->callback([action, o, target] {
+    *action = [o, target]() -> Status {
+      GL_RETURN_IF_ERROR(target->check());
+      if (target->remote()) return target->forward();
       GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
       projections::BalanceQuery query;
       GL_ASSIGN_OR_RETURN(query.by, projections::parse_balance_by(o->by));
       query.programme = o->programme;
       query.entity = o->entity;
-      GL_ASSIGN_OR_RETURN(auto ledger, open_for_queries(o->data));
+      GL_ASSIGN_OR_RETURN(auto ledger, target->open(true));
       GL_ASSIGN_OR_RETURN(query.as_of, parse_as_of(*ledger, o->as_of, o->known_at));
       projections::Queries queries(*ledger);
       GL_ASSIGN_OR_RETURN(projections::BalanceReport report, projections::balance_report(queries, query));
@@ -64,7 +67,7 @@ void add_balance(CLI::App& app, Action* action) {
       table.metadata["as_of"] = o->as_of.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->as_of);
       table.metadata["known_commits"] = std::min(query.as_of.known_commits.value_or(view.projected_commits), view.projected_commits);
       add_view_metadata(view, &table);
-      print_table(table, format, std::cout);
+      print_table(table, format, target->out());
       return Status::ok();
     };
   });

@@ -5,6 +5,7 @@
 #include "ledger/date.h"
 #include "ledger/event_json.h"
 #include "tools/commands.h"
+#include "tools/query_target.h"
 #include "tools/query_setup.h"
 #include "tools/table_output.h"
 
@@ -23,13 +24,13 @@ std::string counter_text(const std::vector<std::string>& accounts) {
 }
 }  // namespace
 
-void add_history(CLI::App& app, Action* action) {
+void add_history(CLI::App& app, Action* action, const QueryEnv* env) {
   auto* cmd = app.add_subcommand("history", "Every posting to an account or an entity's accounts, with running balances");
   struct Opts {
-    std::string data, account, entity, programme, as_of, known_at, format = "table";
+    std::string account, entity, programme, as_of, known_at, format = "table";
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--data", o->data, "ledger data directory")->required();
+  auto target = QueryTarget::add(cmd, env);
   auto* account = cmd->add_option("--account", o->account, "an account, e.g. grant:LEDER-2012:recipient:851:available");
   auto* entity = cmd->add_option("--entity", o->entity, "every account of this entity (its code)");
   account->excludes(entity);
@@ -37,13 +38,15 @@ void add_history(CLI::App& app, Action* action) {
   cmd->add_option("--as-of", o->as_of, "postings effective on or before YYYY-MM-DD");
   cmd->add_option("--known-at", o->known_at, "as the ledger knew them after commit SEQ, or at a UTC instant (as balance --known-at)");
   cmd->add_option("--format", o->format, "table, json or csv")->capture_default_str();
-  cmd->callback([action, o] {
-    *action = [o]() -> Status {
+  cmd->callback([action, o, target] {
+    *action = [o, target]() -> Status {
+      GL_RETURN_IF_ERROR(target->check());
+      if (target->remote()) return target->forward();
       GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
       if (o->account.empty() == o->entity.empty()) return Status::invalid_argument("give --account ACCOUNT or --entity CODE");
       if (!o->account.empty() && !o->programme.empty())
         return Status::invalid_argument("--programme applies to --entity; an account names its programme");
-      GL_ASSIGN_OR_RETURN(auto ledger, open_for_queries(o->data));
+      GL_ASSIGN_OR_RETURN(auto ledger, target->open(true));
       GL_ASSIGN_OR_RETURN(projections::AsOf as_of, parse_as_of(*ledger, o->as_of, o->known_at));
       projections::Queries queries(*ledger);
       GL_RETURN_IF_ERROR(queries.check_as_of(as_of));
@@ -78,7 +81,7 @@ void add_history(CLI::App& app, Action* action) {
       t.metadata["as_of"] = o->as_of.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->as_of);
       GL_ASSIGN_OR_RETURN(QueryView view, query_view(*ledger));
       add_view_metadata(view, &t);
-      print_table(t, format, std::cout);
+      print_table(t, format, target->out());
       return Status::ok();
     };
   });

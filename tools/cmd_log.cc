@@ -7,19 +7,20 @@
 #include "ledger/event_json.h"
 #include "ledger/ledger.h"
 #include "tools/commands.h"
+#include "tools/query_target.h"
 #include "tools/log_format.h"
 #include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
-void add_log(CLI::App& app, Action* action) {
+void add_log(CLI::App& app, Action* action, const QueryEnv* env) {
   auto* cmd = app.add_subcommand("log", "Print commits and their events");
   struct Opts {
-    std::string data, format = "table";
+    std::string format = "table";
     uint64_t from = 0, limit = 100;
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--data", o->data, "ledger data directory")->required();
+  auto target = QueryTarget::add(cmd, env);
   cmd->add_option("--from", o->from, "first commit sequence")->check(unsigned_number())->capture_default_str();
   cmd->add_option("--limit", o->limit, "commits to print")
       ->check(unsigned_number())
@@ -28,10 +29,12 @@ void add_log(CLI::App& app, Action* action) {
   cmd->add_option("--format", o->format, "table, or json (one JSON object per commit per line)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
-  cmd->callback([action, o] {
-    *action = [o]() -> Status {
-      GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(o->data, {.read_only = true}));
-      return print_log(*ledger, o->from, o->limit, o->format == "json", std::cout);
+  cmd->callback([action, o, target] {
+    *action = [o, target]() -> Status {
+      GL_RETURN_IF_ERROR(target->check());
+      if (target->remote()) return target->forward();
+      GL_ASSIGN_OR_RETURN(auto ledger, target->open(false));
+      return print_log(*ledger, o->from, o->limit, o->format == "json", target->out());
     };
   });
 }

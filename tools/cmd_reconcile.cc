@@ -10,6 +10,7 @@
 #include "ledger/date.h"
 #include "projections/builder.h"
 #include "tools/commands.h"
+#include "tools/query_target.h"
 #include "tools/output_path.h"
 #include "tools/reconcile/reconciliation.h"
 #include "tools/unsigned_flag.h"
@@ -20,8 +21,8 @@ namespace {
 
 using reconcile::MatchClass;
 
-Status print_history(const std::string& data, bool as_json) {
-  GL_ASSIGN_OR_RETURN(std::vector<reconcile::RecordedRun> runs, reconcile::reconciliation_history(data));
+Status print_history(Ledger& ledger, bool as_json, std::ostream& out) {
+  GL_ASSIGN_OR_RETURN(std::vector<reconcile::RecordedRun> runs, reconcile::reconciliation_history(ledger));
   for (const auto& run : runs) {
     nlohmann::json classes = nlohmann::json::object();
     for (size_t k = 0; k < run.classes.size(); ++k) {
@@ -30,7 +31,7 @@ Status print_history(const std::string& data, bool as_json) {
           {"count", c.count}, {"ledger_ore", c.ledger_ore}, {"statement_ore", c.statement_ore}};
     }
     if (as_json) {
-      std::cout << nlohmann::json{{"event_index", run.event_index},
+      out << nlohmann::json{{"event_index", run.event_index},
                                   {"commit_sequence", run.commit_sequence},
                                   {"recorded_at", format_timestamp_ns(run.recorded_at_ns)},
                                   {"signer_key_id", to_hex(run.signer_key_id)},
@@ -54,7 +55,7 @@ Status print_history(const std::string& data, bool as_json) {
       if (run.classes[k].count > 0)
         found += std::string(" ") + reconcile::class_name(static_cast<MatchClass>(k)) + "=" + std::to_string(run.classes[k].count);
     }
-    std::cout << "#" << run.event_index << " commit " << run.commit_sequence << " " << format_timestamp_ns(run.recorded_at_ns)
+    out << "#" << run.event_index << " commit " << run.commit_sequence << " " << format_timestamp_ns(run.recorded_at_ns)
               << " signer " << to_hex(run.signer_key_id).substr(0, 16) << " " << run.statement_name << " ("
               << reconcile::format_name(run.format) << ", sha256 " << to_hex(run.statement_sha256).substr(0, 16) << ") "
               << format_date(run.window_from) << ".." << format_date(run.window_to) << " tolerance " << run.tolerance_days
@@ -62,13 +63,13 @@ Status print_history(const std::string& data, bool as_json) {
               << " matched=" << run.classes[0].count << " (" << format_kroner_da(Ore{run.classes[0].ledger_ore}) << ")"
               << (findings == 0 ? " clean" : found) << "\n";
   }
-  if (!as_json) std::cout << runs.size() << " reconciliation runs\n";
+  if (!as_json) out << runs.size() << " reconciliation runs\n";
   return Status::ok();
 }
 
 }  // namespace
 
-void add_reconcile(CLI::App& app, Action* action) {
+void add_reconcile(CLI::App& app, Action* action, const QueryEnv* env) {
   auto* cmd = app.add_subcommand("reconcile", "Reconcile ledger payouts against a bank or payment statement, and record the run");
   cmd->require_subcommand(0, 1);
   struct Opts {
@@ -77,7 +78,7 @@ void add_reconcile(CLI::App& app, Action* action) {
     int wait_seconds = reconcile::kDefaultOpenWaitMs / 1000;
     reconcile::CsvOptions csv;
     std::string delimiter = ";", decimal = ",";
-    std::string history_data, history_format = "table";
+    std::string history_format = "table";
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "ledger data directory");
@@ -110,14 +111,19 @@ void add_reconcile(CLI::App& app, Action* action) {
       ->capture_default_str();
 
   auto* history = cmd->add_subcommand("history", "List the reconciliation runs recorded in the log");
-  history->add_option("--data", o->history_data, "ledger data directory")->required();
+  auto history_target = QueryTarget::add(history, env);
   history->add_option("--format", o->history_format, "table, or json (one object per run per line)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
 
-  cmd->callback([action, o, history] {
+  cmd->callback([action, o, history, history_target] {
     if (history->parsed()) {
-      *action = [o] { return print_history(o->history_data, o->history_format == "json"); };
+      *action = [o, history_target]() -> Status {
+        GL_RETURN_IF_ERROR(history_target->check());
+        if (history_target->remote()) return history_target->forward();
+        GL_ASSIGN_OR_RETURN(auto ledger, history_target->open(false));
+        return print_history(*ledger, o->history_format == "json", history_target->out());
+      };
       return;
     }
     *action = [o]() -> Status {

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "ledger/status.h"
+#include "tools/query_target.h"
 
 namespace grantledger::cli {
 
@@ -15,18 +16,25 @@ using Action = std::function<Status()>;
 void add_init(CLI::App& app, Action* action);
 void add_keygen(CLI::App& app, Action* action);
 void add_append(CLI::App& app, Action* action);
-void add_log(CLI::App& app, Action* action);
-void add_checkpoint(CLI::App& app, Action* action);
+void add_sign(CLI::App& app, Action* action);
+void add_log(CLI::App& app, Action* action, const QueryEnv* env);
+void add_checkpoint(CLI::App& app, Action* action, const QueryEnv* env);
 void add_demo(CLI::App& app, Action* action);
 // The audit tool (tools/audit/): audit, prove, verify-proof, export-bundle.
 void add_audit(CLI::App& app, Action* action);
-void add_prove(CLI::App& app, Action* action);
+void add_prove(CLI::App& app, Action* action, const QueryEnv* env);
 void add_verify_proof(CLI::App& app, Action* action);
 void add_export_bundle(CLI::App& app, Action* action);
-void add_reconcile(CLI::App& app, Action* action);
-void add_balance(CLI::App& app, Action* action);
-void add_history(CLI::App& app, Action* action);
-void add_projections(CLI::App& app, Action* action);
-void add_export(CLI::App& app, Action* action);
+void add_reconcile(CLI::App& app, Action* action, const QueryEnv* env);
+void add_balance(CLI::App& app, Action* action, const QueryEnv* env);
+void add_history(CLI::App& app, Action* action, const QueryEnv* env);
+void add_projections(CLI::App& app, Action* action, const QueryEnv* env);
+void add_export(CLI::App& app, Action* action, const QueryEnv* env);
+void add_serve(CLI::App& app, Action* action);
+void add_submit(CLI::App& app, Action* action);
+
+// The query commands (log, checkpoint, balance, history, export, projections status, prove,
+// reconcile history) on `app`, reading through `env`: what `serve` answers queries with.
+void add_query_commands(CLI::App& app, Action* action, const QueryEnv* env);
 
 }  // namespace grantledger::cli

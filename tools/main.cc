@@ -2,12 +2,16 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "tools/commands.h"
 #include "tools/exit_code.h"
 
 int main(int argc, char** argv) {
+  // A peer that closes its connection (a TLS client or server, or a reader of our stdout) makes a
+  // write fail with EPIPE, which the code handles; it must not kill the process with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   auto logger = spdlog::stderr_color_mt("grantledger");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
@@ -18,21 +22,25 @@ int main(int argc, char** argv) {
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "log progress (info level) to stderr");
   grantledger::cli::Action action;
+  const grantledger::cli::QueryEnv env;  // queries open --data, or ask --server, and print to stdout
   grantledger::cli::add_init(app, &action);
   grantledger::cli::add_keygen(app, &action);
   grantledger::cli::add_append(app, &action);
-  grantledger::cli::add_log(app, &action);
-  grantledger::cli::add_checkpoint(app, &action);
+  grantledger::cli::add_sign(app, &action);
+  grantledger::cli::add_log(app, &action, &env);
+  grantledger::cli::add_checkpoint(app, &action, &env);
   grantledger::cli::add_demo(app, &action);
   grantledger::cli::add_audit(app, &action);
-  grantledger::cli::add_prove(app, &action);
+  grantledger::cli::add_prove(app, &action, &env);
   grantledger::cli::add_verify_proof(app, &action);
   grantledger::cli::add_export_bundle(app, &action);
-  grantledger::cli::add_reconcile(app, &action);
-  grantledger::cli::add_balance(app, &action);
-  grantledger::cli::add_history(app, &action);
-  grantledger::cli::add_projections(app, &action);
-  grantledger::cli::add_export(app, &action);
+  grantledger::cli::add_reconcile(app, &action, &env);
+  grantledger::cli::add_balance(app, &action, &env);
+  grantledger::cli::add_history(app, &action, &env);
+  grantledger::cli::add_projections(app, &action, &env);
+  grantledger::cli::add_export(app, &action, &env);
+  grantledger::cli::add_serve(app, &action);
+  grantledger::cli::add_submit(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -105,13 +105,29 @@ inline uint64_t forge_commit(const std::string& dir, const PrivateKey& signer, c
     frontier->append(sha, leaf, &nodes);
     batch.Put(s.cf(Cf::kEvents), u64_be(head.tree_size + i), events[i]);
   }
-  Bytes signed_bytes(kCommitSignaturePrefix);
+  // Log format v2: the forger signs the submission with `signer` and the commit with the log key.
+  std::vector<Hash32> leaves;
+  for (const auto& e : events) leaves.push_back(merkle_leaf_hash(sha, e));
+  const std::string idempotency_key = "forged-" + std::to_string(head.commit_count);
+  body.setIdempotencyKey(idempotency_key);
+  body.setFormatVersion(kCommitFormatV2);
+  body.setSubmissionCreatedAtNs(head.last_recorded_at_ns);
+  Bytes submission_signature =
+      signer.sign(submission_signed_bytes(origin, idempotency_key, signer.key_id(), head.last_recorded_at_ns, leaves));
+  body.setSubmissionSignature(data(submission_signature));
+  Bytes signed_bytes(kCommitV2SignaturePrefix);
   signed_bytes += canonical_bytes(body.asReader());
-  commit.setSignature(data(signer.sign(signed_bytes)));
+  commit.setSignature(data(log_key->sign(signed_bytes)));
   Bytes commit_bytes = canonical_bytes(commit.asReader());
   for (const auto& [id, h] : nodes) batch.Put(s.cf(Cf::kTree), tree_key(id.level, id.index), Bytes(as_view(h)));
   batch.Put(s.cf(Cf::kCommits), u64_be(head.commit_count), commit_bytes);
   batch.Put(s.cf(Cf::kCommitIndex), u64_be(head.tree_size), u64_be(head.commit_count));
+  // The idempotency entry the writer keeps for the submission's key (spec/LOG.md, "On-disk layout").
+  sha.update(as_view(signer.key_id()));
+  for (const auto& leaf : leaves) sha.update(as_view(leaf));
+  Bytes idempotency_value = u64_be(head.commit_count);
+  idempotency_value += as_view(sha.finish());
+  batch.Put(s.cf(Cf::kIdempotency), idempotency_key, idempotency_value);
   Checkpoint cp{origin, frontier->size(), frontier->root(sha)};
   batch.Put(s.cf(Cf::kCheckpoints), u64_be(cp.tree_size), sign_checkpoint(cp, *log_key));
   uint64_t seq = head.commit_count;

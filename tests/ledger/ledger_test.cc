@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "ledger/checkpoint.h"
+#include "ledger/date.h"
 #include "ledger/merkle.h"
 #include "tests/test_support.h"
 
@@ -90,8 +91,14 @@ TEST_CASE("commits chain by hash, verify by signature and are checkpointed", "[l
   for (const CommitRecord& c : *commits) {
     CHECK(c.previous_commit_hash == previous);
     CHECK(c.info.commit_hash == sha.digest(c.bytes));
-    CHECK(commit_signature_valid(c.bytes, f.admin->public_key()));
-    CHECK_FALSE(commit_signature_valid(c.bytes, PrivateKey::generate().public_key()));
+    // Log format v2: the log key signs the commit, the admin signed the submission.
+    CHECK(c.format_version == kCommitFormatV2);
+    CHECK(verify_commit_signatures(c, f.admin->public_key(), f.ledger->log_public_key()).is_ok());
+    CHECK_FALSE(verify_commit_signatures(c, f.ledger->log_public_key(), f.ledger->log_public_key()).is_ok());
+    CommitRecord other_submitter = c;
+    other_submitter.submission_signature = PrivateKey::generate().sign("x");
+    CHECK(verify_commit_signatures(other_submitter, f.admin->public_key(), f.ledger->log_public_key()).code() ==
+          StatusCode::kCorruption);
     for (uint32_t i = 0; i < c.info.event_count; ++i) {
       auto ev = f.ledger->event(c.info.first_event_index + i);
       REQUIRE(ev.has_value());
@@ -110,9 +117,9 @@ TEST_CASE("commits chain by hash, verify by signature and are checkpointed", "[l
     previous = c.info.commit_hash;
   }
   // A flipped byte anywhere in a commit breaks its signature.
-  Bytes tampered = (*commits)[2].bytes;
-  tampered[tampered.size() / 2] ^= 0x01;
-  CHECK_FALSE(commit_signature_valid(tampered, f.admin->public_key()));
+  CommitRecord tampered = (*commits)[2];
+  tampered.bytes[tampered.bytes.size() / 2] ^= 0x01;
+  CHECK_FALSE(verify_commit_signatures(tampered, f.admin->public_key(), f.ledger->log_public_key()).is_ok());
 }
 
 TEST_CASE("inclusion and consistency proofs verify against signed checkpoints", "[ledger]") {
@@ -269,13 +276,76 @@ TEST_CASE("limits and malformed commits are rejected before anything is written"
   for (size_t i = 0; i <= kMaxEventsPerCommit; ++i) too_many.push_back(entity_event("e" + std::to_string(i), Kind::EMPLOYER));
   f.append_rejected({request(f.admin, std::move(too_many))}, StatusCode::kInvalidArgument, "at most 10000 events");
   f.append_rejected({request(f.admin, {Bytes("not a capnp message")})}, StatusCode::kInvalidArgument, "event 1");
-  f.append_rejected({request(nullptr, {entity_event("x", Kind::PROVIDER)})}, StatusCode::kInvalidArgument, "signer");
+  f.append_rejected({request(nullptr, {entity_event("x", Kind::PROVIDER)})}, StatusCode::kInvalidArgument, "signed submission");
   f.append_rejected({request(f.admin, {entity_event("x", Kind::PROVIDER)}, std::string(kMaxIdempotencyKeyBytes + 1, 'k'))},
                     StatusCode::kInvalidArgument, "idempotency key longer");
   // At the limit exactly: accepted.
   std::vector<Bytes> at_limit;
   for (size_t i = 0; i < kMaxEventsPerCommit; ++i) at_limit.push_back(entity_event("e" + std::to_string(i), Kind::EMPLOYER));
   CHECK(f.append_ok(request(f.admin, std::move(at_limit))).event_count == kMaxEventsPerCommit);
+}
+
+TEST_CASE("submissions signed elsewhere: accepted as signed, refused when altered or not for this ledger", "[ledger][submission]") {
+  Fixture f;
+  auto signed_for = [&](const std::string& origin, const std::string& key, int64_t created_at_ns) {
+    auto s = sign_submission(origin, {entity_event("sub", Kind::PROVIDER)}, *f.admin, key, created_at_ns);
+    REQUIRE(s.has_value());
+    return std::move(s).value();
+  };
+  const int64_t now = now_utc_ns();
+  // Another ledger's origin: the signature does not verify for this ledger.
+  f.append_rejected({CommitRequest::from(signed_for("other.example/ledger", "k1", now))}, StatusCode::kInvalidArgument,
+                    "signature: the submission's signature does not verify");
+  // Altered after signing: another event, another key, another time.
+  Submission altered = signed_for("test.local/ledger", "k2", now);
+  altered.events[0] = entity_event("sub2", Kind::PROVIDER);
+  f.append_rejected({CommitRequest::from(altered)}, StatusCode::kInvalidArgument, "does not verify");
+  Submission rekeyed = signed_for("test.local/ledger", "k3", now);
+  rekeyed.idempotency_key = "k3-other";
+  f.append_rejected({CommitRequest::from(rekeyed)}, StatusCode::kInvalidArgument, "does not verify");
+  Submission retimed = signed_for("test.local/ledger", "k4", now);
+  retimed.signed_by.created_at_ns += 1;
+  f.append_rejected({CommitRequest::from(retimed)}, StatusCode::kInvalidArgument, "does not verify");
+  // Signed by a key the log does not know: rule 1.
+  auto stranger = PrivateKey::generate();
+  auto strange = sign_submission("test.local/ledger", {entity_event("sub", Kind::PROVIDER)}, stranger, "k5", now);
+  f.append_rejected({CommitRequest::from(*strange)}, StatusCode::kRejected, "unknown_signer");
+  // Signed "in the future" beyond the allowed clock skew.
+  f.append_rejected({CommitRequest::from(signed_for("test.local/ledger", "k6", now + 2 * kMaxSubmissionClockSkewNs))},
+                    StatusCode::kInvalidArgument, "created_at");
+  // Without an idempotency key (hand-built): refused, a retry would record it twice.
+  Submission keyless = signed_for("test.local/ledger", "k7", now);
+  CommitRequest keyless_request = CommitRequest::from(keyless);
+  keyless_request.idempotency_key.clear();
+  f.append_rejected({keyless_request}, StatusCode::kInvalidArgument, "idempotency_key");
+  // As signed: accepted, and the commit keeps the submitter's signature and time.
+  Submission good = signed_for("test.local/ledger", "k8", now);
+  CommitInfo info = f.append_ok(CommitRequest::from(good));
+  auto commit = f.ledger->commit(info.sequence);
+  REQUIRE(commit.has_value());
+  CHECK(commit->format_version == kCommitFormatV2);
+  CHECK(commit->submission_signature == good.signed_by.signature);
+  CHECK(commit->submission_created_at_ns == now);
+  CHECK(verify_commit_signatures(*commit, f.admin->public_key(), f.ledger->log_public_key()).is_ok());
+  // The same submission again is an idempotent retry: the same commit, nothing written.
+  std::string before = fingerprint(*f.ledger);
+  auto again = f.ledger->append({CommitRequest::from(good)});
+  REQUIRE(again.has_value());
+  CHECK(again->at(0).replayed);
+  CHECK(again->at(0).sequence == info.sequence);
+  CHECK(fingerprint(*f.ledger) == before);
+  // A submission file round-trips, and a file whose event hash was changed is refused whole.
+  Bytes file = encode_submission_file({good});
+  auto decoded = decode_submission_file(file);
+  REQUIRE(decoded.has_value());
+  CHECK(decoded->at(0).signed_by.signature == good.signed_by.signature);
+  CHECK(decoded->at(0).events == good.events);
+  Submission wrong_hash = good;
+  wrong_hash.event_hashes[0][0] ^= 1;
+  auto refused = decode_submission_file(encode_submission_file({wrong_hash}));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message().find("not the event's leaf hash") != std::string::npos);
+  CHECK_FALSE(decode_submission_file("not a submission file").has_value());
 }
 
 TEST_CASE("opening something that is not a ledger is a clear error", "[ledger]") {

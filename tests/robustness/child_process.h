@@ -90,6 +90,7 @@ class ChildProcess {
 
   // Waits for the child to end on its own.
   ChildOutcome wait() { return reap(); }
+  pid_t pid() const { return pid_; }
 
  private:
   ChildOutcome reap() {

@@ -29,7 +29,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string_view view(capnp::Data::Reader d) { return {reinterpret_cast<const char*>(d.begin()), d.size()}; }
 std::string short_hex(const Hash32& h) { return to_hex(h).substr(0, 16); }
 
 // Findings of one thread, capped at kMaxFindings (the rest are counted).
@@ -260,6 +259,12 @@ class Reader {
       findings_.add(FindingClass::kCommitChain, seq, std::nullopt,
                     "recorded_at_ns " + std::to_string(c.info.recorded_at_ns) + " is before the previous commit's " +
                         std::to_string(last_recorded_ns_));
+    // spec/LOG.md, "Commits": once the log writes v2 commits it never writes a v1 commit again.
+    if (c.format_version < last_format_version_)
+      findings_.add(FindingClass::kCommitMalformed, seq, std::nullopt,
+                    "a v" + std::to_string(c.format_version) + " commit after a v" + std::to_string(last_format_version_) +
+                        " commit (the format never goes back)");
+    last_format_version_ = std::max(last_format_version_, c.format_version);
     return ok;
   }
 
@@ -371,6 +376,7 @@ class Reader {
   uint64_t next_progress_ = kProgressEvents;
   Hash32 last_commit_hash_{};
   int64_t last_recorded_ns_ = 0;
+  uint32_t last_format_version_ = 1;
   std::set<uint64_t> boundaries_;
   std::vector<std::pair<uint64_t, uint64_t>> commit_index_;  // first event index, sequence
   std::map<std::string, std::pair<uint64_t, Hash32>> idempotency_;
@@ -487,10 +493,9 @@ class Replayer {
       }
       it = keys_.emplace(raw_key, std::move(pub).value()).first;
     }
-    if (!commit_signature_valid(c.bytes, it->second))
-      findings_.add(FindingClass::kCommitSignature, seq, std::nullopt,
-                    "the signature does not verify with signer key " + short_hex(c.info.signer_key_id) +
-                        " as registered at this point");
+    Status verified = verify_commit_signatures(c, it->second, source_.log_key());
+    if (!verified.is_ok())
+      findings_.add(FindingClass::kCommitSignature, seq, std::nullopt, verified.message() + " (as registered at this point)");
   }
 
   // The stored postings, read in key order beside the replay (a ledger's source only).

@@ -1,4 +1,6 @@
 #include "tools/audit/proof_json.h"
+#include "tools/audit/proof_fields.h"
+#include "tools/audit/receipt.h"
 
 #include "ledger/canonical.h"
 #include "ledger/checkpoint.h"
@@ -12,79 +14,15 @@
 
 namespace grantledger::audit {
 
-namespace {
-
 using nlohmann::json;
+using namespace proof_fields;
 
-json hex_list(const std::vector<Hash32>& hashes) {
-  json out = json::array();
-  for (const auto& h : hashes) out.push_back(to_hex(h));
-  return out;
-}
+namespace {
 
 Result<uint64_t> latest_size(Ledger& ledger, std::optional<uint64_t> size) {
   if (size) return *size;
   GL_ASSIGN_OR_RETURN(Head head, ledger.head());
   return head.tree_size;
-}
-
-// The checkpoint at a commit boundary; invalid_argument (the caller's size) when there is none.
-Result<std::string> checkpoint_at(Ledger& ledger, uint64_t size) {
-  auto note = ledger.checkpoint(size);
-  if (!note && note.error().code() == StatusCode::kNotFound)
-    return Status::invalid_argument("tree size " + std::to_string(size) +
-                                    " is not a commit boundary (proofs refer to a signed checkpoint)");
-  return note;
-}
-
-// Reads a field, turning a missing or mistyped one into invalid_argument naming it.
-template <typename T>
-Result<T> field(const json& j, const char* name) {
-  if (!j.contains(name)) return Status::invalid_argument("proof: field " + std::string(name) + " is missing");
-  if constexpr (std::is_integral_v<T>) {
-    // A fraction, a float beyond the type or a negative number is not a position in a log (and
-    // nlohmann's conversion of such a float is undefined behaviour).
-    const json& v = j.at(name);
-    const bool fits = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
-    if (!fits) return Status::invalid_argument("proof: field " + std::string(name) + " is not a non-negative integer");
-  }
-  try {
-    return j.at(name).get<T>();
-  } catch (const json::exception&) {
-    return Status::invalid_argument("proof: field " + std::string(name) + " has the wrong type");
-  }
-}
-
-Result<Hash32> hash_field(const json& j, const char* name) {
-  GL_ASSIGN_OR_RETURN(std::string hex, field<std::string>(j, name));
-  auto b = from_hex(hex);
-  if (!b || b->size() != 32) return Status::invalid_argument("proof: field " + std::string(name) + " is not 64 hex digits");
-  return to_hash32(*b);
-}
-
-Result<std::vector<Hash32>> hash_list(const json& j, const char* name) {
-  if (!j.contains(name) || !j.at(name).is_array())
-    return Status::invalid_argument("proof: field " + std::string(name) + " is not a list");
-  if (j.at(name).size() > 128) return Status::invalid_argument("proof: field " + std::string(name) + " has too many hashes");
-  std::vector<Hash32> out;
-  for (const auto& h : j.at(name)) {
-    auto b = h.is_string() ? from_hex(h.get<std::string>()) : std::nullopt;
-    if (!b || b->size() != 32) return Status::invalid_argument("proof: field " + std::string(name) + " holds a non-hash");
-    out.push_back(to_hash32(*b));
-  }
-  return out;
-}
-
-// A carried checkpoint: verified with the log key (findings if not), its size must be `size`.
-Result<Checkpoint> carried_checkpoint(const json& j, const char* name, const PublicKey& log_key, uint64_t size,
-                                      const std::string& origin) {
-  GL_ASSIGN_OR_RETURN(std::string note, field<std::string>(j, name));
-  auto cp = verify_checkpoint(note, log_key);
-  if (!cp) return Status::findings("proof: " + std::string(name) + " does not verify with the log key: " + cp.error().message());
-  if (cp->tree_size != size || cp->origin != origin)
-    return Status::findings("proof: " + std::string(name) + " is for " + cp->origin + " at tree size " +
-                            std::to_string(cp->tree_size) + ", not " + origin + " at " + std::to_string(size));
-  return std::move(cp).value();
 }
 
 }  // namespace
@@ -154,23 +92,6 @@ const std::vector<std::string>& proof_keys(const std::string& type) {
   static const std::vector<std::string> consistency = {"format", "type", "origin", "from_tree_size", "to_tree_size",
                                                        "from_root", "to_root", "proof", "from_checkpoint", "to_checkpoint"};
   return type == "inclusion" ? inclusion : consistency;
-}
-
-// A checkpoint the auditor kept, when at `size`, must carry the same root there.
-Status agree_with_kept(const std::optional<Checkpoint>& kept, uint64_t size, const Hash32& root) {
-  if (!kept || kept->tree_size != size || kept->root == root) return Status::ok();
-  return Status::findings("the log's root at tree size " + std::to_string(size) +
-                          " differs from the checkpoint the auditor kept: the history was rewritten");
-}
-
-// A structural problem of a proof document: it does not verify (exit 1).
-Status unbound(const Status& s) { return Status::findings(s.message()); }
-
-Result<Bytes> hex_field(const json& j, const char* name) {
-  GL_ASSIGN_OR_RETURN(std::string hex, field<std::string>(j, name));
-  auto bytes = from_hex(hex);
-  if (!bytes) return Status::invalid_argument("proof: field " + std::string(name) + " is not hex");
-  return std::move(bytes).value();
 }
 
 // Inclusion: the event's bytes hash to the leaf, the leaf is in the commit the proof names, the
@@ -248,9 +169,10 @@ Result<ProofVerification> verify_consistency(const json& j, const PublicKey& log
 }  // namespace
 
 Result<ProofVerification> verify_proof(const std::string& document, const PublicKey& log_key,
-                                       const std::optional<std::string>& kept_checkpoint) {
-  if (document.size() > kMaxProofBytes)
-    return Status::invalid_argument("proof: larger than " + std::to_string(kMaxProofBytes) + " bytes");
+                                       const std::optional<std::string>& kept_checkpoint,
+                                       const std::vector<Submission>* submissions) {
+  if (document.size() > kMaxReceiptBytes)
+    return Status::invalid_argument("proof: larger than " + std::to_string(kMaxReceiptBytes) + " bytes");
   // Not JSON at all: bad input (2). JSON that is not exactly a proof: it does not verify (1).
   json lenient = json::parse(document, nullptr, false);
   if (lenient.is_discarded() || !lenient.is_object()) return Status::invalid_argument("proof: not a JSON object");
@@ -260,9 +182,13 @@ Result<ProofVerification> verify_proof(const std::string& document, const Public
   GL_ASSIGN_OR_RETURN(std::string format, field<std::string>(j, "format"));
   if (format != kProofFormat) return Status::invalid_argument("proof: format \"" + format + "\" is not " + kProofFormat);
   GL_ASSIGN_OR_RETURN(std::string type, field<std::string>(j, "type"));
-  if (type != "inclusion" && type != "consistency")
-    return Status::invalid_argument("proof: type \"" + type + "\" is neither inclusion nor consistency");
-  const auto& keys = proof_keys(type);
+  if (type != "inclusion" && type != "consistency" && type != "receipt")
+    return Status::invalid_argument("proof: type \"" + type + "\" is not inclusion, consistency or receipt");
+  if (type != "receipt" && document.size() > kMaxProofBytes)
+    return Status::invalid_argument("proof: larger than " + std::to_string(kMaxProofBytes) + " bytes");
+  if (submissions && type != "receipt")
+    return Status::invalid_argument("proof: a submission file is checked against a receipt, not a " + type + " proof");
+  const auto& keys = type == "receipt" ? receipt_keys() : proof_keys(type);
   for (const auto& [key, value] : j.items())
     if (std::find(keys.begin(), keys.end(), key) == keys.end())
       return Status::findings("proof: field " + key + " is not part of a " + type + " proof (nothing unverified is shown)");
@@ -277,7 +203,9 @@ Result<ProofVerification> verify_proof(const std::string& document, const Public
     if (!cp) return Status::findings("the kept checkpoint does not verify with the log key: " + cp.error().message());
     kept = *cp;
   }
-  auto verified = type == "inclusion" ? verify_inclusion(j, log_key, *origin, kept) : verify_consistency(j, log_key, *origin, kept);
+  auto verified = type == "inclusion"     ? verify_inclusion(j, log_key, *origin, kept)
+                  : type == "consistency" ? verify_consistency(j, log_key, *origin, kept)
+                                          : verify_receipt(j, log_key, kept, submissions);
   // A field of the wrong type or shape is a proof that does not verify (1); a kept checkpoint at
   // the wrong size stays the caller's mistake (2).
   if (!verified && verified.error().message().rfind("the kept checkpoint", 0) != 0) return unbound(verified.error());

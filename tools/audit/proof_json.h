@@ -12,6 +12,7 @@
 #include "ledger/ed25519.h"
 #include "ledger/ledger.h"
 #include "ledger/status.h"
+#include "ledger/submission.h"
 
 namespace grantledger::audit {
 
@@ -38,7 +39,10 @@ struct ProofVerification {
 // note the auditor kept earlier), the proof must also agree with it: same root at its size.
 // invalid_argument if the document is malformed; findings if it is well-formed but does not
 // verify (wrong key, altered hash, a rewritten history).
+// A receipt (type "receipt", tools/audit/receipt.h) is verified the same way; with
+// `submissions` (a submission file's), it must hold exactly them as signed.
 Result<ProofVerification> verify_proof(const std::string& document, const PublicKey& log_key,
-                                       const std::optional<std::string>& kept_checkpoint = std::nullopt);
+                                       const std::optional<std::string>& kept_checkpoint = std::nullopt,
+                                       const std::vector<Submission>* submissions = nullptr);
 
 }  // namespace grantledger::audit

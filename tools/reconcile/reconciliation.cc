@@ -150,10 +150,9 @@ Result<Report> run_reconciliation(const ReconcileRequest& r) {
   return report;
 }
 
-Result<std::vector<RecordedRun>> reconciliation_history(const std::string& data_dir) {
-  GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::open(data_dir, {.read_only = true}));
+Result<std::vector<RecordedRun>> reconciliation_history(Ledger& ledger) {
   // One snapshot; every event checked against its commit's leaf hash, every commit against the chain.
-  GL_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, LogReader::open(*ledger));
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, LogReader::open(ledger));
   std::vector<RecordedRun> runs;
   while (true) {
     GL_ASSIGN_OR_RETURN(const CommitRecord* commit, reader->next_commit());

@@ -51,7 +51,7 @@ Result<Report> run_reconciliation(const ReconcileRequest& request);
 
 // Every recorded reconciliation in the log, oldest first (read-only open; safe beside a writer
 // process).
-Result<std::vector<RecordedRun>> reconciliation_history(const std::string& data_dir);
+Result<std::vector<RecordedRun>> reconciliation_history(Ledger& ledger);
 
 // The idempotency key of a run: "reconcile/<statement sha256>/<from>/<to>/<16 hex of the
 // event's hash>", so only an identical result is an idempotent retry.

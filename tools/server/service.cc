@@ -1,0 +1,410 @@
+#include "tools/server/service.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "projections/builder.h"
+#include "tools/audit/receipt.h"
+#include "tools/server/http_signature.h"
+#include "tools/server/nonce_cache.h"
+
+namespace grantledger::server {
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// spec/SERVER.md, "Errors": the HTTP status for a Status the ledger or a query returned.
+int http_status_for(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+    case StatusCode::kAlreadyExists: return 200;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kRejected: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kConflict: return 409;
+    case StatusCode::kFindings: return 422;
+    case StatusCode::kCorruption: return 500;
+    case StatusCode::kIOError: return 503;
+  }
+  return 500;
+}
+
+void answer_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump() + "\n", "application/json");
+}
+
+// An error answer: {"error": {"code", "message"}} and, for a query that printed something
+// before it failed (a stopped projection's status table), "output".
+void answer_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+                  const std::string& output = "") {
+  json body{{"error", {{"code", code}, {"message", message}}}};
+  if (!output.empty()) body["output"] = output;
+  answer_json(res, status, body);
+}
+
+void answer_status(httplib::Response& res, const Status& s, const std::string& output = "") {
+  answer_error(res, http_status_for(s.code()), status_code_name(s.code()), s.message(), output);
+}
+
+bool loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+std::optional<Hash32> key_id_from_hex(std::string_view hex) {
+  auto b = from_hex(hex);
+  if (!b || b->size() != 32) return std::nullopt;
+  return to_hash32(*b);
+}
+
+// The CLI query commands the service answers, by route (spec/SERVER.md, "Routes").
+const std::vector<std::vector<std::string>>& query_commands() {
+  static const std::vector<std::vector<std::string>> commands = {
+      {"log"},     {"balance"}, {"history"}, {"export"}, {"projections", "status"}, {"prove", "inclusion"},
+      {"prove", "consistency"}, {"reconcile", "history"}};
+  return commands;
+}
+
+std::string content_type_for(const QueryCall& call) {
+  if (call.command[0] == "prove") return "application/json";
+  for (const auto& [k, v] : call.params) {
+    if (k != "format") continue;
+    if (v == "json") return call.command[0] == "log" || call.command == std::vector<std::string>{"reconcile", "history"}
+                                ? "application/x-ndjson"
+                                : "application/json";
+    if (v == "csv") return "text/csv; charset=utf-8";
+  }
+  return "text/plain; charset=utf-8";
+}
+
+}  // namespace
+
+class Service::Impl {
+ public:
+  ServeOptions options;
+  QueryRunner queries;
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<httplib::Server> http;
+  std::string host;
+  int port = 0;
+  NonceCache nonces;
+  std::atomic<bool> stopping{false};
+
+  // The projections follow the log on their own thread, woken after every acknowledged commit.
+  std::thread follower;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool wake = false, quit = false;
+  std::string projections_error;  // guarded by mu
+
+  // The key that signed the request, as the log records it; nullopt after answering 401.
+  std::optional<KeyState> authenticate(const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+    HttpRequest request;
+    request.method = req.method;
+    const size_t q = req.target.find('?');
+    request.path = req.target.substr(0, q);
+    request.query = q == std::string::npos ? "" : req.target.substr(q);
+    request.authority = req.get_header_value("Host");
+    for (const auto& [name, value] : req.headers) {
+      std::string lower = name;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto [it, fresh] = request.headers.emplace(lower, value);
+      if (!fresh) it->second += ", " + value;
+    }
+    std::optional<KeyState> signer;
+    Status lookup_error = Status::ok();
+    VerifiedSignature verified;
+    AuthStatus checked = parse_and_verify(request, req.body, now_seconds(), [&](std::string_view keyid) -> std::optional<PublicKey> {
+      auto id = key_id_from_hex(keyid);
+      if (!id) return std::nullopt;
+      auto key = ledger->registered_key(*id);
+      if (!key) {
+        lookup_error = key.error();
+        return std::nullopt;
+      }
+      if (!*key) return std::nullopt;
+      auto pub = PublicKey::from_raw((*key)->public_key);
+      if (!pub) return std::nullopt;
+      signer = std::move(**key);
+      return std::move(pub).value();
+    }, &verified);
+    if (!lookup_error.is_ok()) {
+      answer_status(res, lookup_error);
+      return std::nullopt;
+    }
+    if (!checked.is_ok()) {
+      answer_error(res, 401, auth_failure_name(checked.failure()), checked.message());
+      return std::nullopt;
+    }
+    *key_id = verified.keyid;
+    AuthStatus fresh = nonces.admit(verified, now_seconds());
+    if (!fresh.is_ok()) {
+      answer_error(res, fresh.failure() == AuthFailure::kNonceCacheFull ? 503 : 401, auth_failure_name(fresh.failure()),
+                   fresh.message());
+      return std::nullopt;
+    }
+    if (!signer->active()) {
+      answer_error(res, 401, "revoked", "key " + verified.keyid.substr(0, 16) + " (" + signer->name + ") was revoked in commit " +
+                                            std::to_string(*signer->revoked_seq));
+      return std::nullopt;
+    }
+    return signer;
+  }
+
+  void submit(const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+    auto key = authenticate(req, res, key_id);
+    if (!key) return;
+    Status allowed = may_submit(*key);
+    if (!allowed.is_ok()) return answer_error(res, 403, "forbidden", allowed.message());
+    if (stopping.load()) return answer_error(res, 503, "shutting_down", "the service is shutting down; retry elsewhere or later");
+    auto submissions = decode_submission_file(req.body);
+    if (!submissions) return answer_status(res, submissions.error());
+    std::vector<CommitRequest> requests;
+    for (size_t i = 0; i < submissions->size(); ++i) {
+      Submission& s = (*submissions)[i];
+      if (s.origin != ledger->origin())
+        return answer_status(res, Status::invalid_argument("submission " + std::to_string(i + 1) + ": origin: signed for " +
+                                                           s.origin + ", this ledger is " + ledger->origin()));
+      requests.push_back(CommitRequest::from(std::move(s)));
+    }
+    auto infos = ledger->append(std::move(requests));
+    if (!infos) return answer_status(res, infos.error());
+    bool replayed = true;
+    for (const auto& info : *infos) replayed &= info.replayed;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      wake = true;
+    }
+    cv.notify_one();
+    auto receipt = audit::make_receipt(*ledger, *infos);
+    if (!receipt) return answer_status(res, receipt.error());
+    res.set_header("Grantledger-Replayed", replayed ? "true" : "false");
+    answer_json(res, 200, *receipt);
+  }
+
+  void query(const httplib::Request& req, httplib::Response& res, QueryCall call, std::string* key_id) {
+    auto key = authenticate(req, res, key_id);
+    if (!key) return;
+    for (const auto& [k, v] : req.params) {
+      if (reserved_parameter(k))
+        return answer_error(res, 400, "invalid_argument", "parameter " + k + " cannot be given to the service");
+      call.params.emplace_back(k, v);
+    }
+    Status allowed = may_read(*key, call);
+    if (!allowed.is_ok()) return answer_error(res, 403, "forbidden", allowed.message());
+    std::ostringstream out;
+    Status s = queries(call, *ledger, out);
+    if (!s.is_ok()) return answer_status(res, s, out.str());
+    res.status = 200;
+    res.set_content(out.str(), content_type_for(call).c_str());
+  }
+
+  void public_checkpoint(httplib::Response& res, std::optional<uint64_t> size) {
+    auto note = ledger->checkpoint(size);
+    if (!note) return answer_status(res, note.error());
+    res.status = 200;
+    res.set_content(*note, "text/plain; charset=utf-8");
+  }
+
+  void ready(httplib::Response& res) {
+    std::string error;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      error = projections_error;
+    }
+    auto head = ledger->head();
+    if (!head) return answer_status(res, head.error());
+    json body{{"ready", !stopping.load() && error.empty()}, {"commits", head->commit_count}, {"tree_size", head->tree_size}};
+    if (!error.empty()) body["projections_error"] = error;
+    if (stopping.load()) body["shutting_down"] = true;
+    answer_json(res, body["ready"].get<bool>() ? 200 : 503, body);
+  }
+
+  void follow_projections() {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!quit) {
+      cv.wait_for(lock, std::chrono::seconds(1), [this] { return wake || quit; });
+      wake = false;
+      lock.unlock();
+      Status s = projections::Builder(*ledger).catch_up();
+      lock.lock();
+      projections_error = s.is_ok() ? "" : s.to_string();
+      if (!s.is_ok()) spdlog::error("projections stopped: {}", s.to_string());
+    }
+  }
+
+  // Wraps a handler: one log line per request (time, method, path, key ID, status, duration).
+  template <typename F>
+  httplib::Server::Handler logged(F handler) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      const auto start = Clock::now();
+      std::string key_id;
+      try {
+        handler(req, res, &key_id);
+      } catch (const std::exception& e) {
+        answer_error(res, 500, "internal", std::string("unexpected: ") + e.what());
+      }
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+      spdlog::info("{} {} key={} status={} duration_us={}", req.method, req.path, key_id.empty() ? "-" : key_id.substr(0, 16),
+                   res.status, us);
+    };
+  }
+
+  void routes() {
+    http->Get("/v1/health", logged([](const httplib::Request&, httplib::Response& res, std::string*) {
+      answer_json(res, 200, json{{"status", "ok"}});
+    }));
+    http->Get("/v1/ready", logged([this](const httplib::Request&, httplib::Response& res, std::string*) { ready(res); }));
+    http->Get("/v1/checkpoint", logged([this](const httplib::Request& req, httplib::Response& res, std::string*) {
+      // `checkpoint --tree-size N` against a server asks /v1/checkpoint?tree-size=N.
+      std::optional<uint64_t> size;
+      if (req.has_param("tree-size")) {
+        const std::string v = req.get_param_value("tree-size");
+        if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos)
+          return answer_error(res, 400, "invalid_argument", "--tree-size: not a tree size");
+        size = std::stoull(v);
+      }
+      public_checkpoint(res, size);
+    }));
+    http->Get(R"(/v1/checkpoints/(\d{1,19}))", logged([this](const httplib::Request& req, httplib::Response& res, std::string*) {
+      public_checkpoint(res, std::stoull(req.matches[1]));
+    }));
+    http->Post("/v1/submissions", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+      submit(req, res, key_id);
+    }));
+    http->Get(R"(/v1/commits/(\d{1,19}))", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+      query(req, res, QueryCall{{"log"}, {{"from", req.matches[1]}, {"limit", "1"}, {"format", "json"}}}, key_id);
+    }));
+    http->Get(R"(/v1/events/(\d{1,19}))", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+      query(req, res, QueryCall{{"prove", "inclusion"}, {{"event", req.matches[1]}}}, key_id);
+    }));
+    for (const auto& command : query_commands()) {
+      std::string path = "/v1";
+      for (const auto& c : command) path += "/" + c;
+      http->Get(path, logged([this, command](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+        query(req, res, QueryCall{command, {}}, key_id);
+      }));
+    }
+  }
+};
+
+std::vector<Route> service_routes() {
+  std::vector<Route> out = {{"GET", "/v1/health", false},
+                            {"GET", "/v1/ready", false},
+                            {"GET", "/v1/checkpoint", false},
+                            {"GET", "/v1/checkpoints/{tree_size}", false},
+                            {"POST", "/v1/submissions", true},
+                            {"GET", "/v1/commits/{sequence}", true},
+                            {"GET", "/v1/events/{index}", true}};
+  for (const auto& command : query_commands()) {
+    std::string path = "/v1";
+    for (const auto& c : command) path += "/" + c;
+    out.push_back({"GET", path, true});
+  }
+  return out;
+}
+
+Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Service::~Service() {
+  if (!impl_) return;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->quit = true;
+  }
+  impl_->cv.notify_all();
+  if (impl_->follower.joinable()) impl_->follower.join();
+}
+
+Result<std::unique_ptr<Service>> Service::open(ServeOptions options, QueryRunner queries) {
+  auto impl = std::make_unique<Impl>();
+  const size_t colon = options.listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return Status::invalid_argument("--listen " + options.listen + ": give HOST:PORT");
+  impl->host = options.listen.substr(0, colon);
+  if (impl->host.size() > 2 && impl->host.front() == '[' && impl->host.back() == ']') impl->host = impl->host.substr(1, impl->host.size() - 2);
+  const std::string port_text = options.listen.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port_text) > 65535)
+    return Status::invalid_argument("--listen " + options.listen + ": the port must be 0..65535");
+  const int wanted_port = std::stoi(port_text);
+  if (options.insecure_http) {
+    if (!loopback_host(impl->host))
+      return Status::invalid_argument("--insecure-http: plain HTTP only on a loopback address (127.0.0.1, ::1), not " + impl->host);
+    impl->http = std::make_unique<httplib::Server>();
+  } else {
+    if (options.tls_cert.empty() || options.tls_key.empty())
+      return Status::invalid_argument("--tls-cert and --tls-key are required (or --insecure-http on loopback, for tests)");
+    for (const auto& f : {options.tls_cert, options.tls_key})
+      if (::access(f.c_str(), R_OK) != 0) return Status::invalid_argument("TLS file " + f + ": cannot read it");
+    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    if (!tls->is_valid())
+      return Status::invalid_argument("--tls-cert " + options.tls_cert + " / --tls-key " + options.tls_key +
+                                      ": not a certificate and its private key (PEM)");
+    impl->http = std::move(tls);
+  }
+  GL_ASSIGN_OR_RETURN(impl->ledger, Ledger::open(options.data, options.ledger));
+  // Catch the projections up before the first answer, so queries start current.
+  Status projected = projections::Builder(*impl->ledger).catch_up();
+  if (!projected.is_ok()) impl->projections_error = projected.to_string();
+
+  httplib::Server& http = *impl->http;
+  const size_t connections = options.connections;
+  http.new_task_queue = [connections] { return new httplib::ThreadPool(connections); };
+  http.set_payload_max_length(options.max_body_bytes);
+  http.set_read_timeout(options.request_timeout_seconds, 0);
+  http.set_write_timeout(options.request_timeout_seconds, 0);
+  http.set_keep_alive_timeout(5);
+  http.set_keep_alive_max_count(10000);
+  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const std::string reason = res.status == 404   ? "no route " + req.method + " " + req.path + " (spec/SERVER.md, \"Routes\")"
+                               : res.status == 413 ? "the body is larger than the service's limit (spec/SERVER.md, \"Limits\")"
+                                                   : "the request was refused";
+    answer_error(res, res.status, res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "bad_request", reason);
+    spdlog::info("{} {} key=- status={}", req.method, req.path, res.status);
+  });
+  impl->options = std::move(options);
+  impl->queries = std::move(queries);
+  impl->routes();
+  impl->port = wanted_port == 0 ? http.bind_to_any_port(impl->host) : (http.bind_to_port(impl->host, wanted_port) ? wanted_port : -1);
+  if (impl->port <= 0) return Status::invalid_argument("--listen " + impl->options.listen + ": cannot listen there (in use, or not an address of this machine)");
+  Impl* raw = impl.get();
+  impl->follower = std::thread([raw] { raw->follow_projections(); });
+  return std::unique_ptr<Service>(new Service(std::move(impl)));
+}
+
+int Service::port() const { return impl_->port; }
+
+std::string Service::url() const {
+  const bool v6 = impl_->host.find(':') != std::string::npos;
+  return std::string(impl_->options.insecure_http ? "http" : "https") + "://" + (v6 ? "[" + impl_->host + "]" : impl_->host) +
+         ":" + std::to_string(impl_->port);
+}
+
+Status Service::run() {
+  if (!impl_->http->listen_after_bind() && !impl_->stopping.load())
+    return Status::io_error("the service stopped listening unexpectedly");
+  return Status::ok();
+}
+
+void Service::stop() {
+  impl_->stopping.store(true);
+  impl_->http->stop();
+}
+
+}  // namespace grantledger::server
