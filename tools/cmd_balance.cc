@@ -1,4 +1,4 @@
-// grantledger balance --data DIR --by municipality|region|state|sector|programme|provider
+// grantledger balance --data DIR --by municipality|region|state|sector|programme|provider|project
 //   [--programme P] [--entity CODE] [--as-of YYYY-MM-DD] [--known-at SEQ|TIME] [--format table|json|csv]
 #include <algorithm>
 #include <iostream>
@@ -32,13 +32,13 @@ OutputTable to_output(const projections::BalanceReport& report) {
 }  // namespace
 
 void add_balance(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("balance", "Balances per municipality, region, state institution, sector, programme or provider");
+  auto* cmd = app.add_subcommand("balance", "Balances per municipality, region, state institution, sector, programme, provider or project");
   struct Opts {
     std::string data, by, programme, entity, as_of, known_at, format = "table";
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "ledger data directory")->required();
-  cmd->add_option("--by", o->by, "municipality, region, state, sector, programme or provider")->required();
+  cmd->add_option("--by", o->by, "municipality, region, state, sector, programme, provider or project")->required();
   cmd->add_option("--programme", o->programme, "only this programme (default: all)");
   cmd->add_option("--entity", o->entity, "only this entity's row (its code)");
   cmd->add_option("--as-of", o->as_of, "balances by effective date at the end of YYYY-MM-DD");
