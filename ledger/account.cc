@@ -15,6 +15,7 @@ constexpr std::string_view kProviderPrefix = "provider:";
 constexpr std::string_view kPool = "pool";
 constexpr std::string_view kSectorPrefix = "sector:";
 constexpr std::string_view kRecipientPrefix = "recipient:";
+constexpr std::string_view kProjectPrefix = "project:";
 constexpr std::string_view kCourseFeesSuffix = ":course_fees";
 constexpr std::string_view kCourseIncomeSuffix = ":course_income";
 
@@ -24,20 +25,27 @@ constexpr std::pair<Account::Kind, const char*> kRecipientWords[] = {
     {Account::Kind::kReserved, "reserved"},
     {Account::Kind::kPaid, "paid"},
 };
+constexpr std::pair<Account::Kind, const char*> kProjectWords[] = {
+    {Account::Kind::kProjectAvailable, "available"},
+    {Account::Kind::kProjectReported, "reported"},
+    {Account::Kind::kProjectPaid, "paid"},
+};
 constexpr std::pair<schema::Sector, const char*> kSectorNames[] = {
     {schema::Sector::MUNICIPALITIES, "municipalities"},
     {schema::Sector::REGIONS, "regions"},
     {schema::Sector::STATE, "state"},
 };
 
-const char* recipient_word(Account::Kind kind) {
-  for (const auto& [k, word] : kRecipientWords)
+template <size_t N>
+const char* last_word(const std::pair<Account::Kind, const char*> (&words)[N], Account::Kind kind) {
+  for (const auto& [k, word] : words)
     if (k == kind) return word;
   return nullptr;
 }
 
-std::optional<Account::Kind> recipient_kind(std::string_view word) {
-  for (const auto& [k, w] : kRecipientWords)
+template <size_t N>
+std::optional<Account::Kind> kind_of_word(const std::pair<Account::Kind, const char*> (&words)[N], std::string_view word) {
+  for (const auto& [k, w] : words)
     if (word == w) return k;
   return std::nullopt;
 }
@@ -85,6 +93,9 @@ Account::Account(Kind kind, std::string programme, std::string entity,
     case Kind::kAvailable:
     case Kind::kReserved:
     case Kind::kPaid:
+    case Kind::kProjectAvailable:
+    case Kind::kProjectReported:
+    case Kind::kProjectPaid:
       GL_ASSERT(valid_programme_code(programme_));
       break;
     case Kind::kCourseFees:
@@ -92,7 +103,7 @@ Account::Account(Kind kind, std::string programme, std::string entity,
       GL_ASSERT(programme_.empty());
       break;
   }
-  GL_ASSERT(is_recipient() || kind_ == Kind::kCourseFees || kind_ == Kind::kCourseIncome
+  GL_ASSERT(is_recipient() || is_project() || kind_ == Kind::kCourseFees || kind_ == Kind::kCourseIncome
                 ? !entity_.empty()
                 : entity_.empty());
   GL_ASSERT((kind_ == Kind::kSector) == sector_.has_value());
@@ -110,7 +121,12 @@ Account::Account(Kind kind, std::string programme, std::string entity,
     case Kind::kReserved:
     case Kind::kPaid:
       name_ = cat(
-          {kGrantPrefix, programme_, ":", kRecipientPrefix, entity_, ":", recipient_word(kind_)});
+          {kGrantPrefix, programme_, ":", kRecipientPrefix, entity_, ":", last_word(kRecipientWords, kind_)});
+      break;
+    case Kind::kProjectAvailable:
+    case Kind::kProjectReported:
+    case Kind::kProjectPaid:
+      name_ = cat({kGrantPrefix, programme_, ":", kProjectPrefix, entity_, ":", last_word(kProjectWords, kind_)});
       break;
     case Kind::kCourseFees:
       name_ = cat({kEmployerPrefix, entity_, kCourseFeesSuffix});
@@ -138,6 +154,15 @@ Account Account::reserved(std::string_view p, std::string_view r) {
 }
 Account Account::paid(std::string_view p, std::string_view r) {
   return Account(Kind::kPaid, std::string(p), std::string(r), std::nullopt);
+}
+Account Account::project_available(std::string_view p, std::string_view j) {
+  return Account(Kind::kProjectAvailable, std::string(p), std::string(j), std::nullopt);
+}
+Account Account::project_reported(std::string_view p, std::string_view j) {
+  return Account(Kind::kProjectReported, std::string(p), std::string(j), std::nullopt);
+}
+Account Account::project_paid(std::string_view p, std::string_view j) {
+  return Account(Kind::kProjectPaid, std::string(p), std::string(j), std::nullopt);
 }
 Account Account::course_fees(std::string_view e) {
   return Account(Kind::kCourseFees, "", std::string(e), std::nullopt);
@@ -172,20 +197,30 @@ std::optional<Account> Account::parse(std::string_view name) {
     if (!s) return std::nullopt;
     return sector(programme, *s);
   }
-  if (rest.starts_with(kRecipientPrefix)) {
-    // "R:<kind>": R may contain ':', the kind word cannot; R ends at the last ':'.
-    std::string_view tail = rest.substr(kRecipientPrefix.size());
-    size_t last = tail.rfind(':');
-    if (last == std::string_view::npos || last == 0) return std::nullopt;
-    auto kind = recipient_kind(tail.substr(last + 1));
+  // "recipient:R:<kind>" / "project:J:<kind>": R and J may contain ':', the kind word cannot; they
+  // end at the last ':'.
+  auto with_last_word = [&](std::string_view tail, std::optional<Kind> kind, size_t last) -> std::optional<Account> {
     if (!kind) return std::nullopt;
     return Account(*kind, std::string(programme), std::string(tail.substr(0, last)), std::nullopt);
+  };
+  for (const bool project : {false, true}) {
+    std::string_view prefix = project ? kProjectPrefix : kRecipientPrefix;
+    if (!rest.starts_with(prefix)) continue;
+    std::string_view tail = rest.substr(prefix.size());
+    size_t last = tail.rfind(':');
+    if (last == std::string_view::npos || last == 0) return std::nullopt;
+    std::string_view word = tail.substr(last + 1);
+    return with_last_word(tail, project ? kind_of_word(kProjectWords, word) : kind_of_word(kRecipientWords, word), last);
   }
   return std::nullopt;
 }
 
 bool Account::is_recipient() const {
   return kind_ == Kind::kAvailable || kind_ == Kind::kReserved || kind_ == Kind::kPaid;
+}
+
+bool Account::is_project() const {
+  return kind_ == Kind::kProjectAvailable || kind_ == Kind::kProjectReported || kind_ == Kind::kProjectPaid;
 }
 
 bool Account::has_floor() const {

@@ -9,6 +9,9 @@
 //   kAvailable     grant:P:recipient:R:available      P          R       -
 //   kReserved      grant:P:recipient:R:reserved       P          R       -
 //   kPaid          grant:P:recipient:R:paid           P          R       -
+//   kProjectAvailable  grant:P:project:J:available    P          J       -
+//   kProjectReported   grant:P:project:J:reported     P          J       -
+//   kProjectPaid       grant:P:project:J:paid         P          J       -
 //   kCourseFees    employer:E:course_fees             -          E       -
 //   kCourseIncome  provider:V:course_income           -          V       -
 //
@@ -18,7 +21,8 @@
 // spec/DOMAIN.md rule 14), so "grant:P:" ends at the first ':' after "grant:". An entity code is
 // any non-empty string and may contain ':' itself; its end is therefore found from the right:
 // the fixed last word (":available", ":reserved", ":paid", ":course_fees", ":course_income")
-// follows it. So "grant:P:recipient:A:B:paid" is the paid account of recipient "A:B". Every name
+// follows it. So "grant:P:recipient:A:B:paid" is the paid account of recipient "A:B". A project
+// code J (a project grant's, spec/DOMAIN.md "Project grants") is read the same way. Every name
 // has exactly one reading, and parse(a.name()) == a for every account a.
 #pragma once
 
@@ -43,6 +47,9 @@ class Account {
     kPaid,          // reimbursements paid
     kCourseFees,    // participant fees an employer paid (deltagerbetaling)
     kCourseIncome,  // participant fees a provider received
+    kProjectAvailable,  // a project grant not yet reported as spent
+    kProjectReported,   // reported project expenditure not yet paid
+    kProjectPaid,       // project expenditure paid to the provider
   };
 
   // The accounts. REQUIRES: `programme` is a valid programme code (valid_programme_code), entity
@@ -54,6 +61,10 @@ class Account {
   static Account available(std::string_view programme, std::string_view recipient);
   static Account reserved(std::string_view programme, std::string_view recipient);
   static Account paid(std::string_view programme, std::string_view recipient);
+  // A project's accounts; `project` is the project code (REQUIRES: non-empty).
+  static Account project_available(std::string_view programme, std::string_view project);
+  static Account project_reported(std::string_view programme, std::string_view project);
+  static Account project_paid(std::string_view programme, std::string_view project);
   static Account course_fees(std::string_view employer);
   static Account course_income(std::string_view provider);
 
@@ -72,12 +83,14 @@ class Account {
   // The programme code; empty for kCourseFees and kCourseIncome.
   const std::string& programme() const { return programme_; }
   // The recipient (kAvailable, kReserved, kPaid), employer (kCourseFees) or provider
-  // (kCourseIncome) entity code; empty for the other kinds.
+  // (kCourseIncome) entity code; the project code for the project kinds; empty for the others.
   const std::string& entity() const { return entity_; }
   // The sector of a kSector account.
   std::optional<schema::Sector> sector() const { return sector_; }
   // kAvailable, kReserved or kPaid.
   bool is_recipient() const;
+  // kProjectAvailable, kProjectReported or kProjectPaid.
+  bool is_project() const;
   // Every "grant:" account may never go below zero (spec/DOMAIN.md, rules 20 and 35).
   bool has_floor() const;
 

@@ -67,6 +67,12 @@ Status add_checked(Ore* sum, Ore delta, const std::string& what) {
   return Status::ok();
 }
 
+// The counter of a programme's open projects (rule state table 'n'; spec/LOG.md, "Rule state").
+std::string open_projects_counter(const std::string& programme) { return "open_projects/" + programme; }
+
+// A payment reference's stored value names a claim id, or "project J" for a project payment.
+constexpr std::string_view kProjectReference = "project ";
+
 // One leg of a posting.
 Posting leg(const Account& account, Ore amount) { return Posting{account.name(), amount}; }
 
@@ -90,6 +96,8 @@ const char* claim_status_name(ClaimStatus s) {
 }
 
 const ProgrammeState* LedgerState::programme(const std::string& code) const { return programmes_.find(code); }
+
+const ProjectState* LedgerState::project(const std::string& code) const { return projects_.find(code); }
 
 const CoursePaymentState* LedgerState::course_payment(const std::string& id) const { return payments_.find(id); }
 
@@ -136,6 +144,18 @@ Status LedgerState::check_scope(const EventContext& ctx, const std::string& enti
     return reject(Rejection::kOutOfScope, "key " + signer->name + " acts for " + entity_label(signer->scope_entity) +
                                               ", not for " + entity_label(entity_code));
   return Status::ok();
+}
+
+Status LedgerState::check_owner(const EventContext& ctx, const std::string& code) const {
+  GL_ASSIGN_OR_RETURN(const KeyState* signer, must(key(ctx.signer_key_id), "the signer's key"));
+  if (signer->role != schema::Role::PROGRAMME_ADMINISTRATOR) return Status::ok();
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, must(programme(code), "programme " + code));
+  if (p->owner.empty() || signer->acts_for.count(p->owner)) return Status::ok();
+  std::string bodies;
+  for (const auto& b : signer->acts_for) bodies += (bodies.empty() ? "" : ", ") + entity_label(b);
+  return reject(Rejection::kNotProgrammeOwner, "key " + signer->name + " acts for " +
+                                                   (bodies.empty() ? std::string("no body") : bodies) + "; programme " + code +
+                                                   " is run by " + entity_label(p->owner));
 }
 
 Status LedgerState::post(const std::vector<Posting>& postings, std::vector<Posting>* out) {
@@ -203,6 +223,12 @@ Status LedgerState::apply_programme_created(const EventContext&, schema::Program
   p.rate_basis_points = e.getRateBasisPoints();
   p.cap_per_participant_ore = Ore{e.getCapPerParticipantOre()};
   p.parent_code = text(e.getParentCode());
+  p.owner = text(e.getOwnerCode());
+  if (!p.owner.empty()) {
+    const EntityState* owner = entity(p.owner);
+    if (!owner) return reject(Rejection::kEntityNotFound, "owner_code \"" + p.owner + "\" is not a registered entity");
+    if (owner->closed) return reject(Rejection::kEntityClosed, "owner " + entity_label(p.owner) + " is closed");
+  }
   for (auto r : e.getRules()) {
     if (r.getPaymentFrom() > r.getPaymentTo() || r.getCourseStartFrom() > r.getCourseStartTo())
       return reject(Rejection::kInvalidValue, std::string("rules: the ") + course_kind_name(r.getCourseKind()) +
@@ -233,6 +259,9 @@ Status LedgerState::apply_programme_created(const EventContext&, schema::Program
 Status LedgerState::apply_programme_closed(schema::ProgrammeClosed::Reader e, std::vector<Posting>* out) {
   std::string code = text(e.getCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
+  if (int64_t open = counter(open_projects_counter(code)); open > 0)
+    return reject(Rejection::kOpenReservations, "programme " + code + " has " + std::to_string(open) +
+                                                    " open project(s); close them first");
   std::vector<Posting> postings;
   Ore returned;
   for (const std::string& r : p->recipients) {
@@ -274,6 +303,7 @@ Status LedgerState::apply_sector_share(const EventContext& ctx, schema::SectorSh
   std::string code = text(e.getProgrammeCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
   (void)p;
+  GL_RETURN_IF_ERROR(check_owner(ctx, code));
   Ore amount{e.getAmountOre()};
   GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
   Ore pool = balance(Account::pool(code));
@@ -290,6 +320,7 @@ Status LedgerState::apply_allocation(const EventContext& ctx, schema::Allocation
                                      std::vector<Posting>* out) {
   std::string code = text(e.getProgrammeCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
+  GL_RETURN_IF_ERROR(check_owner(ctx, code));
   Ore amount{e.getAmountOre()};
   auto lines = e.getLines();
   GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
@@ -484,6 +515,7 @@ Status LedgerState::apply_approved(const EventContext& ctx, schema::Reimbursemen
                                    std::vector<Posting>* out) {
   std::string id = text(e.getClaimId());
   GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
+  GL_RETURN_IF_ERROR(check_owner(ctx, c->programme));
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   GL_RETURN_IF_ERROR(check_claim_eligible(id));
   auto use_key = std::make_pair(c->programme, c->participant);
@@ -503,6 +535,7 @@ Status LedgerState::apply_approved(const EventContext& ctx, schema::Reimbursemen
 Status LedgerState::apply_rejected(const EventContext& ctx, schema::ReimbursementRejected::Reader e) {
   std::string id = text(e.getClaimId());
   GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
+  GL_RETURN_IF_ERROR(check_owner(ctx, c->programme));
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a rejection records its reason");
   GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
@@ -518,11 +551,10 @@ Status LedgerState::apply_rejected(const EventContext& ctx, schema::Reimbursemen
 Status LedgerState::apply_paid(const EventContext& ctx, schema::ReimbursementPaid::Reader e, std::vector<Posting>* out) {
   std::string id = text(e.getClaimId());
   GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kApproved));
+  GL_RETURN_IF_ERROR(check_owner(ctx, c->programme));
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   std::string reference = text(e.getPaymentReference());
-  if (reference.empty()) return reject(Rejection::kInvalidValue, "payment_reference: must not be empty");
-  if (const std::string* used = payment_references_.find(reference))
-    return reject(Rejection::kDuplicatePaymentReference, "payment reference " + reference + " was used for claim " + *used);
+  GL_RETURN_IF_ERROR(check_new_reference(reference));
   std::vector<Posting> postings = {leg(Account::reserved(c->programme, c->employer), -c->amount_ore),
                                    leg(Account::paid(c->programme, c->employer), c->amount_ore)};
   GL_RETURN_IF_ERROR(post(postings, out));
@@ -543,6 +575,7 @@ Status LedgerState::apply_cancelled(const EventContext& ctx, schema::Reimburseme
   if (c->status != ClaimStatus::kClaimed && c->status != ClaimStatus::kApproved)
     return reject(Rejection::kClaimWrongState, "claim " + id + " is " + claim_status_name(c->status) +
                                                    "; only claimed or approved claims can be cancelled");
+  GL_RETURN_IF_ERROR(check_owner(ctx, c->programme));
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a cancellation records its reason");
   if (c->status == ClaimStatus::kApproved) {
@@ -563,6 +596,113 @@ Status LedgerState::apply_cancelled(const EventContext& ctx, schema::Reimburseme
   ClaimState cancelled = *c;
   cancelled.status = ClaimStatus::kCancelled;
   put(claims_, id, std::move(cancelled));
+  return Status::ok();
+}
+
+// --- project grants (spec/DOMAIN.md, "Project grants") -----------------------------------------
+
+Status LedgerState::check_new_reference(const std::string& reference) const {
+  if (reference.empty()) return reject(Rejection::kInvalidValue, "payment_reference: must not be empty");
+  if (const std::string* used = payment_references_.find(reference))
+    return reject(Rejection::kDuplicatePaymentReference, "payment reference " + reference + " was used for " +
+                                                             (used->starts_with(kProjectReference) ? *used : "claim " + *used));
+  return Status::ok();
+}
+
+Result<const ProjectState*> LedgerState::open_project(const std::string& code) const {
+  const ProjectState* j = project(code);
+  if (!j) return or_read_failure(reject(Rejection::kProjectNotFound, "project " + code + " is not granted"));
+  if (j->closed) return reject(Rejection::kProjectClosed, "project " + code + " is closed");
+  return j;
+}
+
+Status LedgerState::apply_project_granted(const EventContext& ctx, schema::ProjectGranted::Reader e,
+                                          std::vector<Posting>* out) {
+  std::string code = text(e.getProjectCode());
+  if (!valid_programme_code(code)) return reject(Rejection::kInvalidValue, "project_code: must be non-empty and without ':'");
+  if (e.getName().size() == 0) return reject(Rejection::kInvalidValue, "name: must not be empty");
+  if (project(code)) return or_read_failure(reject(Rejection::kProjectAlreadyExists, "project " + code + " is already granted"));
+  std::string programme_code = text(e.getProgrammeCode());
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(programme_code));
+  (void)p;
+  GL_RETURN_IF_ERROR(check_owner(ctx, programme_code));
+  ProjectState j{programme_code, text(e.getProviderCode()), text(e.getName()), e.getPeriodStart(), e.getPeriodEnd(),
+                 Ore{e.getAmountOre()}, false};
+  const EntityState* provider = entity(j.provider);
+  if (!provider || provider->kind != schema::EntityKind::PROVIDER)
+    return reject(Rejection::kWrongRecipient, "provider_code " + j.provider + " is not a registered course provider");
+  if (provider->closed) return reject(Rejection::kEntityClosed, "provider " + entity_label(j.provider) + " is closed");
+  if (j.period_start > j.period_end)
+    return reject(Rejection::kInvalidValue, "period_start " + format_date(j.period_start) + " is after period_end " +
+                                                format_date(j.period_end));
+  GL_RETURN_IF_ERROR(check_amount("amount_ore", j.granted_ore));
+  Ore pool = balance(Account::pool(programme_code));
+  if (pool < j.granted_ore)
+    return reject(Rejection::kInsufficientFunds, "project grant " + kr(j.granted_ore) + " for " + code +
+                                                     " exceeds the unallocated pool " + kr(pool) + " of programme " + programme_code);
+  GL_RETURN_IF_ERROR(post({leg(Account::pool(programme_code), -j.granted_ore), leg(Account::project_available(programme_code, code), j.granted_ore)},
+                          out));
+  const std::string open = open_projects_counter(programme_code);
+  put(counters_, open, counter(open) + 1);
+  put(projects_, code, std::move(j));
+  return Status::ok();
+}
+
+Status LedgerState::apply_project_reported(const EventContext& ctx, int32_t effective_date,
+                                           schema::ProjectExpenditureReported::Reader e, std::vector<Posting>* out) {
+  std::string code = text(e.getProjectCode());
+  GL_ASSIGN_OR_RETURN(const ProjectState* j, open_project(code));
+  GL_RETURN_IF_ERROR(check_scope(ctx, j->provider));  // the provider reports its own expenditure
+  if (e.getReportId().size() == 0) return reject(Rejection::kInvalidValue, "report_id: must not be empty");
+  Ore amount{e.getAmountOre()};
+  GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
+  if (effective_date < j->period_start || effective_date > j->period_end)
+    return reject(Rejection::kOutsideProjectPeriod, "expenditure of project " + code + " dated " + format_date(effective_date) +
+                                                        " is outside its period " + format_date(j->period_start) + ".." +
+                                                        format_date(j->period_end));
+  Ore left = balance(Account::project_available(j->programme, code));
+  if (amount > left)
+    return reject(Rejection::kExceedsProjectGrant, "expenditure " + kr(amount) + " of project " + code +
+                                                       " exceeds what is left of its grant, " + kr(left) + " of " + kr(j->granted_ore));
+  return post({leg(Account::project_available(j->programme, code), -amount), leg(Account::project_reported(j->programme, code), amount)},
+              out);
+}
+
+Status LedgerState::apply_project_paid(const EventContext& ctx, schema::ProjectPaid::Reader e, std::vector<Posting>* out) {
+  std::string code = text(e.getProjectCode());
+  GL_ASSIGN_OR_RETURN(const ProjectState* j, open_project(code));
+  GL_RETURN_IF_ERROR(check_owner(ctx, j->programme));
+  std::string reference = text(e.getPaymentReference());
+  GL_RETURN_IF_ERROR(check_new_reference(reference));
+  Ore amount{e.getAmountOre()};
+  GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
+  Ore reported = balance(Account::project_reported(j->programme, code));
+  if (amount > reported)
+    return reject(Rejection::kExceedsReported, "payment " + kr(amount) + " to project " + code + " exceeds its reported, unpaid expenditure " +
+                                                   kr(reported));
+  GL_RETURN_IF_ERROR(post({leg(Account::project_reported(j->programme, code), -amount), leg(Account::project_paid(j->programme, code), amount)},
+                          out));
+  put(payment_references_, reference, std::string(kProjectReference) + code);
+  return Status::ok();
+}
+
+Status LedgerState::apply_project_closed(const EventContext& ctx, schema::ProjectClosed::Reader e, std::vector<Posting>* out) {
+  std::string code = text(e.getProjectCode());
+  GL_ASSIGN_OR_RETURN(const ProjectState* j, open_project(code));
+  GL_RETURN_IF_ERROR(check_owner(ctx, j->programme));
+  if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a closing records its reason");
+  Ore reported = balance(Account::project_reported(j->programme, code));
+  if (reported != Ore{})
+    return reject(Rejection::kOpenReservations, "project " + code + " has " + kr(reported) + " reported and not paid; pay it first");
+  // The programme is open (a programme with open projects cannot close), so its pool takes it back.
+  Ore unspent = balance(Account::project_available(j->programme, code));
+  if (unspent != Ore{})
+    GL_RETURN_IF_ERROR(post({leg(Account::project_available(j->programme, code), -unspent), leg(Account::pool(j->programme), unspent)}, out));
+  const std::string open = open_projects_counter(j->programme);
+  put(counters_, open, counter(open) - 1);
+  ProjectState closed = *j;
+  closed.closed = true;
+  put(projects_, code, std::move(closed));
   return Status::ok();
 }
 
@@ -662,6 +802,11 @@ Status LedgerState::apply_reversed(const EventContext& ctx, schema::EventReverse
   if (original->type == Which::COURSE_PAYMENT_RECORDED) {
     GL_ASSIGN_OR_RETURN(const CoursePaymentState* pay, must(course_payment(original->id), "course payment " + original->id));
     GL_RETURN_IF_ERROR(check_scope(ctx, pay->employer));
+  } else if (original->type == Which::REIMBURSEMENT_PAID) {
+    GL_ASSIGN_OR_RETURN(const ClaimState* c, must(claim(original->id), "claim " + original->id));
+    GL_RETURN_IF_ERROR(check_owner(ctx, c->programme));
+  } else {
+    GL_RETURN_IF_ERROR(check_owner(ctx, original->id));  // a sector share or allocation: its programme
   }
   std::vector<Posting> made;
   GL_RETURN_IF_ERROR(undo_effect(target, &made));

@@ -57,9 +57,13 @@ bool role_may_submit(schema::Role role, Which which) {
     case Which::REIMBURSEMENT_REJECTED:
     case Which::REIMBURSEMENT_PAID:
     case Which::REIMBURSEMENT_CANCELLED:
+    case Which::PROJECT_GRANTED:
+    case Which::PROJECT_PAID:
+    case Which::PROJECT_CLOSED:
       return role == schema::Role::PROGRAMME_ADMINISTRATOR;
     case Which::COURSE_PAYMENT_RECORDED:
     case Which::REIMBURSEMENT_CLAIMED:
+    case Which::PROJECT_EXPENDITURE_REPORTED:  // the provider's finance officer
       return role == schema::Role::FINANCE_OFFICER;
     case Which::EVENT_REVERSED:  // further: the role that may submit the event reversed
       return role == schema::Role::PROGRAMME_ADMINISTRATOR || role == schema::Role::FINANCE_OFFICER;
@@ -199,6 +203,11 @@ Status LedgerState::apply_rules(const EventContext& ctx, schema::Event::Reader e
     case Which::REIMBURSEMENT_CANCELLED: return apply_cancelled(ctx, body.getReimbursementCancelled(), postings);
     case Which::EVENT_REVERSED: return apply_reversed(ctx, body.getEventReversed(), postings);
     case Which::RECONCILIATION_RECORDED: return check_reconciliation(body.getReconciliationRecorded());
+    case Which::PROJECT_GRANTED: return apply_project_granted(ctx, body.getProjectGranted(), postings);
+    case Which::PROJECT_EXPENDITURE_REPORTED:
+      return apply_project_reported(ctx, event.getEffectiveDate(), body.getProjectExpenditureReported(), postings);
+    case Which::PROJECT_PAID: return apply_project_paid(ctx, body.getProjectPaid(), postings);
+    case Which::PROJECT_CLOSED: return apply_project_closed(ctx, body.getProjectClosed(), postings);
   }
   return reject(Rejection::kInvalidValue, "unknown event type");
 }
@@ -224,7 +233,16 @@ Status LedgerState::apply_key_registered(const EventContext& ctx, schema::KeyReg
     return reject(Rejection::kBadKeyScope, "only finance_officer keys have a scope_entity");
   if (needs_scope && !entity(scope))
     return reject(Rejection::kEntityNotFound, "scope_entity \"" + scope + "\" is not a registered entity");
-  KeyState k{Bytes(raw_view), e.getRole(), text(e.getName()), scope, ctx.commit_sequence, std::nullopt};
+  // spec/DOMAIN.md, "Programme owners": a programme administrator acts for the bodies it lists.
+  std::set<std::string> acts_for;
+  if (e.getActsFor().size() > 0 && e.getRole() != schema::Role::PROGRAMME_ADMINISTRATOR)
+    return reject(Rejection::kBadKeyScope, "only programme_administrator keys have acts_for");
+  for (auto body : e.getActsFor()) {
+    std::string code = text(body);
+    if (!entity(code)) return reject(Rejection::kEntityNotFound, "acts_for: \"" + code + "\" is not a registered entity");
+    if (!acts_for.insert(code).second) return reject(Rejection::kInvalidValue, "acts_for: " + code + " is listed twice");
+  }
+  KeyState k{Bytes(raw_view), e.getRole(), text(e.getName()), scope, std::move(acts_for), ctx.commit_sequence, std::nullopt};
   put(keys_, id, std::move(k));
   if (e.getRole() == schema::Role::ADMIN) put(counters_, std::string(kActiveAdmins), counter(kActiveAdmins) + 1);
   return Status::ok();

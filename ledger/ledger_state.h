@@ -57,6 +57,7 @@ class LedgerState {
   const ProgrammeState* programme(const std::string& code) const;
   const CoursePaymentState* course_payment(const std::string& id) const;
   const ClaimState* claim(const std::string& id) const;
+  const ProjectState* project(const std::string& code) const;
   Ore balance(const Account& account) const;
 
   // Whole tables. REQUIRES: unbacked (a replayed state holds every entry).
@@ -111,6 +112,17 @@ class LedgerState {
   Status apply_paid(const EventContext& ctx, schema::ReimbursementPaid::Reader e, std::vector<Posting>* out);
   Status apply_cancelled(const EventContext& ctx, schema::ReimbursementCancelled::Reader e, std::vector<Posting>* out);
   Status apply_reversed(const EventContext& ctx, schema::EventReversed::Reader e, std::vector<Posting>* out);
+  Status apply_project_granted(const EventContext& ctx, schema::ProjectGranted::Reader e, std::vector<Posting>* out);
+  Status apply_project_reported(const EventContext& ctx, int32_t effective_date, schema::ProjectExpenditureReported::Reader e,
+                                std::vector<Posting>* out);
+  Status apply_project_paid(const EventContext& ctx, schema::ProjectPaid::Reader e, std::vector<Posting>* out);
+  Status apply_project_closed(const EventContext& ctx, schema::ProjectClosed::Reader e, std::vector<Posting>* out);
+  Result<const ProjectState*> open_project(const std::string& code) const;
+  // A payment reference not used by any payout (rule 37); not empty (rule 14).
+  Status check_new_reference(const std::string& reference) const;
+  // A programme administrator acts in programme `code` only if the programme has no owner or the
+  // key acts for its owner (rule 42); other roles pass (their own rules scope them).
+  Status check_owner(const EventContext& ctx, const std::string& code) const;
   // A reconciliation record changes no state and posts nothing; only its shape is checked.
   static Status check_reconciliation(schema::ReconciliationRecorded::Reader e);
   Status undo_effect(uint64_t index, std::vector<Posting>* out);
@@ -150,12 +162,12 @@ class LedgerState {
   template <typename F>
   void each_table(F&& f) const {
     f(keys_), f(entities_), f(programmes_), f(payments_), f(claims_), f(balances_), f(participant_use_),
-        f(payment_references_), f(effects_), f(counters_);
+        f(payment_references_), f(effects_), f(counters_), f(projects_);
   }
   template <typename F>
   void each_table(F&& f) {
     f(keys_), f(entities_), f(programmes_), f(payments_), f(claims_), f(balances_), f(participant_use_),
-        f(payment_references_), f(effects_), f(counters_);
+        f(payment_references_), f(effects_), f(counters_), f(projects_);
   }
 
   std::shared_ptr<StateSource> source_;
@@ -166,9 +178,10 @@ class LedgerState {
   StateTable<std::string, ClaimState> claims_{'l'};
   StateTable<std::string, Ore> balances_{'b'};  // account name -> balance
   StateTable<std::pair<std::string, std::string>, Ore> participant_use_{'u'};  // (programme, participant)
-  StateTable<std::string, std::string> payment_references_{'r'};  // reference -> claim id
+  StateTable<std::string, std::string> payment_references_{'r'};  // reference -> claim id, or "project J"
   StateTable<uint64_t, EffectState> effects_{'x'};  // event index -> what it did
-  StateTable<std::string, int64_t> counters_{'n'};  // "active_admins"
+  StateTable<std::string, int64_t> counters_{'n'};  // "active_admins", "open_projects/P"
+  StateTable<std::string, ProjectState> projects_{'j'};  // project code -> grant, period, provider
   std::vector<std::function<void()>> undo_;
 };
 

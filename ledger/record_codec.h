@@ -53,6 +53,9 @@ class RecordReader {
   // Marks the record malformed (a value out of range).
   void fail() { ok_ = false; }
   bool ok() const { return ok_; }
+  // Every byte consumed: a field added to a record later is written only when it is not empty,
+  // at the end, and read only when bytes remain (spec/LOG.md, "Rule state").
+  bool at_end() const { return pos_ == in_.size(); }
   // ok() and every byte consumed; otherwise corruption "<what>: malformed encoding".
   Status finish(std::string_view what) const;
 

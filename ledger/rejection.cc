@@ -45,6 +45,13 @@ const char* rejection_name(Rejection r) {
     case Rejection::kOpenReservations: return "open_reservations";
     case Rejection::kBadReconciliation: return "bad_reconciliation";
     case Rejection::kAmountLimit: return "amount_limit";
+    case Rejection::kNotProgrammeOwner: return "not_programme_owner";
+    case Rejection::kProjectAlreadyExists: return "project_already_exists";
+    case Rejection::kProjectNotFound: return "project_not_found";
+    case Rejection::kProjectClosed: return "project_closed";
+    case Rejection::kOutsideProjectPeriod: return "outside_project_period";
+    case Rejection::kExceedsProjectGrant: return "exceeds_project_grant";
+    case Rejection::kExceedsReported: return "exceeds_reported";
   }
   return "unknown";
 }

@@ -52,6 +52,13 @@ enum class Rejection : int {
   kOpenReservations = 39,     // a programme with approved, unpaid claims cannot close
   kBadReconciliation = 40,    // a reconciliation record is malformed (hash, window, class totals)
   kAmountLimit = 41,          // an amount above kMaxAmountOre, or a balance or total beyond 64 bits
+  kNotProgrammeOwner = 42,    // a programme administrator acts only in programmes of bodies it acts for
+  kProjectAlreadyExists = 43,
+  kProjectNotFound = 44,
+  kProjectClosed = 45,
+  kOutsideProjectPeriod = 46, // expenditure dated outside the project period
+  kExceedsProjectGrant = 47,  // reported expenditure beyond what is left of the grant
+  kExceedsReported = 48,      // a project payment beyond its reported, unpaid expenditure
 };
 
 const char* rejection_name(Rejection r);

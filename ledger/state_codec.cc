@@ -38,6 +38,18 @@ void decode_postings(RecordReader* r, std::vector<Posting>* ps) {
   }
 }
 
+// A set of strings in order: u32 count, then each string. A decoded set with a repeated or
+// unordered string is not one we wrote.
+void encode_strings(RecordWriter* w, const std::set<std::string>& v) {
+  w->u32(static_cast<uint32_t>(v.size()));
+  for (const auto& s : v) w->str(s);
+}
+
+void decode_strings(RecordReader* r, std::set<std::string>* v) {
+  uint32_t n = r->u32();
+  for (uint32_t i = 0; i < n && r->ok(); ++i) v->insert(r->str());
+}
+
 }  // namespace
 
 void append_key(Bytes* out, const Hash32& k) { *out += as_view(k); }
@@ -58,6 +70,8 @@ void encode(RecordWriter* w, const KeyState& v) {
   w->u64(v.registered_seq);
   w->boolean(v.revoked_seq.has_value());
   w->u64(v.revoked_seq.value_or(0));
+  // Added later: written only when not empty, so older entries keep their bytes.
+  if (!v.acts_for.empty()) encode_strings(w, v.acts_for);
 }
 
 void decode(RecordReader* r, KeyState* v) {
@@ -69,6 +83,7 @@ void decode(RecordReader* r, KeyState* v) {
   bool revoked = r->boolean();
   uint64_t seq = r->u64();
   v->revoked_seq = revoked ? std::optional<uint64_t>(seq) : std::nullopt;
+  if (r->ok() && !r->at_end()) decode_strings(r, &v->acts_for);
 }
 
 void encode(RecordWriter* w, const EntityState& v) {
@@ -105,8 +120,8 @@ void encode(RecordWriter* w, const ProgrammeState& v) {
   w->i64(v.cap_per_participant_ore.value);
   w->str(v.parent_code);
   w->boolean(v.closed);
-  w->u32(static_cast<uint32_t>(v.recipients.size()));
-  for (const auto& code : v.recipients) w->str(code);
+  encode_strings(w, v.recipients);
+  if (!v.owner.empty()) w->str(v.owner);  // added later: only when set
 }
 
 void decode(RecordReader* r, ProgrammeState* v) {
@@ -129,8 +144,11 @@ void decode(RecordReader* r, ProgrammeState* v) {
   v->cap_per_participant_ore = read_ore(r);
   v->parent_code = r->str();
   v->closed = r->boolean();
-  uint32_t recipients = r->u32();
-  for (uint32_t i = 0; i < recipients && r->ok(); ++i) v->recipients.insert(r->str());
+  decode_strings(r, &v->recipients);
+  if (r->ok() && !r->at_end()) {
+    v->owner = r->str();
+    if (v->owner.empty()) r->fail();  // never written empty
+  }
 }
 
 void encode(RecordWriter* w, const CoursePaymentState& v) {
@@ -203,6 +221,26 @@ void decode(RecordReader* r, EffectState* v) {
   v->reversed = r->boolean();
 }
 
+void encode(RecordWriter* w, const ProjectState& v) {
+  w->str(v.programme);
+  w->str(v.provider);
+  w->str(v.name);
+  w->i32(v.period_start);
+  w->i32(v.period_end);
+  w->i64(v.granted_ore.value);
+  w->boolean(v.closed);
+}
+
+void decode(RecordReader* r, ProjectState* v) {
+  v->programme = r->str();
+  v->provider = r->str();
+  v->name = r->str();
+  v->period_start = r->i32();
+  v->period_end = r->i32();
+  v->granted_ore = read_ore(r);
+  v->closed = r->boolean();
+}
+
 void encode(RecordWriter* w, int64_t v) { w->i64(v); }
 void decode(RecordReader* r, int64_t* v) { *v = r->i64(); }
 void encode(RecordWriter* w, Ore v) { w->i64(v.value); }
@@ -243,6 +281,7 @@ std::string describe_key(std::string_view key) {
     case 'r': return "payment reference " + printable(k);
     case 'x': return k.size() == 8 ? "effect of event " + std::to_string(get_u64_be(k)) : "effect " + printable(k);
     case 'n': return "counter " + printable(k);
+    case 'j': return "project " + printable(k);
   }
   return "state entry " + printable(key);
 }

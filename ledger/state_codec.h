@@ -12,6 +12,7 @@
 //   'r'  payment references    reference                             claim id (u32 len || bytes)
 //   'x'  effects               event index (u64 BE)                  EffectState
 //   'n'  counters              name ("active_admins")                i64
+//   'j'  projects              project code                          ProjectState
 //
 // Encodings are deterministic (sets and lists in order), so a state derived by replay and the
 // stored one compare byte for byte (the audit's "state" finding).
@@ -38,6 +39,7 @@ void encode(RecordWriter* w, const ProgrammeState& v);
 void encode(RecordWriter* w, const CoursePaymentState& v);
 void encode(RecordWriter* w, const ClaimState& v);
 void encode(RecordWriter* w, const EffectState& v);
+void encode(RecordWriter* w, const ProjectState& v);
 void encode(RecordWriter* w, int64_t v);
 void encode(RecordWriter* w, Ore v);  // as an i64, like the int64_t it replaced
 void encode(RecordWriter* w, const std::string& v);
@@ -49,6 +51,7 @@ void decode(RecordReader* r, ProgrammeState* v);
 void decode(RecordReader* r, CoursePaymentState* v);
 void decode(RecordReader* r, ClaimState* v);
 void decode(RecordReader* r, EffectState* v);
+void decode(RecordReader* r, ProjectState* v);
 void decode(RecordReader* r, int64_t* v);
 void decode(RecordReader* r, Ore* v);
 void decode(RecordReader* r, std::string* v);

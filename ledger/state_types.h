@@ -19,6 +19,7 @@ struct KeyState {
   schema::Role role;
   std::string name;
   std::string scope_entity;
+  std::set<std::string> acts_for;  // programme administrators: the bodies they act for
   uint64_t registered_seq = 0;
   std::optional<uint64_t> revoked_seq;
   bool active() const { return !revoked_seq.has_value(); }
@@ -48,6 +49,16 @@ struct ProgrammeState {
   std::string parent_code;
   bool closed = false;
   std::set<std::string> recipients;  // entity codes holding an allocation
+  std::string owner;                 // the body that runs it; empty: none (any programme administrator)
+};
+
+// A project grant to a provider (spec/DOMAIN.md, "Project grants"). Its money is in the accounts
+// grant:P:project:J:{available,reported,paid}.
+struct ProjectState {
+  std::string programme, provider, name;
+  int32_t period_start = 0, period_end = 0;
+  Ore granted_ore;
+  bool closed = false;
 };
 
 struct CoursePaymentState {

@@ -14,10 +14,18 @@ struct ByName {
 };
 constexpr ByName kByNames[] = {{BalanceBy::kMunicipality, "municipality"}, {BalanceBy::kRegion, "region"},
                                {BalanceBy::kState, "state"},               {BalanceBy::kSector, "sector"},
-                               {BalanceBy::kProgramme, "programme"},       {BalanceBy::kProvider, "provider"}};
+                               {BalanceBy::kProgramme, "programme"},       {BalanceBy::kProvider, "provider"},
+                               {BalanceBy::kProject, "project"}};
 
 const std::vector<BalanceColumn> kRecipientColumns = {
     {"allocated"}, {"reserved"}, {"paid"}, {"returned"}, {"remaining"}};
+
+const std::vector<BalanceColumn> kProjectColumns = {
+    {"granted"}, {"reported"}, {"paid"}, {"returned"}, {"remaining"}};
+
+std::vector<int64_t> project_values(const ProjectBalance& b) {
+  return {b.granted.value, b.reported.value, b.paid.value, b.returned.value, b.remaining.value};
+}
 
 // A report row holds int64 cells, not Ore: the provider report puts a count beside its money.
 std::vector<int64_t> recipient_values(const RecipientBalance& b) {
@@ -39,7 +47,9 @@ std::optional<EntityKind> kind_of(BalanceBy by) {
     case BalanceBy::kMunicipality: return EntityKind::MUNICIPALITY;
     case BalanceBy::kRegion: return EntityKind::REGION;
     case BalanceBy::kState: return EntityKind::STATE_INSTITUTION;
-    case BalanceBy::kProvider: return EntityKind::PROVIDER;
+    case BalanceBy::kProvider:
+    case BalanceBy::kProject:  // --entity names the provider
+      return EntityKind::PROVIDER;
     default: return std::nullopt;
   }
 }
@@ -58,7 +68,7 @@ Status add_into(BalanceRow* into, const std::vector<int64_t>& values, const std:
 Result<BalanceBy> parse_balance_by(const std::string& name) {
   for (const auto& b : kByNames)
     if (name == b.name) return b.by;
-  return Status::invalid_argument("--by " + name + ": expected municipality, region, state, sector, programme or provider");
+  return Status::invalid_argument("--by " + name + ": expected municipality, region, state, sector, programme, provider or project");
 }
 
 const char* balance_by_name(BalanceBy by) {
@@ -78,7 +88,7 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
     if (e == entities.end()) return Status::not_found("--entity " + query.entity + ": no such entity in the log");
     auto kind = kind_of(query.by);
     if (query.by == BalanceBy::kProgramme || query.by == BalanceBy::kSector)
-      return Status::invalid_argument("--entity applies to --by municipality, region, state or provider");
+      return Status::invalid_argument("--entity applies to --by municipality, region, state, provider or project");
     if (kind && e->second.kind != static_cast<uint8_t>(*kind))
       return Status::invalid_argument("--entity " + query.entity + " (" + e->second.name + ") is not a " +
                                       balance_by_name(query.by));
@@ -91,20 +101,49 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
     return e == entities.end() ? std::string() : e->second.name;
   };
 
-  if (query.by == BalanceBy::kProvider) {
-    report.columns = {{"course_payments", false}, {"course_income", true}};
-    GL_ASSIGN_OR_RETURN(auto providers, queries.providers(query.as_of));
-    for (const auto& [code, t] : providers) {
-      if (!query.entity.empty() && code != query.entity) continue;
-      rows[code] = BalanceRow{code, name_of(code), {t.count, t.total_ore.value}};
+  std::vector<std::string> scope;
+  for (const auto& [code, _] : programmes)
+    if (query.programme.empty() || code == query.programme) scope.push_back(code);
+  if (query.by == BalanceBy::kProvider || query.by == BalanceBy::kProject) {
+    // Course income is no programme's money: a provider's row shows all of it, and its project
+    // grants in the programmes asked for (spec/PROJECTIONS.md, "Balance reports").
+    const bool by_provider = query.by == BalanceBy::kProvider;
+    if (by_provider) report.columns = {{"course_payments", false}, {"course_income", true}};
+    report.columns.insert(report.columns.end(), kProjectColumns.begin(), kProjectColumns.end());
+    const size_t first_project_column = report.columns.size() - kProjectColumns.size();
+    if (by_provider) {
+      GL_ASSIGN_OR_RETURN(auto providers, queries.providers(query.as_of));
+      for (const auto& [code, t] : providers) {
+        if (!query.entity.empty() && code != query.entity) continue;
+        std::vector<int64_t> values(report.columns.size(), 0);
+        values[0] = t.count;
+        values[1] = t.total_ore.value;
+        rows[code] = BalanceRow{code, name_of(code), values};
+      }
+    }
+    GL_ASSIGN_OR_RETURN(auto projects, queries.projects());
+    for (const std::string& code : scope) {
+      GL_ASSIGN_OR_RETURN(ProgrammeBalances pb, queries.programme_balances(code, query.as_of));
+      for (const auto& [project, b] : pb.projects) {
+        auto info = projects.find(project);
+        if (info == projects.end()) return Status::corruption("registry: project " + project + " of programme " + code + " is missing");
+        const std::string& provider = info->second.parent;
+        if (!query.entity.empty() && provider != query.entity) continue;
+        const std::string& row_code = by_provider ? provider : project;
+        BalanceRow& row = rows[row_code];
+        row.code = row_code;
+        row.name = by_provider ? name_of(provider) : info->second.name;
+        std::vector<int64_t> values(report.columns.size(), 0);
+        std::vector<int64_t> money = project_values(b);
+        std::copy(money.begin(), money.end(), values.begin() + static_cast<long>(first_project_column));
+        GL_RETURN_IF_ERROR(add_into(&row, values, report.columns));
+      }
     }
   } else {
-    std::vector<std::string> scope;
-    for (const auto& [code, _] : programmes)
-      if (query.programme.empty() || code == query.programme) scope.push_back(code);
     if (query.by == BalanceBy::kProgramme) {
       report.columns = {{"pool"}, {"sector_unallocated"}};
       report.columns.insert(report.columns.end(), kRecipientColumns.begin(), kRecipientColumns.end());
+      report.columns.push_back({"projects"});  // granted to projects and not returned
     } else if (query.by == BalanceBy::kSector) {
       report.columns = {{"share_unallocated"}};
       report.columns.insert(report.columns.end(), kRecipientColumns.begin(), kRecipientColumns.end());
@@ -121,6 +160,11 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
           GL_RETURN_IF_ERROR(add_to_sum(&sectors, v, "the unallocated sector shares of programme " + code));
         std::vector<int64_t> values = {pb.pool.value, sectors.value};
         for (int64_t v : recipient_values(sum)) values.push_back(v);
+        ProjectBalance projects;
+        for (const auto& [_, b] : pb.projects) GL_RETURN_IF_ERROR(projects.add(b).with_context("programme " + code + ": "));
+        Ore held = projects.remaining;  // granted and not returned: remaining + reported
+        GL_RETURN_IF_ERROR(add_to_sum(&held, projects.reported, "the project grants of programme " + code));
+        values.push_back(held.value);
         rows[code] = BalanceRow{code, pb.info.name, values};
         continue;
       }

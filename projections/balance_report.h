@@ -10,8 +10,8 @@
 
 namespace grantledger::projections {
 
-enum class BalanceBy { kMunicipality, kRegion, kState, kSector, kProgramme, kProvider };
-// "municipality" ... "provider"; invalid_argument for any other name.
+enum class BalanceBy { kMunicipality, kRegion, kState, kSector, kProgramme, kProvider, kProject };
+// "municipality" ... "provider", "project"; invalid_argument for any other name.
 Result<BalanceBy> parse_balance_by(const std::string& name);
 const char* balance_by_name(BalanceBy by);
 

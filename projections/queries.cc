@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 
 #include "ledger/canonical.h"
 #include "ledger/date.h"
@@ -40,12 +41,20 @@ bool parse_digits(std::string_view text, size_t pos, size_t n, int64_t* out) {
 
 }  // namespace
 
+// Adds each (field, amount) pair, naming the field when a sum leaves the int64 range.
+static Status add_fields(std::initializer_list<std::tuple<Ore*, Ore, const char*>> fields) {
+  for (const auto& [field, amount, name] : fields) GL_RETURN_IF_ERROR(add_to_sum(field, amount, name));
+  return Status::ok();
+}
+
 Status RecipientBalance::add(const RecipientBalance& o) {
-  GL_RETURN_IF_ERROR(add_to_sum(&allocated, o.allocated, "allocated"));
-  GL_RETURN_IF_ERROR(add_to_sum(&reserved, o.reserved, "reserved"));
-  GL_RETURN_IF_ERROR(add_to_sum(&paid, o.paid, "paid"));
-  GL_RETURN_IF_ERROR(add_to_sum(&returned, o.returned, "returned"));
-  return add_to_sum(&remaining, o.remaining, "remaining");
+  return add_fields({{&allocated, o.allocated, "allocated"}, {&reserved, o.reserved, "reserved"}, {&paid, o.paid, "paid"},
+                     {&returned, o.returned, "returned"}, {&remaining, o.remaining, "remaining"}});
+}
+
+Status ProjectBalance::add(const ProjectBalance& o) {
+  return add_fields({{&granted, o.granted, "granted"}, {&reported, o.reported, "reported"}, {&paid, o.paid, "paid"},
+                     {&returned, o.returned, "returned"}, {&remaining, o.remaining, "remaining"}});
 }
 
 Result<int64_t> parse_known_at_time_ns(const std::string& text) {
@@ -110,6 +119,7 @@ Result<std::map<std::string, RegistryRecord>> registry(const ProjectionStore& st
 
 Result<std::map<std::string, RegistryRecord>> Queries::entities() { return registry(store_, "entity/"); }
 Result<std::map<std::string, RegistryRecord>> Queries::programmes() { return registry(store_, "programme/"); }
+Result<std::map<std::string, RegistryRecord>> Queries::projects() { return registry(store_, "project/"); }
 
 Result<ProgrammeBalances> Queries::programme_balances(const std::string& programme, const AsOf& as_of) {
   GL_ASSIGN_OR_RETURN(auto all, programmes());
@@ -125,6 +135,10 @@ Result<ProgrammeBalances> Queries::programme_balances(const std::string& program
     std::optional<Measure> m = parse_measure(measure);
     if (!m || m->account.programme() != programme) continue;
     const Account& a = m->account;
+    // An `available` account's sum is what remains; its "#returned" split, what a closing took back.
+    auto add_available = [&](Ore* remaining, Ore* returned) {
+      return m->returned ? subtract_from_sum(returned, t.sum_ore, measure) : add_to_sum(remaining, t.sum_ore, measure);
+    };
     switch (a.kind()) {
       case Account::Kind::kPool: GL_RETURN_IF_ERROR(add_to_sum(&out.pool, t.sum_ore, measure)); break;
       case Account::Kind::kSector:
@@ -132,19 +146,39 @@ Result<ProgrammeBalances> Queries::programme_balances(const std::string& program
         break;
       case Account::Kind::kAvailable: {
         RecipientBalance& b = out.recipients[a.entity()];
-        if (m->returned) GL_RETURN_IF_ERROR(subtract_from_sum(&b.returned, t.sum_ore, measure));
-        else GL_RETURN_IF_ERROR(add_to_sum(&b.remaining, t.sum_ore, measure));
+        GL_RETURN_IF_ERROR(add_available(&b.remaining, &b.returned));
         break;
       }
       case Account::Kind::kReserved: GL_RETURN_IF_ERROR(add_to_sum(&out.recipients[a.entity()].reserved, t.sum_ore, measure)); break;
       case Account::Kind::kPaid: GL_RETURN_IF_ERROR(add_to_sum(&out.recipients[a.entity()].paid, t.sum_ore, measure)); break;
+      case Account::Kind::kProjectAvailable: {
+        ProjectBalance& b = out.projects[a.entity()];
+        GL_RETURN_IF_ERROR(add_available(&b.remaining, &b.returned));
+        break;
+      }
+      // Reported counts what was paid too: the paid account's money was reported first.
+      case Account::Kind::kProjectReported: GL_RETURN_IF_ERROR(add_to_sum(&out.projects[a.entity()].reported, t.sum_ore, measure)); break;
+      case Account::Kind::kProjectPaid: {
+        ProjectBalance& b = out.projects[a.entity()];
+        GL_RETURN_IF_ERROR(add_to_sum(&b.paid, t.sum_ore, measure));
+        GL_RETURN_IF_ERROR(add_to_sum(&b.reported, t.sum_ore, measure));
+        break;
+      }
       default: break;  // not a grant account: no name with the prefix is one
     }
   }
+  // What was given = what remains + every part that left it.
+  auto given = [](Ore* out_sum, std::initializer_list<Ore> parts, const std::string& what) -> Status {
+    for (Ore part : parts) GL_RETURN_IF_ERROR(add_to_sum(out_sum, part, what));
+    return Status::ok();
+  };
+  for (auto& [project, b] : out.projects) {
+    b.granted = b.remaining;
+    GL_RETURN_IF_ERROR(given(&b.granted, {b.reported, b.returned}, "the grant of project " + project + " in programme " + programme));
+  }
   for (auto& [recipient, b] : out.recipients) {
-    const std::string what = "the allocation of " + recipient + " in programme " + programme;
     b.allocated = b.remaining;
-    for (Ore part : {b.reserved, b.paid, b.returned}) GL_RETURN_IF_ERROR(add_to_sum(&b.allocated, part, what));
+    GL_RETURN_IF_ERROR(given(&b.allocated, {b.reserved, b.paid, b.returned}, "the allocation of " + recipient + " in programme " + programme));
   }
   return out;
 }
@@ -376,7 +410,7 @@ Result<std::vector<std::string>> Queries::accounts_of_entity(const std::string& 
   std::vector<std::string> out;
   for (const auto& [name, _] : all) {
     std::optional<Account> account = Account::parse(name);
-    if (!account || account->entity() != code) continue;
+    if (!account || account->is_project() || account->entity() != code) continue;  // a project code is no entity
     bool grant = account->is_recipient() && (programme.empty() || account->programme() == programme);
     bool own = programme.empty() && !account->is_recipient();  // its course_fees or course_income
     if (grant || own) out.push_back(name);

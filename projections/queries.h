@@ -49,12 +49,21 @@ struct RecipientBalance {
   Status add(const RecipientBalance& o);
 };
 
+// A project grant's money (spec/DOMAIN.md, "Project grants"). granted = remaining + reported +
+// returned; paid <= reported (reported counts what was paid too).
+struct ProjectBalance {
+  Ore granted, reported, paid, returned, remaining;
+  // Adds `o` field by field; corruption when a sum leaves the int64 range.
+  Status add(const ProjectBalance& o);
+};
+
 struct ProgrammeBalances {
   std::string code;
   RegistryRecord info;
   Ore pool;                                           // unallocated
   std::map<std::string, Ore> sector_unallocated;      // sector name -> share not yet allocated
   std::map<std::string, RecipientBalance> recipients; // entity code -> balance
+  std::map<std::string, ProjectBalance> projects;     // project code -> balance
 };
 
 // Sums of one measure (an account or "<account>#returned", projections/totals.h).
@@ -77,6 +86,8 @@ class Queries {
 
   Result<std::map<std::string, RegistryRecord>> entities();
   Result<std::map<std::string, RegistryRecord>> programmes();
+  // Project grants by code: name, provider code (as `parent`), granted amount (as `total_ore`).
+  Result<std::map<std::string, RegistryRecord>> projects();
   // One programme's pool, sector shares and recipients, as of `as_of`.
   Result<ProgrammeBalances> programme_balances(const std::string& programme, const AsOf& as_of);
   // An account's balance as of `as_of`.

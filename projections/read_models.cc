@@ -184,6 +184,11 @@ class RegistryProjection : public Projection {
         put(Bytes("programme/") + p.getCode().cStr(), encode_registry(0, p.getName().cStr(), p.getParentCode().cStr(), Ore{p.getTotalOre()}));
         return Status::ok();
       }
+      case Which::PROJECT_GRANTED: {  // parent: the provider
+        auto j = body.getProjectGranted();
+        put(Bytes("project/") + j.getProjectCode().cStr(), encode_registry(0, j.getName().cStr(), j.getProviderCode().cStr(), Ore{j.getAmountOre()}));
+        return Status::ok();
+      }
       default: return Status::ok();
     }
   }

@@ -85,9 +85,12 @@ void for_each_measure(const Posting& posting, uint16_t event_type, int64_t count
                       const std::function<void(const std::string&, Ore, int64_t)>& fn) {
   using Which = schema::Event::Body::Which;
   fn(posting.account, posting.amount, count);
-  if (event_type != static_cast<uint16_t>(Which::PROGRAMME_CLOSED)) return;
+  // What a closing programme takes back from its recipients, and a closing project from its grant.
+  const bool programme_closed = event_type == static_cast<uint16_t>(Which::PROGRAMME_CLOSED);
+  const bool project_closed = event_type == static_cast<uint16_t>(Which::PROJECT_CLOSED);
+  if (!programme_closed && !project_closed) return;
   std::optional<Account> account = Account::parse(posting.account);
-  if (account && account->kind() == Account::Kind::kAvailable)
+  if (account && account->kind() == (programme_closed ? Account::Kind::kAvailable : Account::Kind::kProjectAvailable))
     fn(posting.account + std::string(kReturnedSuffix), posting.amount, count);
 }
 
@@ -97,7 +100,8 @@ std::optional<Measure> parse_measure(std::string_view measure) {
   // "funding:X#returned" (programme "X#returned") stays an account.
   if (measure.ends_with(kReturnedSuffix)) {
     std::optional<Account> account = Account::parse(measure.substr(0, measure.size() - kReturnedSuffix.size()));
-    if (account && account->kind() == Account::Kind::kAvailable) return Measure{std::move(*account), true};
+    if (account && (account->kind() == Account::Kind::kAvailable || account->kind() == Account::Kind::kProjectAvailable))
+      return Measure{std::move(*account), true};
   }
   std::optional<Account> account = Account::parse(measure);
   if (!account) return std::nullopt;

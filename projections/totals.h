@@ -2,8 +2,9 @@
 // makes bitemporal as-of queries fast (spec/PROJECTIONS.md, "totals" and "Cost model").
 //
 // A measure is an account ("grant:P:recipient:R:paid") or a derived split of one: the postings a
-// programme_closed event makes on an `available` account are also summed under
-// "<account>#returned", so "returned to the pool" is a sum like any other. Account names are
+// programme_closed event makes on an `available` account, and the postings a project_closed event
+// makes on a project's `available` account, are also summed under "<account>#returned", so
+// "returned to the pool" is a sum like any other. Account names are
 // built and read by ledger/account.h; the "#returned" suffix by for_each_measure and
 // parse_measure here.
 //

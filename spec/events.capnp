@@ -61,6 +61,10 @@ struct Event {
     reimbursementCancelled @15 :ReimbursementCancelled;
     eventReversed @16 :EventReversed;
     reconciliationRecorded @17 :ReconciliationRecorded;
+    projectGranted @18 :ProjectGranted;
+    projectExpenditureReported @19 :ProjectExpenditureReported;
+    projectPaid @20 :ProjectPaid;
+    projectClosed @21 :ProjectClosed;
   }
 }
 
@@ -70,6 +74,8 @@ struct KeyRegistered {
   role @1 :Role;
   name @2 :Text;               # who holds it, e.g. "admin", "Lemvig Kommune økonomi"
   scopeEntity @3 :Text $optional;  # financeOfficer keys: the entity code they act for
+  actsFor @4 :List(Text) $optional;  # programmeAdministrator keys: the bodies (entity codes) they
+                                     # act for; empty: only programmes without an owner
 }
 
 struct KeyRevoked {
@@ -140,6 +146,7 @@ struct ProgrammeCreated {
   rateBasisPoints @7 :UInt32;                # reimbursement rate, 1..10000 (10000 = 100 %)
   capPerParticipantOre @8 :Int64 $ore $optional;  # 0: no cap
   parentCode @9 :Text $optional;
+  ownerCode @10 :Text $optional;             # the body (entity) that runs it; empty: no owner
 }
 
 # Closes a programme: unused allocations and sector shares return to its pool; an earmarked
@@ -217,6 +224,42 @@ struct ReimbursementCancelled {
 # reimbursement). Reversing a reversal restores the original event's effects.
 struct EventReversed {
   eventIndex @0 :UInt64;             # the event corrected
+  reason @1 :Text;
+}
+
+# ---------------------------------------------------------------------------------------------
+# Project grants (spec/DOMAIN.md, "Project grants"): a programme's pool -> a named provider's
+# project for a period; the provider reports expenditure against it, the programme pays what was
+# reported, and what was not spent returns to the pool when the project closes.
+
+# Pool -> the project's grant.
+struct ProjectGranted {
+  projectCode @0 :Text;              # unique across programmes; no ':'
+  programmeCode @1 :Text;
+  providerCode @2 :Text;             # a registered, open provider
+  name @3 :Text;
+  periodStart @4 :Int32 $date;       # the project period, inclusive
+  periodEnd @5 :Int32 $date;
+  amountOre @6 :Int64 $ore;          # the grant
+}
+
+# The provider's expenditure against its grant, dated (effective date) within the period.
+struct ProjectExpenditureReported {
+  projectCode @0 :Text;
+  reportId @1 :Text;                 # the provider's reference for the report, for people
+  amountOre @2 :Int64 $ore;
+}
+
+# Payment to the provider of reported, unpaid expenditure.
+struct ProjectPaid {
+  projectCode @0 :Text;
+  paymentReference @1 :Text;         # unique across all payouts (rule 37)
+  amountOre @2 :Int64 $ore;
+}
+
+# Closes a project: what was granted and not reported returns to the programme's pool.
+struct ProjectClosed {
+  projectCode @0 :Text;
   reason @1 :Text;
 }
 

@@ -1,4 +1,4 @@
-// grantledger balance --data DIR --by municipality|region|state|sector|programme|provider
+// grantledger balance --data DIR --by municipality|region|state|sector|programme|provider|project
 //   [--programme P] [--entity CODE] [--as-of YYYY-MM-DD] [--known-at SEQ|TIME] [--format table|json|csv]
 #include <algorithm>
 #include <iostream>
@@ -33,13 +33,13 @@ OutputTable to_output(const projections::BalanceReport& report) {
 }  // namespace
 
 void add_balance(CLI::App& app, Action* action, const QueryEnv* env) {
-  auto* cmd = app.add_subcommand("balance", "Balances per municipality, region, state institution, sector, programme or provider");
+  auto* cmd = app.add_subcommand("balance", "Balances per municipality, region, state institution, sector, programme, provider or project");
   struct Opts {
     std::string by, programme, entity, as_of, known_at, format = "table";
   };
   auto o = std::make_shared<Opts>();
   auto target = QueryTarget::add(cmd, env);
-  cmd->add_option("--by", o->by, "municipality, region, state, sector, programme or provider")->required();
+  cmd->add_option("--by", o->by, "municipality, region, state, sector, programme, provider or project")->required();
   cmd->add_option("--programme", o->programme, "only this programme (default: all)");
   cmd->add_option("--entity", o->entity, "only this entity's row (its code)");
   cmd->add_option("--as-of", o->as_of, "balances by effective date at the end of YYYY-MM-DD");

@@ -52,3 +52,44 @@ TEST_CASE("state codec: a stored amount of INT64_MIN is damage, not a figure",
   REQUIRE(decodes(ok.bytes(), &back));
   CHECK(back.amount_ore == Ore{80000});
 }
+
+TEST_CASE("state codec: a key's bodies and a programme's owner are stored only when set", "[ledger][state][owner]") {
+  KeyState key{Bytes(32, 'k'), schema::Role::PROGRAMME_ADMINISTRATOR, "agency", "", {}, 3, std::nullopt};
+  RecordWriter without;
+  state_codec::encode(&without, key);
+  // The bytes a key had before the field existed: nothing after "revoked in commit".
+  CHECK(without.bytes().size() == 4 + 32 + 1 + 4 + 6 + 4 + 0 + 8 + 1 + 8);
+  key.acts_for = {"fm", "mks"};
+  RecordWriter with;
+  state_codec::encode(&with, key);
+  CHECK(with.bytes().substr(0, without.bytes().size()) == without.bytes());
+  KeyState back;
+  REQUIRE(decodes(with.bytes(), &back));
+  CHECK(back.acts_for == key.acts_for);
+  KeyState old;
+  REQUIRE(decodes(without.bytes(), &old));
+  CHECK(old.acts_for.empty());
+
+  ProgrammeState p;
+  p.name = "P";
+  RecordWriter no_owner, owned;
+  state_codec::encode(&no_owner, p);
+  p.owner = "mks";
+  state_codec::encode(&owned, p);
+  CHECK(owned.bytes().size() == no_owner.bytes().size() + 4 + 3);
+  ProgrammeState p_back;
+  REQUIRE(decodes(owned.bytes(), &p_back));
+  CHECK(p_back.owner == "mks");
+  // An owner stored empty is not what the writer writes: damage.
+  Bytes empty_owner = no_owner.bytes() + Bytes(4, '\0');
+  CHECK_FALSE(decodes(empty_owner, &p_back));
+
+  ProjectState j{"P", "easv", "Udviklingsprojekt", 100, 200, Ore{5000000}, true};
+  RecordWriter jw;
+  state_codec::encode(&jw, j);
+  ProjectState j_back;
+  REQUIRE(decodes(jw.bytes(), &j_back));
+  CHECK(j_back.provider == "easv");
+  CHECK(j_back.granted_ore == Ore{5000000});
+  CHECK(j_back.closed);
+}

@@ -39,8 +39,10 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   auto summary = demo::run_demo(tmp / "demo", {.seed = 7, .course_payments = kPayments}, log);
   INFO((summary ? log.str() : summary.error().to_string()));
   REQUIRE(summary.has_value());
-  CHECK(summary->refused_at_append == 3);
+  CHECK(summary->refused_at_append == 5);
   CHECK(log.str().find("rule 25 personal_identifier") != std::string::npos);
+  CHECK(log.str().find("rule 42 not_programme_owner") != std::string::npos);
+  CHECK(log.str().find("rule 47 exceeds_project_grant") != std::string::npos);
 
   auto ledger = Ledger::open(tmp / "demo", {.read_only = true});
   REQUIRE(ledger.has_value());
@@ -93,6 +95,23 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   // The earmark: 100 of the 145 mio. kr.
   CHECK(state.balance(Account::pool(demo::kSickLeaveProgramme)).value == 4500000000);
   CHECK(state.programme(demo::kSickLeaveEarmark)->parent_code == demo::kSickLeaveProgramme);
+  CHECK(state.programme(demo::kSickLeaveProgramme)->owner == demo::kSickLeaveOwner);
+  CHECK(state.programme(demo::kLeaderProgramme)->owner.empty());
+
+  // The eight development projects: 3.7 mio. kr. granted, 3,468,000 kr. reported and paid, the
+  // rest back in the pool; every project closed.
+  int64_t paid = 0;
+  for (const demo::DemoProject& d : demo::kDemoProjects) {
+    const ProjectState* j = state.project(d.code);
+    REQUIRE(j != nullptr);
+    CHECK(j->closed);
+    CHECK(j->provider == d.provider);
+    CHECK(state.balance(Account::project_available(demo::kProjectProgramme, d.code)).value == 0);
+    CHECK(state.balance(Account::project_reported(demo::kProjectProgramme, d.code)).value == 0);
+    paid += state.balance(Account::project_paid(demo::kProjectProgramme, d.code)).value;
+  }
+  CHECK(paid == 346800000);
+  CHECK(state.balance(Account::pool(demo::kProjectProgramme)).value == 23200000);
 }
 
 TEST_CASE("two demo runs record identical events, and a rerun writes nothing", "[demo]") {

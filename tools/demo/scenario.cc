@@ -173,12 +173,17 @@ Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options,
     return end - 1;
   };
   std::vector<json> keys;
-  auto key_event = [&](const Key& k, const char* role, const std::string& name, const std::string& scope) {
+  auto key_event = [&](const Key& k, const char* role, const std::string& name, const std::string& scope,
+                       const std::string& acts_for = "") {
     json f = {{"public_key", to_hex(k->public_key().raw())}, {"role", role}, {"name", name}};
     if (!scope.empty()) f["scope_entity"] = scope;
+    if (!acts_for.empty()) f["acts_for"] = json::array({acts_for});
     keys.push_back(event("key_registered", jan2012, f));
   };
-  key_event(programme_admin, "programme_administrator", "Medarbejder- og Kompetencestyrelsen, tilskudsadministration", "");
+  // The agency's grant administration acts for the agency: the 2019 programmes it runs, and the
+  // 2012 ones, which name no owner (spec/DOMAIN.md, "Programme owners").
+  key_event(programme_admin, "programme_administrator", "Medarbejder- og Kompetencestyrelsen, tilskudsadministration", "",
+            kSickLeaveOwner);
   key_event(reconciler, "reconciler", "Nightly reconciliation", "");
   for (auto& e : employers) {
     GL_ASSIGN_OR_RETURN(e.key, load_or_create_key(dir, "finance-" + e.code));
@@ -396,10 +401,11 @@ Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options,
   GL_RETURN_IF_ERROR(record(ledger, admin, {
       event("programme_created", mar2019, {{"code", kSickLeaveProgramme}, {"name", "Fælles offentlig indsats mod sygefravær (lederreformen 2019)"},
             {"total_ore", 145000000 * kKr}, {"period_start", "2019-03-01"}, {"period_end", "2022-12-31"}, {"rules", open_rules},
-            {"claim_deadline", "2023-03-31"}, {"rate_basis_points", 10000}}),
+            {"claim_deadline", "2023-03-31"}, {"rate_basis_points", 10000}, {"owner_code", kSickLeaveOwner}}),
       event("programme_created", mar2019, {{"code", kSickLeaveEarmark}, {"name", "Særlig indsats på arbejdspladser med højt sygefravær"},
             {"total_ore", 100000000 * kKr}, {"period_start", "2019-03-01"}, {"period_end", "2022-12-31"}, {"rules", open_rules},
-            {"claim_deadline", "2023-03-31"}, {"rate_basis_points", 10000}, {"parent_code", kSickLeaveProgramme}})},
+            {"claim_deadline", "2023-03-31"}, {"rate_basis_points", 10000}, {"parent_code", kSickLeaveProgramme},
+            {"owner_code", kSickLeaveOwner}})},
       "demo/programme-2019"));
   GL_ASSIGN_OR_RETURN(json s1, allocation(kSickLeaveEarmark, "municipalities", 70000000 * kKr, "population", municipalities, mar2019));
   GL_ASSIGN_OR_RETURN(json s2, allocation(kSickLeaveEarmark, "regions", 30000000 * kKr, "population", regions, mar2019));
@@ -407,6 +413,61 @@ Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options,
       event("sector_share_allocated", mar2019, {{"programme_code", kSickLeaveEarmark}, {"sector", "municipalities"}, {"amount_ore", 70000000 * kKr}}),
       event("sector_share_allocated", mar2019, {{"programme_code", kSickLeaveEarmark}, {"sector", "regions"}, {"amount_ore", 30000000 * kKr}}),
       s1, s2}, "demo/allocations-2019"));
+
+  // 11. The eight development projects of 2012-2013, granted to their providers from a pool of
+  //     their own (the 21 mio. kr. is all sector shares). Each provider's finance officer reports
+  //     expenditure twice within the period; the programme administrator pays what was reported
+  //     and closes the project, returning what was not spent. Amounts: kDemoProjects.
+  keys.clear();
+  GL_ASSIGN_OR_RETURN(Key finance_ministry_admin, load_or_create_key(dir, "programme-admin-finansministeriet"));
+  key_event(finance_ministry_admin, "programme_administrator", "Finansministeriet, tilskudsadministration", "", "finansministeriet");
+  std::map<std::string, Key> provider_keys;
+  for (const auto& r : provider_rows) {
+    GL_ASSIGN_OR_RETURN(provider_keys[r[0]], load_or_create_key(dir, "finance-" + r[0]));
+    key_event(provider_keys[r[0]], "finance_officer", "Økonomi, " + r[1], r[0]);
+  }
+  GL_RETURN_IF_ERROR(record(ledger, admin, keys, "demo/keys-projects"));
+  int64_t project_pool = 0;
+  for (const DemoProject& j : kDemoProjects) project_pool += j.grant_kr * kKr;
+  GL_RETURN_IF_ERROR(record(ledger, admin, {event("programme_created", day("2012-09-01"),
+      {{"code", kProjectProgramme}, {"name", "Lokale udviklingsprojekter om praksisnær lederuddannelse 2012-2013"},
+       {"total_ore", project_pool}, {"period_start", "2012-09-01"}, {"period_end", "2013-08-31"}, {"rules", json::array()},
+       {"claim_deadline", "2013-08-31"}, {"rate_basis_points", 10000}})}, "demo/programme-projects"));
+  std::vector<json> grants, reports, payments, closings;
+  int payment_no = 0;
+  auto project_payment = [&](const DemoProject& j, const char* date, int64_t amount) {
+    char ref[32];
+    std::snprintf(ref, sizeof ref, "UDV-2013-%03d", ++payment_no);
+    return event("project_paid", day(date), {{"project_code", j.code}, {"payment_reference", ref}, {"amount_ore", amount}});
+  };
+  for (const DemoProject& j : kDemoProjects) {
+    const auto row = std::find_if(provider_rows.begin(), provider_rows.end(), [&](const auto& r) { return r[0] == j.provider; });
+    grants.push_back(event("project_granted", day("2012-09-01"),
+        {{"project_code", j.code}, {"programme_code", kProjectProgramme}, {"provider_code", j.provider},
+         {"name", "Udviklingsprojekt om praksisnær lederuddannelse, " + row->at(1)}, {"period_start", "2012-09-01"},
+         {"period_end", "2013-08-31"}, {"amount_ore", j.grant_kr * kKr}}));
+  }
+  GL_RETURN_IF_ERROR(record(ledger, programme_admin, grants, "demo/project-grants"));
+  const DemoProject& first_project = kDemoProjects[0];
+  GL_RETURN_IF_ERROR(refuse(provider_keys[first_project.provider], event("project_expenditure_reported", day("2013-01-31"),
+      {{"project_code", first_project.code}, {"report_id", "over-grant"}, {"amount_ore", first_project.grant_kr * kKr + 1}}),
+      "demo/bad/over-grant"));
+  for (const DemoProject& j : kDemoProjects) {
+    const int64_t grant = j.grant_kr * kKr, spent = grant * j.spent_percent / 100, first = grant * 45 / 100;
+    GL_RETURN_IF_ERROR(record(ledger, provider_keys[j.provider], {
+        event("project_expenditure_reported", day("2013-01-31"), {{"project_code", j.code}, {"report_id", std::string(j.code) + "/1"}, {"amount_ore", first}}),
+        event("project_expenditure_reported", day("2013-08-31"), {{"project_code", j.code}, {"report_id", std::string(j.code) + "/2"}, {"amount_ore", spent - first}})},
+        std::string("demo/project-reports/") + j.code));
+    payments.push_back(project_payment(j, "2013-02-15", first));
+    payments.push_back(project_payment(j, "2013-09-16", spent - first));
+    closings.push_back(event("project_closed", day("2013-10-31"), {{"project_code", j.code}, {"reason", "project completed; unspent grant returned"}}));
+  }
+  GL_RETURN_IF_ERROR(record(ledger, programme_admin, payments, "demo/project-payments"));
+  GL_RETURN_IF_ERROR(record(ledger, programme_admin, closings, "demo/project-closings"));
+
+  // 12. A programme administrator acting for another body than the programme's owner: refused.
+  GL_RETURN_IF_ERROR(refuse(finance_ministry_admin, event("sector_share_allocated", day("2019-03-02"),
+      {{"programme_code", kSickLeaveProgramme}, {"sector", "state"}, {"amount_ore", 100000 * kKr}}), "demo/bad/not-owner"));
   return summary;
 }
 
@@ -451,6 +512,22 @@ void print_demo_balances(const LedgerState& state, std::ostream& out) {
           state.balance(Account::paid(programme, code)), state.balance(Account::available(programme, code)));
     }
     out << "  unallocated pool: " << kr(state.balance(Account::pool(programme))) << "\n";
+  }
+  if (const ProgrammeState* p = state.programme(kProjectProgramme)) {
+    out << "\nprogramme " << kProjectProgramme << " (" << p->name << "), total " << kr(p->total_ore) << "\n";
+    out << "  " << std::left << std::setw(40) << "project (provider)" << std::right << std::setw(14) << "granted" << std::setw(18)
+        << "reported" << std::setw(20) << "paid" << std::setw(20) << "returned" << "\n";
+    for (const DemoProject& d : kDemoProjects) {
+      const ProjectState* j = state.project(d.code);
+      if (!j) continue;
+      const Ore paid = state.balance(Account::project_paid(j->programme, d.code));
+      const Ore reported = plus(state.balance(Account::project_reported(j->programme, d.code)), paid);
+      const Ore left = state.balance(Account::project_available(j->programme, d.code));
+      const Ore returned = j->closed ? plus(plus(j->granted_ore, -reported), -left) : Ore{};
+      out << "  " << std::left << std::setw(40) << (std::string(d.code) + " (" + j->provider + ")") << std::right << std::setw(14)
+          << kr(j->granted_ore) << std::setw(18) << kr(reported) << std::setw(20) << kr(paid) << std::setw(20) << kr(returned) << "\n";
+    }
+    out << "  unallocated pool: " << kr(state.balance(Account::pool(kProjectProgramme))) << "\n";
   }
   std::map<ClaimStatus, int> claims;
   for (const auto& [_, c] : state.claims()) ++claims[c.status];

@@ -28,6 +28,28 @@ struct DemoSummary {
 inline constexpr const char* kLeaderProgramme = "LEDER-2012";
 inline constexpr const char* kSickLeaveProgramme = "SYGEFRAVAER-2019";
 inline constexpr const char* kSickLeaveEarmark = "SYGEFRAVAER-2019-SAERLIG";
+inline constexpr const char* kProjectProgramme = "LEDER-2012-UDVIKLING";
+// The body that runs the 2019 programmes (spec/DOMAIN.md, "Programme owners").
+inline constexpr const char* kSickLeaveOwner = "medarbejder_og_kompetencestyrelsen";
+
+// The eight development projects of 2012-2013: code, provider, grant in kroner and the share of it
+// spent, in per cent (our choices: the seeds give no amounts; spec/DOMAIN.md, "The demo scenario").
+struct DemoProject {
+  const char* code;
+  const char* provider;
+  int64_t grant_kr;
+  int spent_percent;
+};
+inline constexpr DemoProject kDemoProjects[] = {
+    {"UDV-KEA", "kea", 600000, 100},
+    {"UDV-EAL", "eal", 500000, 92},
+    {"UDV-EAAA", "eaaa", 550000, 97},
+    {"UDV-EASV", "easv", 450000, 85},
+    {"UDV-VEU-FYN", "veu_fyn", 400000, 100},
+    {"UDV-VEU-MIDTOEST", "veu_midtoest", 400000, 88},
+    {"UDV-VEU-TREKANT", "veu_trekantsomraadet", 400000, 95},
+    {"UDV-VEU-OEST", "veu_oest_og_oeerne", 400000, 90},
+};
 
 // Creates the demo ledger in `dir` if `dir` is absent or empty (keys in DIR/keys/), then records
 // the scenario; on a ledger the demo created, records what is missing, or nothing when the
