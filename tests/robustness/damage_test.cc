@@ -243,10 +243,12 @@ class DamageFixture {
           problem("exit " + std::to_string(r.exit_code) +
                   " but deleted SST files of the damaged ledger:" + deleted);
         CliResult after = run(kLog, copies[c]);
+        // The message names the directory and RocksDB's MANIFEST file, which a read-write open
+        // rewrites under a new number: neither is a change to the ledger's data.
         auto same_dir = [&](std::string text, const std::string& dir) {
           for (size_t at; (at = text.find(dir)) != std::string::npos;)
             text.replace(at, dir.size(), "DIR");
-          return text;
+          return std::regex_replace(text, std::regex("MANIFEST-[0-9]+"), "MANIFEST-N");
         };
         // A refused write's read-write open rewrites the MANIFEST (RocksDB's recovery flush),
         // which changes the table files the next open preloads: a `log` that did not read the
