@@ -598,6 +598,32 @@ Result<Bytes> Ledger::event(uint64_t index) {
   return bytes;
 }
 
+Result<std::vector<Bytes>> Ledger::events_of(const CommitRecord& commit) {
+  rocksdb::ReadOptions ro;
+  Snapshot snap(store_->db());
+  ro.snapshot = snap.get();
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(ro, store_->cf(Cf::kEvents)));
+  std::vector<Bytes> out;
+  out.reserve(commit.event_hashes.size());
+  Sha256 sha;
+  const uint64_t first = commit.info.first_event_index;
+  it->Seek(rocksdb::Slice(u64_be(first)));
+  for (size_t i = 0; i < commit.event_hashes.size(); ++i, it->Next()) {
+    const uint64_t index = first + i;
+    if (!it->Valid() || it->key().size() != 8 || get_u64_be(std::string_view(it->key().data(), 8)) != index) {
+      GL_RETURN_IF_ERROR(from_rocks(it->status(), "read events"));
+      return Status::corruption("event " + std::to_string(index) + " of commit " + std::to_string(commit.info.sequence) +
+                                " is missing from the log");
+    }
+    Bytes bytes(it->value().data(), it->value().size());
+    if (merkle_leaf_hash(sha, bytes) != commit.event_hashes[i])
+      return Status::corruption("event " + std::to_string(index) + " does not match its leaf hash in commit " +
+                                std::to_string(commit.info.sequence) + ": the stored event was changed");
+    out.push_back(std::move(bytes));
+  }
+  return out;
+}
+
 Result<uint64_t> Ledger::commit_of_event(uint64_t index) {
   rocksdb::ReadOptions ro;
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(ro, store_->cf(Cf::kCommitIndex)));

@@ -63,14 +63,18 @@ Status QueryTarget::forward() const {
     for (const auto& value : opt->results())
       query += (query.empty() ? "?" : "&") + percent_encoded(name) + "=" + percent_encoded(value);
   }
-  GL_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::load(key_));
-  GL_ASSIGN_OR_RETURN(auto client, server::Client::create({server_, tls_ca_}, std::make_shared<const PrivateKey>(std::move(key))));
-  GL_ASSIGN_OR_RETURN(server::Response response, client->get(target + query));
+  GL_ASSIGN_OR_RETURN(server::Response response, get(target + query));
   Status s = response.error();
   const std::string& body = s.is_ok() ? response.body : response.error_output();
   if (!out_file.empty() && s.is_ok()) return write_output_file(out_file, body);
   out() << body;
   return s;
+}
+
+Result<server::Response> QueryTarget::get(const std::string& target) const {
+  GL_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::load(key_));
+  GL_ASSIGN_OR_RETURN(auto client, server::Client::create({server_, tls_ca_}, std::make_shared<const PrivateKey>(std::move(key))));
+  return client->get(target);
 }
 
 Result<LedgerRef> QueryTarget::open(bool projections) const {

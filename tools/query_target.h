@@ -15,6 +15,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/status.h"
+#include "tools/server/client.h"
 
 namespace grantledger::cli {
 
@@ -47,6 +48,9 @@ class QueryTarget {
   // Runs the command on the server with the flags given (spec/SERVER.md, "Routes"): prints the
   // answer to stdout, or writes it to the command's --out; returns the server's Status.
   Status forward() const;
+
+  // GET `target` on the server (--server, signed with --key): every answer (check error()).
+  Result<server::Response> get(const std::string& target) const;
 
   // The ledger to read. `projections`: a query of the read models (open_for_queries, which warns
   // when they lag); otherwise a plain read-only open of the log.

@@ -71,7 +71,7 @@ TEST_CASE("integrity: a head that names another last commit is refused", "[ledge
   expect_corruption(d.run({"log", "--data", d.w.dir}), "meta/head disagrees");
 }
 
-TEST_CASE("integrity: a changed stored event stops log, prove and rebuild; the audit finds it", "[ledger][integrity]") {
+TEST_CASE("integrity: a changed stored event stops log, prove and rebuild, and the audit finds it", "[ledger][integrity]") {
   Damaged d;
   {
     auto s = raw_store(d.w.dir);
@@ -118,7 +118,7 @@ TEST_CASE("integrity: a deleted commit or event is corruption, not a gap or 'not
   }
 }
 
-TEST_CASE("integrity: changed stored postings stop a projection rebuild; the audit finds them", "[ledger][integrity]") {
+TEST_CASE("integrity: changed stored postings stop a projection rebuild, and the audit finds them", "[ledger][integrity]") {
   Damaged d;
   {
     auto s = raw_store(d.w.dir);

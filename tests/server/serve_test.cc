@@ -75,7 +75,7 @@ std::string error_code(const httplib::Result& r) {
 
 }  // namespace
 
-TEST_CASE("serve: sign, submit, receive a receipt and verify it offline; a retry is recorded once", "[server]") {
+TEST_CASE("serve: sign, submit, receive a receipt and verify it offline, and a retry is recorded once", "[server]") {
   ServeWorld w;
   w.start();
   write(w.tmp / "p.jsonl", payment_line("srv-1") + payment_line("srv-2"));
@@ -166,7 +166,7 @@ TEST_CASE("serve: every query answers what the CLI prints for the same flags", "
   CHECK(w.stop().exit_code == 0);
 }
 
-TEST_CASE("serve: append --server signs, submits and reports like append --data; rule rejections keep their text", "[server]") {
+TEST_CASE("serve: append --server signs, submits and reports like append --data, and rule rejections keep their text", "[server]") {
   ServeWorld w;
   w.start();
   write(w.tmp / "a.jsonl", payment_line("srv-a1"));
@@ -260,7 +260,7 @@ TEST_CASE("serve: unsigned, unknown, revoked, expired, replayed and altered requ
   CHECK(w.stop().exit_code == 0);
 }
 
-TEST_CASE("serve: an oversized body is refused with 413; a second serve on the directory is refused", "[server]") {
+TEST_CASE("serve: an oversized body is refused with 413, and a second serve on the directory is refused", "[server]") {
   ServeWorld w;
   w.start({"--max-body-bytes", "2048"});
   auto officer = PrivateKey::load(w.key("finance-665")).value();
@@ -310,5 +310,24 @@ TEST_CASE("serve: spec/openapi.json lists exactly the routes the server has, and
   auto none = raw(w, "GET", "/v1/no-such-route", "", &admin, now_s());
   CHECK(none->status == 404);
   CHECK(none->body.find("no route") != std::string::npos);
+  CHECK(w.stop().exit_code == 0);
+}
+
+TEST_CASE("serve: export-bundle --server writes the bundle the directory gives, and it audits clean", "[server]") {
+  ServeWorld w;
+  w.start();
+  auto remote = w.remote({"export-bundle", "--out", w.tmp / "remote-bundle"}, "programme-admin");
+  INFO(remote.err);
+  REQUIRE(remote.exit_code == 0);
+  auto local = w.local({"export-bundle", "--out", w.tmp / "local-bundle"});
+  REQUIRE(local.exit_code == 0);
+  CHECK(remote.out.substr(remote.out.find(" events=")) == local.out.substr(local.out.find(" events=")));
+  for (const char* f : {"events.bin", "commits.bin", "manifest.json", "keys/log.pub.pem"})
+    CHECK(read_file(w.tmp / ("remote-bundle/" + std::string(f))) == read_file(w.tmp / ("local-bundle/" + std::string(f))));
+  auto audit = run_cli(w.tmp, {"audit", "--bundle", w.tmp / "remote-bundle", "--log-key", w.dir + "/keys/log.pub.pem"});
+  INFO(audit.out);
+  CHECK(audit.exit_code == 0);
+  // A finance officer may not take the whole log.
+  CHECK(w.remote({"export-bundle", "--out", w.tmp / "officer-bundle"}, "finance-665").exit_code == 2);
   CHECK(w.stop().exit_code == 0);
 }

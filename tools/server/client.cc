@@ -80,6 +80,7 @@ Result<std::unique_ptr<Client>> Client::create(const ClientOptions& options, std
   c->http_->set_read_timeout(std::chrono::seconds(options.timeout_seconds));
   c->http_->set_write_timeout(std::chrono::seconds(options.timeout_seconds));
   c->http_->set_keep_alive(true);
+  c->http_->set_tcp_nodelay(true);
   return c;
 }
 
@@ -122,6 +123,7 @@ Result<Response> Client::send(const std::string& method, const std::string& targ
   out.status = r->status;
   out.content_type = r->get_header_value("Content-Type");
   out.replayed = r->get_header_value("Grantledger-Replayed") == "true";
+  out.bundle_counts = r->get_header_value("Grantledger-Bundle");
   out.body = std::move(r->body);
   return out;
 }

@@ -33,6 +33,7 @@ struct Response {
   std::string content_type;
   std::string body;
   bool replayed = false;  // Grantledger-Replayed: true (a submission that was an idempotent retry)
+  std::string bundle_counts;  // Grantledger-Bundle: events=N;commits=N;checkpoints=N;keys=N
   // ok for a 2xx answer; else the Status the server described (status_from_response).
   Status error() const;
   // What a query printed before it failed (an error answer's "output"), else empty.

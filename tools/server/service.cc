@@ -6,15 +6,18 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "projections/builder.h"
+#include "tools/audit/bundle.h"
 #include "tools/audit/receipt.h"
 #include "tools/server/http_signature.h"
 #include "tools/server/nonce_cache.h"
+#include "tools/server/tar_archive.h"
 
 namespace grantledger::server {
 
@@ -213,6 +216,27 @@ class Service::Impl {
     res.set_content(out.str(), content_type_for(call).c_str());
   }
 
+  // GET /v1/bundle: the audit bundle of one snapshot, as a ustar archive of its directory.
+  void bundle(const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+    auto key = authenticate(req, res, key_id);
+    if (!key) return;
+    Status allowed = may_read(*key, QueryCall{{"export-bundle"}, {}});
+    if (!allowed.is_ok()) return answer_error(res, 403, "forbidden", allowed.message());
+    std::error_code ec;
+    const std::filesystem::path tmp =
+        std::filesystem::temp_directory_path() / ("grantledger-bundle-" + std::to_string(::getpid()) + "-" + *key_id + "-" +
+                                                  std::to_string(Clock::now().time_since_epoch().count()));
+    auto info = audit::export_bundle(*ledger, tmp.string());
+    Result<Bytes> archive = info ? archive_directory(tmp.string()) : Result<Bytes>(info.error());
+    std::filesystem::remove_all(tmp, ec);
+    if (!archive) return answer_status(res, archive.error());
+    res.status = 200;
+    res.set_header("Grantledger-Bundle", "events=" + std::to_string(info->events) + ";commits=" + std::to_string(info->commits) +
+                                             ";checkpoints=" + std::to_string(info->checkpoints) +
+                                             ";keys=" + std::to_string(info->keys));
+    res.set_content(std::move(*archive), "application/x-tar");
+  }
+
   void public_checkpoint(httplib::Response& res, std::optional<uint64_t> size) {
     auto note = ledger->checkpoint(size);
     if (!note) return answer_status(res, note.error());
@@ -286,6 +310,9 @@ class Service::Impl {
     http->Post("/v1/submissions", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
       submit(req, res, key_id);
     }));
+    http->Get("/v1/bundle", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+      bundle(req, res, key_id);
+    }));
     http->Get(R"(/v1/commits/(\d{1,19}))", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
       query(req, res, QueryCall{{"log"}, {{"from", req.matches[1]}, {"limit", "1"}, {"format", "json"}}}, key_id);
     }));
@@ -309,7 +336,8 @@ std::vector<Route> service_routes() {
                             {"GET", "/v1/checkpoints/{tree_size}", false},
                             {"POST", "/v1/submissions", true},
                             {"GET", "/v1/commits/{sequence}", true},
-                            {"GET", "/v1/events/{index}", true}};
+                            {"GET", "/v1/events/{index}", true},
+                            {"GET", "/v1/bundle", true}};
   for (const auto& command : query_commands()) {
     std::string path = "/v1";
     for (const auto& c : command) path += "/" + c;
@@ -369,6 +397,7 @@ Result<std::unique_ptr<Service>> Service::open(ServeOptions options, QueryRunner
   http.set_read_timeout(options.request_timeout_seconds, 0);
   http.set_write_timeout(options.request_timeout_seconds, 0);
   http.set_keep_alive_timeout(5);
+  http.set_tcp_nodelay(true);  // small answers leave at once (no Nagle / delayed-ACK 40 ms stalls)
   http.set_keep_alive_max_count(10000);
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
