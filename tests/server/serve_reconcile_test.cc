@@ -149,7 +149,7 @@ CliResult run_both(const ReconcileServeWorld& w, const std::string& statement, c
 
 }  // namespace
 
-TEST_CASE("reconcile --server: the same stdout, report, exit code and recorded event as --data; a re-run writes nothing",
+TEST_CASE("reconcile --server: the same stdout, report, exit code and recorded event as --data, and a re-run writes nothing",
           "[server][reconcile]") {
   ReconcileServeWorld w;
   const std::string clean = w.tmp / "clean.csv", planted = w.tmp / "planted.csv";
@@ -203,7 +203,7 @@ TEST_CASE("reconcile --server: the same stdout, report, exit code and recorded e
   CHECK(run_cli(w.tmp, {"audit", "--data", w.dir}).exit_code == 0);
 }
 
-TEST_CASE("reconcile --server: a finance officer's key is refused (403); bad input exits 2; nothing is written",
+TEST_CASE("reconcile --server: a finance officer's key is refused (403), bad input exits 2, and nothing is written",
           "[server][reconcile]") {
   ReconcileServeWorld w;
   const std::string clean = w.tmp / "clean.csv";
