@@ -1,4 +1,4 @@
-// grantledger reconcile --data DIR --statement FILE [--format camt053|csv] --from DATE --to DATE
+// grantledger reconcile (--data DIR | --server URL [--tls-ca CA.pem]) --statement FILE [--format camt053|csv] --from DATE --to DATE
 //                       --key RECONCILER.pem [--report FILE.json] [--date-tolerance DAYS] [--csv-* ...]
 // grantledger reconcile history --data DIR [--format table|json]
 // spec/RECONCILIATION.md; the work is in tools/reconcile/.
@@ -13,6 +13,7 @@
 #include "tools/query_target.h"
 #include "tools/output_path.h"
 #include "tools/reconcile/reconciliation.h"
+#include "tools/remote_reconcile.h"
 #include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
@@ -73,7 +74,7 @@ void add_reconcile(CLI::App& app, Action* action, const QueryEnv* env) {
   auto* cmd = app.add_subcommand("reconcile", "Reconcile ledger payouts against a bank or payment statement, and record the run");
   cmd->require_subcommand(0, 1);
   struct Opts {
-    std::string data, statement, format, from, to, key, report;
+    std::string data, server, tls_ca, statement, format, from, to, key, report;
     uint32_t tolerance = 0;
     int wait_seconds = reconcile::kDefaultOpenWaitMs / 1000;
     reconcile::CsvOptions csv;
@@ -82,6 +83,8 @@ void add_reconcile(CLI::App& app, Action* action, const QueryEnv* env) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "ledger data directory");
+  cmd->add_option("--server", o->server, "reconcile against a grantledger service instead (https://HOST:PORT); --key signs the requests and the run");
+  cmd->add_option("--tls-ca", o->tls_ca, "with --server: the CA certificate (PEM) to trust (default: the system's)");
   cmd->add_option("--statement", o->statement, "the statement: camt.053 XML or CSV (spec/RECONCILIATION.md)");
   cmd->add_option("--format", o->format, "camt053 or csv (default: by extension, .xml or .csv)")
       ->check(CLI::IsMember({"camt053", "csv"}));
@@ -93,7 +96,7 @@ void add_reconcile(CLI::App& app, Action* action, const QueryEnv* env) {
       ->check(unsigned_number())
       ->check(CLI::Range(0u, reconcile::kMaxToleranceDays))
       ->capture_default_str();
-  cmd->add_option("--wait", o->wait_seconds, "seconds to wait while another process has the ledger open (then exit 2)")
+  cmd->add_option("--wait", o->wait_seconds, "seconds to wait while another process has the ledger open (then exit 2; not with --server)")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   cmd->add_option("--csv-delimiter", o->delimiter, "CSV field separator")->capture_default_str();
@@ -127,9 +130,11 @@ void add_reconcile(CLI::App& app, Action* action, const QueryEnv* env) {
       return;
     }
     *action = [o]() -> Status {
-      std::string missing;
-      for (auto [flag, value] : {std::pair<const char*, const std::string*>{"--data", &o->data}, {"--statement", &o->statement},
-                                 {"--from", &o->from}, {"--to", &o->to}, {"--key", &o->key}})
+      if (!o->data.empty() && !o->server.empty()) return Status::invalid_argument("give either --data DIR or --server URL, not both");
+      if (!o->tls_ca.empty() && o->server.empty()) return Status::invalid_argument("--tls-ca goes with --server");
+      std::string missing = o->data.empty() && o->server.empty() ? "--data (or --server)" : "";
+      for (auto [flag, value] : {std::pair<const char*, const std::string*>{"--statement", &o->statement}, {"--from", &o->from},
+                                 {"--to", &o->to}, {"--key", &o->key}})
         if (value->empty()) missing += std::string(missing.empty() ? "" : ", ") + flag;
       if (!missing.empty()) return Status::invalid_argument("reconcile: required: " + missing);
       if (o->delimiter.size() != 1) return Status::invalid_argument("--csv-delimiter: one character");
@@ -150,9 +155,17 @@ void add_reconcile(CLI::App& app, Action* action, const QueryEnv* env) {
       r.key_path = o->key;
       r.report_path = o->report;
       r.open_wait_ms = o->wait_seconds * 1000;
-      GL_ASSIGN_OR_RETURN(reconcile::Report report, reconcile::run_reconciliation(r));
+      // Against a service, the run reads its view and records itself there; the matching, the
+      // event, the summary and the report are the same code as against a directory.
+      const server::ClientOptions service{o->server, o->tls_ca};
+      GL_ASSIGN_OR_RETURN(reconcile::Report report,
+                          o->server.empty() ? reconcile::run_reconciliation(r)
+                                            : reconcile::run_reconciliation(r, [&service](std::shared_ptr<const PrivateKey> key) {
+                                                return ServiceTarget::create(service, std::move(key));
+                                              }));
       reconcile::print_summary(report, std::cout);
-      if (!report.already_recorded) {
+      // A service keeps its own projections current.
+      if (o->server.empty() && !report.already_recorded) {
         // The writer keeps the projections current (spec/LOG.md, "Readers beside the writer"): the
         // recorded run is durable, so a projection that cannot follow is reported, not a failed run.
         auto ledger = Ledger::open(o->data, {.writer = false});

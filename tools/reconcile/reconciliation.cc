@@ -70,6 +70,35 @@ Result<std::unique_ptr<Ledger>> open_ledger(const std::string& dir, int wait_ms)
   }
 }
 
+// The ledger in a directory: the run lock held from connecting to the end of the run, the
+// ledger opened read-write when the run first reads it (spec/RECONCILIATION.md, "Lock and
+// concurrency").
+class DirectoryTarget : public ReconcileTarget {
+ public:
+  DirectoryTarget(std::unique_ptr<RunLock> lock, std::string dir, int wait_ms, std::shared_ptr<const PrivateKey> signer)
+      : lock_(std::move(lock)), dir_(std::move(dir)), wait_ms_(wait_ms), signer_(std::move(signer)) {}
+
+  Result<LedgerView> read_view() override {
+    if (!ledger_) {
+      GL_ASSIGN_OR_RETURN(ledger_, open_ledger(dir_, wait_ms_));
+      target_ = std::make_unique<LedgerTarget>(*ledger_, signer_);
+    }
+    return target_->read_view();
+  }
+  Result<CommitInfo> record(Bytes event, const std::string& idempotency_key, const std::string& label) override {
+    GL_ASSERT(target_ != nullptr);  // reconcile_and_record reads before it records
+    return target_->record(std::move(event), idempotency_key, label);
+  }
+
+ private:
+  std::unique_ptr<RunLock> lock_;
+  std::string dir_;
+  int wait_ms_;
+  std::shared_ptr<const PrivateKey> signer_;
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<LedgerTarget> target_;
+};
+
 }  // namespace
 
 Result<Statement> load_statement(const std::string& path, std::optional<StatementFormat> format, const CsvOptions& csv) {
@@ -95,14 +124,25 @@ std::string run_idempotency_key(const Report& report, const Bytes& event_bytes) 
          format_date(report.options.window_to) + "/" + to_hex(Sha256().digest(event_bytes)).substr(0, 16);
 }
 
-Result<Report> reconcile_and_record(Ledger& ledger, const Statement& statement, const MatchOptions& options,
-                                    std::shared_ptr<const PrivateKey> signer) {
+Result<LedgerView> LedgerTarget::read_view() { return read_ledger_view(ledger_); }
+
+Result<CommitInfo> LedgerTarget::record(Bytes event, const std::string& idempotency_key, const std::string& label) {
+  CommitRequest request;
+  request.signer = signer_;
+  request.idempotency_key = idempotency_key;
+  request.events.push_back(std::move(event));
+  request.event_labels.push_back(label);
+  GL_ASSIGN_OR_RETURN(std::vector<CommitInfo> infos, ledger_.append({std::move(request)}));
+  return infos.at(0);
+}
+
+Result<Report> reconcile_and_record(ReconcileTarget& target, const Statement& statement, const MatchOptions& options) {
   if (options.window_from > options.window_to)
     return Status::invalid_argument("--from " + format_date(options.window_from) + " is after --to " + format_date(options.window_to));
   if (options.tolerance_days > kMaxToleranceDays)
     return Status::invalid_argument("--date-tolerance: at most " + std::to_string(kMaxToleranceDays) + " days");
   auto t0 = std::chrono::steady_clock::now();
-  GL_ASSIGN_OR_RETURN(LedgerView view, read_ledger_view(ledger));
+  GL_ASSIGN_OR_RETURN(LedgerView view, target.read_view());
   auto t1 = std::chrono::steady_clock::now();
   GL_ASSIGN_OR_RETURN(Report report, build_report(statement, view, match(view.disbursements, statement.entries, options), options));
   auto t2 = std::chrono::steady_clock::now();
@@ -120,34 +160,41 @@ Result<Report> reconcile_and_record(Ledger& ledger, const Statement& statement, 
     report.recorded_commit_sequence = run.commit_sequence;
     return report;
   }
-  CommitRequest request;
-  request.signer = std::move(signer);
-  request.idempotency_key = run_idempotency_key(report, event);
-  request.events.push_back(std::move(event));
-  request.event_labels.push_back("reconciliation of " + statement.name);
-  GL_ASSIGN_OR_RETURN(std::vector<CommitInfo> infos, ledger.append({std::move(request)}));
-  report.already_recorded = infos.at(0).replayed;
-  report.recorded_event_index = infos.at(0).first_event_index;
-  report.recorded_commit_sequence = infos.at(0).sequence;
+  const std::string key = run_idempotency_key(report, event);
+  GL_ASSIGN_OR_RETURN(CommitInfo info, target.record(std::move(event), key, "reconciliation of " + statement.name));
+  report.already_recorded = info.replayed;
+  report.recorded_event_index = info.first_event_index;
+  report.recorded_commit_sequence = info.sequence;
   return report;
 }
 
-Result<Report> run_reconciliation(const ReconcileRequest& r) {
+Result<Report> reconcile_and_record(Ledger& ledger, const Statement& statement, const MatchOptions& options,
+                                    std::shared_ptr<const PrivateKey> signer) {
+  LedgerTarget target(ledger, std::move(signer));
+  return reconcile_and_record(target, statement, options);
+}
+
+Result<Report> run_reconciliation(const ReconcileRequest& r, const Connect& connect) {
   // Every input first: nothing is locked, opened or written until they all check out.
   if (r.match.window_from > r.match.window_to)
     return Status::invalid_argument("--from " + format_date(r.match.window_from) + " is after --to " + format_date(r.match.window_to));
   GL_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::load(r.key_path));
   GL_ASSIGN_OR_RETURN(Statement statement, load_statement(r.statement_path, r.format, r.csv));
-  GL_ASSIGN_OR_RETURN(std::unique_ptr<RunLock> lock, RunLock::acquire(r.data_dir));
+  GL_ASSIGN_OR_RETURN(std::unique_ptr<ReconcileTarget> target, connect(std::make_shared<const PrivateKey>(std::move(key))));
   std::unique_ptr<AtomicFile> report_file;
   if (!r.report_path.empty()) {
     GL_ASSIGN_OR_RETURN(report_file, AtomicFile::create(r.report_path));
   }
-  GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, open_ledger(r.data_dir, r.open_wait_ms));
-  GL_ASSIGN_OR_RETURN(Report report, reconcile_and_record(*ledger, statement, r.match,
-                                                          std::make_shared<const PrivateKey>(std::move(key))));
+  GL_ASSIGN_OR_RETURN(Report report, reconcile_and_record(*target, statement, r.match));
   if (report_file) GL_RETURN_IF_ERROR(report_file->commit(report_to_json(report).dump(2) + "\n"));
   return report;
+}
+
+Result<Report> run_reconciliation(const ReconcileRequest& r) {
+  return run_reconciliation(r, [&r](std::shared_ptr<const PrivateKey> key) -> Result<std::unique_ptr<ReconcileTarget>> {
+    GL_ASSIGN_OR_RETURN(std::unique_ptr<RunLock> lock, RunLock::acquire(r.data_dir));
+    return std::unique_ptr<ReconcileTarget>(new DirectoryTarget(std::move(lock), r.data_dir, r.open_wait_ms, std::move(key)));
+  });
 }
 
 Result<std::vector<RecordedRun>> reconciliation_history(Ledger& ledger) {

@@ -21,7 +21,8 @@ struct QueryCall {
 
 // ok when `key` may make `call`; otherwise a Status whose message says why (the service answers
 // 403). Finance officers read their own entity only: `balance --entity E`, `history --entity E`
-// and `claims --entity E` with E their scope; every other role but the log key reads everything.
+// and `claims --entity E` with E their scope (so not the reconciliation view, {"reconcile",
+// "view"}); every other role but the log key reads everything.
 Status may_read(const KeyState& key, const QueryCall& call);
 
 // ok when `key` may post submissions: any registered, unrevoked key except the log key (which

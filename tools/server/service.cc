@@ -15,6 +15,7 @@
 #include "projections/builder.h"
 #include "tools/audit/bundle.h"
 #include "tools/audit/receipt.h"
+#include "tools/reconcile/ledger_view_json.h"
 #include "tools/server/http_signature.h"
 #include "tools/server/nonce_cache.h"
 #include "tools/server/tar_archive.h"
@@ -237,6 +238,19 @@ class Service::Impl {
     res.set_content(std::move(*archive), "application/x-tar");
   }
 
+  // spec/SERVER.md, "Reconciliation": what `reconcile --server` matches against, from one snapshot.
+  void reconcile_view(const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+    auto key = authenticate(req, res, key_id);
+    if (!key) return;
+    Status allowed = may_read(*key, QueryCall{{"reconcile", "view"}, {}});
+    if (!allowed.is_ok()) return answer_error(res, 403, "forbidden", allowed.message());
+    if (!req.params.empty())
+      return answer_error(res, 400, "invalid_argument", "GET /v1/reconcile/view takes no parameters (the client matches)");
+    auto view = reconcile::read_ledger_view(*ledger);
+    if (!view) return answer_status(res, view.error());
+    answer_json(res, 200, reconcile::ledger_view_to_json(*view));
+  }
+
   void public_checkpoint(httplib::Response& res, std::optional<uint64_t> size) {
     auto note = ledger->checkpoint(size);
     if (!note) return answer_status(res, note.error());
@@ -319,6 +333,9 @@ class Service::Impl {
     http->Get(R"(/v1/events/(\d{1,19}))", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
       query(req, res, QueryCall{{"prove", "inclusion"}, {{"event", req.matches[1]}}}, key_id);
     }));
+    http->Get("/v1/reconcile/view", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+      reconcile_view(req, res, key_id);
+    }));
     for (const auto& command : query_commands()) {
       std::string path = "/v1";
       for (const auto& c : command) path += "/" + c;
@@ -337,7 +354,8 @@ std::vector<Route> service_routes() {
                             {"POST", "/v1/submissions", true},
                             {"GET", "/v1/commits/{sequence}", true},
                             {"GET", "/v1/events/{index}", true},
-                            {"GET", "/v1/bundle", true}};
+                            {"GET", "/v1/bundle", true},
+                            {"GET", "/v1/reconcile/view", true}};
   for (const auto& command : query_commands()) {
     std::string path = "/v1";
     for (const auto& c : command) path += "/" + c;
