@@ -236,6 +236,15 @@ TEST_CASE("serve: unsigned, unknown, revoked, expired, replayed and altered requ
   auto altered_body = raw(w, "POST", "/v1/submissions", "abc", &officer, now, [](httplib::Headers&, std::string& body) { body = "abd"; });
   CHECK(altered_body->status == 401);
   CHECK(error_code(altered_body) == "digest_mismatch");
+  // Parameters that name files on the service's machine, or smuggle one in, are refused.
+  auto padmin = PrivateKey::load(w.key("programme-admin")).value();
+  for (const char* target : {"/v1/export?format=csv&out=%2Ftmp%2Fgl-evil", "/v1/export?format=csv&out%3D%2Ftmp%2Fgl-evil=1",
+                             "/v1/log?data=%2Ftmp", "/v1/log?Data=x", "/v1/log?--out=x"}) {
+    auto r = raw(w, "GET", target, "", &padmin, now);
+    INFO(target);
+    CHECK(r->status == 400);
+  }
+  CHECK_FALSE(std::filesystem::exists("/tmp/gl-evil"));
   // A malformed submission file: 400, nothing written.
   std::string before = raw(w, "GET", "/v1/checkpoint", "", nullptr, now)->body;
   auto garbage = raw(w, "POST", "/v1/submissions", std::string(64, 'x'), &officer, now);

@@ -204,8 +204,11 @@ class Service::Impl {
     auto key = authenticate(req, res, key_id);
     if (!key) return;
     for (const auto& [k, v] : req.params) {
-      if (reserved_parameter(k))
-        return answer_error(res, 400, "invalid_argument", "parameter " + k + " cannot be given to the service");
+      // A flag's name, nothing else: "out=/x" would otherwise reach the parser as --out=/x=...
+      const bool flag_name = !k.empty() && k.size() <= 64 && std::islower(static_cast<unsigned char>(k[0])) &&
+                             k.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+      if (!flag_name || reserved_parameter(k))
+        return answer_error(res, 400, "invalid_argument", "parameter \"" + k + "\" cannot be given to the service");
       call.params.emplace_back(k, v);
     }
     Status allowed = may_read(*key, call);
