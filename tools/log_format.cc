@@ -12,10 +12,10 @@ Status print_log(Ledger& ledger, uint64_t from, uint64_t limit, bool json, std::
   GL_ASSIGN_OR_RETURN(std::vector<CommitRecord> commits, ledger.commits(from, limit));
   for (const CommitRecord& c : commits) {
     nlohmann::json events = nlohmann::json::array();
+    GL_ASSIGN_OR_RETURN(std::vector<Bytes> stored, ledger.events_of(c));
     for (uint32_t i = 0; i < c.info.event_count; ++i) {
       uint64_t index = c.info.first_event_index + i;
-      GL_ASSIGN_OR_RETURN(Bytes bytes, ledger.event(index));
-      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(bytes));
+      GL_ASSIGN_OR_RETURN(DecodedMessage msg, DecodedMessage::decode(stored[i]));
       nlohmann::json e = event_to_json(msg.root<schema::Event>());
       nlohmann::json row = {{"index", index}, {"leaf_hash", to_hex(c.event_hashes.at(i))}};
       row.update(e);
@@ -32,7 +32,13 @@ Status print_log(Ledger& ledger, uint64_t from, uint64_t limit, bool json, std::
                           {"commit_hash", to_hex(c.info.commit_hash)},
                           {"previous_commit_hash", to_hex(c.previous_commit_hash)},
                           {"signature", to_hex(c.signature)},
-                          {"events", events}};
+                          {"format_version", c.format_version}};
+      // Log format v2 (spec/LOG.md, "Commits"): the submitter's signature and when it signed.
+      if (c.format_version == kCommitFormatV2) {
+        j["submission_created_at"] = format_timestamp_ns(c.submission_created_at_ns);
+        j["submission_signature"] = to_hex(c.submission_signature);
+      }
+      j["events"] = std::move(events);
       out << j.dump() << "\n";
       continue;
     }
