@@ -291,7 +291,7 @@ class Service::Impl {
   // Wraps a handler: one log line per request (time, method, path, key ID, status, duration).
   template <typename F>
   httplib::Server::Handler logged(F handler) {
-    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+    return [handler](const httplib::Request& req, httplib::Response& res) {
       const auto start = Clock::now();
       std::string key_id;
       try {
