@@ -11,6 +11,10 @@
 #include "tools/server/http_signature.h"
 #include "tools/server/service.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <cstring>
 #include <set>
 
@@ -338,5 +342,39 @@ TEST_CASE("serve: export-bundle --server writes the bundle the directory gives, 
   CHECK(audit.exit_code == 0);
   // A finance officer may not take the whole log.
   CHECK(w.remote({"export-bundle", "--out", w.tmp / "officer-bundle"}, "finance-665").exit_code == 2);
+  CHECK(w.stop().exit_code == 0);
+}
+
+TEST_CASE("serve: a slow client is cut off after --request-timeout and holds up no one", "[server]") {
+  ServeWorld w;
+  w.start({"--request-timeout", "1", "--connections", "2"});
+  // A client that sends half a request and then nothing (plain TCP, not even the TLS handshake).
+  const size_t colon = w.url.rfind(':');
+  const int port = std::stoi(w.url.substr(colon + 1));
+  int stalled = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(stalled >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(stalled, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::send(stalled, "\x16\x03\x01", 3, MSG_NOSIGNAL) == 3);
+  // Meanwhile others are served, submissions included.
+  write(w.tmp / "s.jsonl", payment_line("slow-1"));
+  auto other = w.remote({"append", "--input", w.tmp / "s.jsonl"}, "finance-665");
+  INFO(other.err);
+  CHECK(other.exit_code == 0);
+  // The stalled connection is closed by the service after the timeout.
+  timeval limit{10, 0};
+  ::setsockopt(stalled, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  char buf[256];
+  const auto t0 = std::chrono::steady_clock::now();
+  ssize_t got = 0;
+  while ((got = ::recv(stalled, buf, sizeof buf, 0)) > 0) {
+  }
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::close(stalled);
+  CHECK(got == 0);  // closed by the peer, not our 10 s receive limit
+  CHECK(waited < 8);
   CHECK(w.stop().exit_code == 0);
 }
