@@ -80,7 +80,8 @@ void add_serve(CLI::App& app, Action* action) {
       sigaddset(&signals, SIGTERM);
       sigaddset(&signals, SIGINT);
       pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-      spdlog::set_level(spdlog::level::info);  // one line per request
+      // One line per request; -v adds the time each submission spent decoding, appending and proving.
+      spdlog::set_level(spdlog::get_level() == spdlog::level::info ? spdlog::level::debug : spdlog::level::info);
       GL_ASSIGN_OR_RETURN(auto service, server::Service::open(*o, run_query));
       std::cout << "listening " << service->url() << std::endl;
       std::atomic<bool> done{false};

@@ -24,8 +24,8 @@ namespace grantledger::audit {
 inline constexpr size_t kMaxReceiptBytes = 256u << 20;
 
 // The receipt for `commits` (acknowledged by `ledger`, in order, contiguous or not), proved at
-// the checkpoint at the end of the last one.
-Result<nlohmann::json> make_receipt(Ledger& ledger, const std::vector<CommitInfo>& commits);
+// the checkpoint at the end of the last one: the JSON document's text.
+Result<std::string> make_receipt(Ledger& ledger, const std::vector<CommitInfo>& commits);
 
 // Verifies a parsed receipt (format and type already checked) with the log key; with
 // `submissions`, also that commit i holds exactly submission i as signed (same events, key,

@@ -175,6 +175,7 @@ class Service::Impl {
     Status allowed = may_submit(*key);
     if (!allowed.is_ok()) return answer_error(res, 403, "forbidden", allowed.message());
     if (stopping.load()) return answer_error(res, 503, "shutting_down", "the service is shutting down; retry elsewhere or later");
+    const auto decode_at = Clock::now();
     auto submissions = decode_submission_file(req.body);
     if (!submissions) return answer_status(res, submissions.error());
     std::vector<CommitRequest> requests;
@@ -185,6 +186,7 @@ class Service::Impl {
                                                            s.origin + ", this ledger is " + ledger->origin()));
       requests.push_back(CommitRequest::from(std::move(s)));
     }
+    const auto appended_at = Clock::now();
     auto infos = ledger->append(std::move(requests));
     if (!infos) return answer_status(res, infos.error());
     bool replayed = true;
@@ -194,10 +196,17 @@ class Service::Impl {
       wake = true;
     }
     cv.notify_one();
+    const auto receipt_at = Clock::now();
     auto receipt = audit::make_receipt(*ledger, *infos);
     if (!receipt) return answer_status(res, receipt.error());
+    const auto answered_at = Clock::now();
+    spdlog::debug("submission: decode {} us, append {} us, receipt {} us", 
+                  std::chrono::duration_cast<std::chrono::microseconds>(appended_at - decode_at).count(),
+                  std::chrono::duration_cast<std::chrono::microseconds>(receipt_at - appended_at).count(),
+                  std::chrono::duration_cast<std::chrono::microseconds>(answered_at - receipt_at).count());
     res.set_header("Grantledger-Replayed", replayed ? "true" : "false");
-    answer_json(res, 200, *receipt);
+    res.status = 200;
+    res.set_content(std::move(*receipt), "application/json");
   }
 
   void query(const httplib::Request& req, httplib::Response& res, QueryCall call, std::string* key_id) {
