@@ -73,7 +73,8 @@ inline Bytes get(Store& s, Cf cf, std::string_view key) {
 
 // Appends a commit behind the ledger's back, complete with tree nodes, commit index, checkpoint
 // (signed with the real log key, as an operator could) and head: only the signer gives it away.
-inline uint64_t forge_commit(const std::string& dir, const PrivateKey& signer, const std::vector<Bytes>& events) {
+// With `v1`, the forged commit is a log format v1 commit signed by `signer` itself.
+inline uint64_t forge_commit(const std::string& dir, const PrivateKey& signer, const std::vector<Bytes>& events, bool v1 = false) {
   auto log_key = PrivateKey::load(dir + "/keys/log.pem");
   REQUIRE(log_key.has_value());
   auto store = raw_store(dir);
@@ -110,14 +111,20 @@ inline uint64_t forge_commit(const std::string& dir, const PrivateKey& signer, c
   for (const auto& e : events) leaves.push_back(merkle_leaf_hash(sha, e));
   const std::string idempotency_key = "forged-" + std::to_string(head.commit_count);
   body.setIdempotencyKey(idempotency_key);
-  body.setFormatVersion(kCommitFormatV2);
-  body.setSubmissionCreatedAtNs(head.last_recorded_at_ns);
-  Bytes submission_signature =
-      signer.sign(submission_signed_bytes(origin, idempotency_key, signer.key_id(), head.last_recorded_at_ns, leaves));
-  body.setSubmissionSignature(data(submission_signature));
-  Bytes signed_bytes(kCommitV2SignaturePrefix);
-  signed_bytes += canonical_bytes(body.asReader());
-  commit.setSignature(data(log_key->sign(signed_bytes)));
+  if (v1) {
+    Bytes signed_bytes(kCommitSignaturePrefix);
+    signed_bytes += canonical_bytes(body.asReader());
+    commit.setSignature(data(signer.sign(signed_bytes)));
+  } else {
+    body.setFormatVersion(kCommitFormatV2);
+    body.setSubmissionCreatedAtNs(head.last_recorded_at_ns);
+    Bytes submission_signature =
+        signer.sign(submission_signed_bytes(origin, idempotency_key, signer.key_id(), head.last_recorded_at_ns, leaves));
+    body.setSubmissionSignature(data(submission_signature));
+    Bytes signed_bytes(kCommitV2SignaturePrefix);
+    signed_bytes += canonical_bytes(body.asReader());
+    commit.setSignature(data(log_key->sign(signed_bytes)));
+  }
   Bytes commit_bytes = canonical_bytes(commit.asReader());
   for (const auto& [id, h] : nodes) batch.Put(s.cf(Cf::kTree), tree_key(id.level, id.index), Bytes(as_view(h)));
   batch.Put(s.cf(Cf::kCommits), u64_be(head.commit_count), commit_bytes);

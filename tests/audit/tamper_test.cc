@@ -136,6 +136,24 @@ TEST_CASE("tamper: a forged commit signed by an unregistered key", "[audit][tamp
   CHECK(r.findings.size() == 1);
 }
 
+TEST_CASE("tamper: a v1 commit after v2 commits, genuinely signed by a registered key", "[audit][tamper]") {
+  AuditWorld w(false);
+  w.close();
+  // The officer's own key signed it (as v1 commits are signed), so only the format gives it away:
+  // a log never goes back to v1, where the log key did not attest order and time.
+  uint64_t seq = forge_commit(w.dir, *w.aalborg, {event_bytes(AuditWorld::payment("OLD-STYLE", "851", 100))}, true);
+  auto r = audit_dir(w.dir);
+  INFO(describe(r));
+  REQUIRE(!r.clean());
+  REQUIRE(r.first(FindingClass::kCommitMalformed) != nullptr);
+  CHECK(r.first(FindingClass::kCommitMalformed)->commit_sequence == seq);
+  CHECK(r.first(FindingClass::kCommitMalformed)->reason.find("a v1 commit after a v2 commit") != std::string::npos);
+  CHECK(r.first(FindingClass::kCommitSignature) == nullptr);
+  CHECK(r.first(FindingClass::kSigner) == nullptr);
+  // (The forger wrote no postings or rule state for its payment: those findings follow.)
+  CHECK(r.findings.front().cls == FindingClass::kCommitMalformed);
+}
+
 TEST_CASE("tamper: a commit inserted after its signer's key was revoked", "[audit][tamper]") {
   AuditWorld w(false);
   w.close();
