@@ -153,7 +153,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   // without it is upgraded by its next read-write open; readers do without it meanwhile.
   bool state_family_missing = false;
   // So did the claim_history projection's family: a read-write open adds it (empty; the projection
-  // builds from commit 0 on the next catch-up); a read-only open cannot, and says how.
+  // builds from commit 0 on the next catch-up); read-only opens do without it meanwhile.
   bool claim_history_missing = false;
   if (mode != Mode::kCreate) {
     std::vector<std::string> existing;
@@ -198,10 +198,6 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
       return Status::invalid_argument("data directory " + dir +
                                       " was written by an earlier grantledger without stored postings; upgrade it once with a "
                                       "read-write open, e.g. grantledger projections rebuild --data " + dir);
-    if (claim_history_missing && !derived_families_missing && mode == Mode::kReadOnly)
-      return Status::invalid_argument("data directory " + dir +
-                                      " was written by an earlier grantledger without the claim_history projection; upgrade it "
-                                      "once with a read-write open, e.g. grantledger projections rebuild --data " + dir);
     if (derived_families_missing) {
       // Mark the upgrade pending before the families exist, so a crash right after creating them
       // cannot leave a ledger that looks upgraded without its postings.
@@ -223,11 +219,13 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
     db_opts.create_missing_column_families = derived_families_missing || state_family_missing || claim_history_missing;
   }
   const bool skip_state = state_family_missing && mode == Mode::kReadOnly;
+  const bool skip_claim_history = claim_history_missing && mode == Mode::kReadOnly;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   std::vector<int> cf_of;  // descriptor i (after the default family) -> Cf
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options(cache));
   for (int i = 0; i < static_cast<int>(Cf::kCount); ++i) {
     if (skip_state && static_cast<Cf>(i) == Cf::kState) continue;
+    if (skip_claim_history && static_cast<Cf>(i) == Cf::kProjClaimHistory) continue;
     cfs.emplace_back(kCfNames[i], cf_options(cache));
     cf_of.push_back(i);
   }

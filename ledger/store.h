@@ -33,7 +33,8 @@ enum class Cf : int {
   kState,     // the rule state (ledger/state_codec.h), written with the commit that changes it
   // Projections (projections/): their own families, each batch written with its applied sequence.
   kProjMeta, kProjBalances, kProjJournal, kProjClaims, kProjProviders, kProjRegistry, kProjTotals,
-  kProjClaimHistory,  // added after the others: a ledger without it gets it on its next read-write open
+  kProjClaimHistory,  // added after the others: a ledger without it gets it on its next read-write open;
+                      // until then a read-only open has no handle for it (cf() is null)
   kCount
 };
 // The families that hold projection state (cleared by a rebuild).

@@ -9,6 +9,7 @@
 #include "ledger/log_reader.h"
 #include "ledger/stored_value.h"
 #include "ledger/postings.h"
+#include "projections/registry.h"
 #include "projections/reversal_chain.h"
 #include "projections/totals.h"
 
@@ -381,6 +382,9 @@ Result<std::map<std::string, int64_t>> Queries::claim_counts() {
 }
 
 Result<std::vector<ClaimAsOf>> Queries::claims(const std::string& entity, const AsOf& as_of) {
+  if (!projection_present(ledger_, *find_projection("claim_history")))
+    return Status::invalid_argument("this ledger was written by an earlier grantledger, without the claim_history projection; "
+                                    "build it once with grantledger projections rebuild --data " + ledger_.store().dir());
   const ProjectionStore::View view = store_.view();
   ProjectionCursor it = view.cursor(Cf::kProjClaimHistory);
   const Bytes prefix = entity.empty() ? Bytes(kClaimChangePrefix) : claim_changes_of_entity(entity);

@@ -3,6 +3,7 @@
 // payout, and bad input refused with exit 2.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <map>
 #include <optional>
 
@@ -189,4 +190,22 @@ TEST_CASE("claims refuses bad input with exit 2", "[projections][cli][claims]") 
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains(c.says));
   }
+}
+
+TEST_CASE("claims on a ledger from before claim_history: other readers work, claims says how to build it", "[projections][claims][upgrade]") {
+  TempDir tmp;
+  const std::string dir = tmp / "v1";
+  std::filesystem::copy(std::string(GL_TEST_DATA_DIR) + "/upgrade/v1-demo", dir, std::filesystem::copy_options::recursive);
+  CHECK(run_cli(tmp, {"balance", "--data", dir, "--by", "municipality"}).exit_code == 0);
+  auto status = run_cli(tmp, {"projections", "status", "--data", dir});
+  INFO(status.err);
+  CHECK(status.exit_code == 0);
+  auto refused = run_cli(tmp, {"claims", "--data", dir});
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("projections rebuild --data " + dir));
+  REQUIRE(run_cli(tmp, {"projections", "rebuild", "--data", dir}).exit_code == 0);
+  auto built = run_cli(tmp, {"claims", "--data", dir, "--format", "json"});
+  INFO(built.err);
+  CHECK(built.exit_code == 0);
+  CHECK(nlohmann::json::parse(built.out)["by_state"]["total"]["count"].get<int64_t>() > 0);
 }
