@@ -21,7 +21,7 @@ constexpr const char* kPostingsPendingKey = "upgrade/postings_pending";
 
 const char* const kCfNames[] = {"events", "commits", "commit_index", "tree", "idempotency", "checkpoints", "meta",
                                 "postings", "state", "proj_meta", "proj_balances", "proj_journal", "proj_claims",
-                                "proj_providers", "proj_registry", "proj_totals"};
+                                "proj_providers", "proj_registry", "proj_totals", "proj_claim_history"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<size_t>(Cf::kCount));
 
 // RocksDB's own messages go to our log (spdlog, stderr) at debug level, not to a LOG file in the
@@ -152,6 +152,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   // The rule state (spec/LOG.md, "Rule state") came later than the other families: a ledger
   // without it is upgraded by its next read-write open; readers do without it meanwhile.
   bool state_family_missing = false;
+  // So did the claim_history projection's family: a read-write open adds it (empty; the projection
+  // builds from commit 0 on the next catch-up); read-only opens do without it meanwhile.
+  bool claim_history_missing = false;
   if (mode != Mode::kCreate) {
     std::vector<std::string> existing;
     rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_opts, dir, &existing);
@@ -169,6 +172,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
       if (std::find(existing.begin(), existing.end(), kCfNames[i]) != existing.end()) continue;
       if (static_cast<Cf>(i) == Cf::kState) {
         state_family_missing = true;
+        continue;
+      }
+      if (static_cast<Cf>(i) == Cf::kProjClaimHistory) {
+        claim_history_missing = true;
         continue;
       }
       if (static_cast<Cf>(i) < Cf::kPostings) {
@@ -209,14 +216,16 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
       GL_RETURN_IF_ERROR(from_rocks(db->Close(), "close " + dir));
       spdlog::warn("data directory {} was written without stored postings: upgrading it", dir);
     }
-    db_opts.create_missing_column_families = derived_families_missing || state_family_missing;
+    db_opts.create_missing_column_families = derived_families_missing || state_family_missing || claim_history_missing;
   }
   const bool skip_state = state_family_missing && mode == Mode::kReadOnly;
+  const bool skip_claim_history = claim_history_missing && mode == Mode::kReadOnly;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   std::vector<int> cf_of;  // descriptor i (after the default family) -> Cf
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options(cache));
   for (int i = 0; i < static_cast<int>(Cf::kCount); ++i) {
     if (skip_state && static_cast<Cf>(i) == Cf::kState) continue;
+    if (skip_claim_history && static_cast<Cf>(i) == Cf::kProjClaimHistory) continue;
     cfs.emplace_back(kCfNames[i], cf_options(cache));
     cf_of.push_back(i);
   }

@@ -33,11 +33,14 @@ enum class Cf : int {
   kState,     // the rule state (ledger/state_codec.h), written with the commit that changes it
   // Projections (projections/): their own families, each batch written with its applied sequence.
   kProjMeta, kProjBalances, kProjJournal, kProjClaims, kProjProviders, kProjRegistry, kProjTotals,
+  kProjClaimHistory,  // added after the others: a ledger without it gets it on its next read-write open;
+                      // until then a read-only open has no handle for it (cf() is null)
   kCount
 };
 // The families that hold projection state (cleared by a rebuild).
 inline constexpr Cf kProjectionCfs[] = {Cf::kProjMeta, Cf::kProjBalances, Cf::kProjJournal, Cf::kProjClaims,
-                                        Cf::kProjProviders, Cf::kProjRegistry, Cf::kProjTotals};
+                                        Cf::kProjProviders, Cf::kProjRegistry, Cf::kProjTotals,
+                                        Cf::kProjClaimHistory};
 const char* cf_name(Cf which);
 
 // meta/format (spec/LOG.md, "Format versions"): what new ledgers and every commit write; a v1

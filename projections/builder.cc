@@ -22,7 +22,8 @@ namespace {
 std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, ProjectionStore& store, const std::vector<std::string>* only) {
   std::vector<std::unique_ptr<Projection>> out;
   for (const ProjectionEntry& e : projection_registry())
-    if (!only || std::find(only->begin(), only->end(), e.name) != only->end()) out.push_back(e.make(ledger, store, e.name, e.cf));
+    if ((!only || std::find(only->begin(), only->end(), e.name) != only->end()) && projection_present(ledger, e))
+      out.push_back(e.make(ledger, store, e.name, e.cf));
   return out;
 }
 
@@ -32,6 +33,8 @@ Result<uint64_t> stored_position(const std::optional<Bytes>& value, const std::s
   return decode_stored_u64("proj_meta", applied_key(name), *value);
 }
 }  // namespace
+
+bool projection_present(Ledger& ledger, const ProjectionEntry& entry) { return ledger.store().cf(entry.cf) != nullptr; }
 
 std::vector<std::string> projection_names() {
   std::vector<std::string> names;
@@ -221,6 +224,7 @@ Result<uint64_t> applied_commits(Ledger& ledger) {
   ProjectionStore store(ledger);
   uint64_t lowest = UINT64_MAX;
   for (const ProjectionEntry& e : projection_registry()) {
+    if (!projection_present(ledger, e)) continue;  // a read-only open of a ledger from before it
     const std::string name = e.name;
     GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, store.get(Cf::kProjMeta, applied_key(name)));
     GL_ASSIGN_OR_RETURN(uint64_t applied, stored_position(applied_bytes, name));

@@ -9,6 +9,7 @@
 #include "ledger/log_reader.h"
 #include "ledger/stored_value.h"
 #include "ledger/postings.h"
+#include "projections/registry.h"
 #include "projections/reversal_chain.h"
 #include "projections/totals.h"
 
@@ -377,6 +378,43 @@ Result<std::map<std::string, int64_t>> Queries::claim_counts() {
       GL_ASSIGN_OR_RETURN(out[name], stored_i64("claims", key, *v));
     }
   }
+  return out;
+}
+
+Result<std::vector<ClaimAsOf>> Queries::claims(const std::string& entity, const AsOf& as_of) {
+  if (!projection_present(ledger_, *find_projection("claim_history")))
+    return Status::invalid_argument("this ledger was written by an earlier grantledger, without the claim_history projection; "
+                                    "build it once with grantledger projections rebuild --data " + ledger_.store().dir());
+  const ProjectionStore::View view = store_.view();
+  ProjectionCursor it = view.cursor(Cf::kProjClaimHistory);
+  const Bytes prefix = entity.empty() ? Bytes(kClaimChangePrefix) : claim_changes_of_entity(entity);
+  std::vector<ClaimAsOf> out;
+  std::string employer, claim_id;
+  std::vector<ClaimChange> changes;  // of (employer, claim_id), in log order
+  auto fold = [&]() -> Status {
+    if (changes.empty()) return Status::ok();
+    const ClaimChange& first = changes.front();
+    if (first.state != ClaimStatus::kClaimed || first.programme.empty())
+      return Status::corruption("claim_history projection: the first change of claim " + claim_id + " (event " +
+                                std::to_string(first.event_index) + ") is not its claim; run projections rebuild");
+    if (auto claim = claim_as_of(employer, claim_id, changes, as_of)) out.push_back(std::move(*claim));
+    changes.clear();
+    return Status::ok();
+  };
+  for (it.seek(prefix); it.valid() && it.key().starts_with(prefix); it.next()) {
+    std::string e, id;
+    ClaimChange c;
+    if (!decode_claim_change(it.key(), it.value(), &e, &id, &c))
+      return Status::corruption("claim_history projection: malformed entry " + printable_stored_key(it.key()) + "; run projections rebuild");
+    if (e != employer || id != claim_id) {
+      GL_RETURN_IF_ERROR(fold());
+      employer = std::move(e);
+      claim_id = std::move(id);
+    }
+    changes.push_back(std::move(c));
+  }
+  GL_RETURN_IF_ERROR(it.status("scan claim_history"));
+  GL_RETURN_IF_ERROR(fold());
   return out;
 }
 

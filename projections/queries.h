@@ -15,19 +15,13 @@
 #include <vector>
 
 #include "ledger/ledger.h"
+#include "projections/as_of.h"
 #include "projections/builder.h"
+#include "projections/claim_history.h"
 #include "projections/journal_key.h"
 #include "projections/projection_store.h"
 
 namespace grantledger::projections {
-
-struct AsOf {
-  std::optional<int32_t> effective_date;  // postings effective on or before this day
-  std::optional<uint64_t> known_commits;  // only commits with sequence < known_commits
-  bool includes(int32_t date, uint64_t commit_sequence) const {
-    return (!effective_date || date <= *effective_date) && (!known_commits || commit_sequence < *known_commits);
-  }
-};
 
 // Resolves --known-at (spec/CLI.md, "balance") to a number of commits: a commit sequence S
 // (decimal digits only) means commits 0..S, so S + 1; a UTC time T means every commit whose
@@ -96,6 +90,9 @@ class Queries {
   Result<std::map<std::string, Ore>> balances();
   // Claims per status ("claimed", "approved", ...).
   Result<std::map<std::string, int64_t>> claim_counts();
+  // Every claim of employer `entity` (of every employer when empty) as of `as_of`, ordered by
+  // employer and claim id (projections/claim_history.h). Cost: one scan of those claims' changes.
+  Result<std::vector<ClaimAsOf>> claims(const std::string& entity, const AsOf& as_of);
   struct ProviderTotals {
     int64_t count = 0;
     Ore total_ore;

@@ -6,6 +6,7 @@
 #include "ledger/canonical.h"
 #include "ledger/money.h"
 #include "projections/builder.h"
+#include "projections/claim_history.h"
 #include "projections/journal_key.h"
 #include "projections/reversal_chain.h"
 #include "projections/totals.h"
@@ -75,6 +76,75 @@ class ClaimsProjection : public Projection {
     if (old) GL_RETURN_IF_ERROR(add_i64(Bytes("count/") + (*old)[0], -1));
     GL_RETURN_IF_ERROR(add_i64(Bytes("count/") + status, 1));
     put(key, Bytes(1, status));
+    return Status::ok();
+  }
+};
+
+// Every change of every claim, by employer (projections/claim_history.h). The claim's events name
+// the claim only; its employer comes from the course payment it claims on, remembered under
+// "payment/" and then "claim/". A reversal changes a claim when its chain leads to a payout:
+// undone, the claim is approved again; restored, paid again with the payout's reference (as the
+// rules do: ledger/grant_rules.cc, undo_effect and redo_effect).
+class ClaimHistoryProjection : public Projection {
+ public:
+  ClaimHistoryProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
+  Status apply(const CommitRecord& c, uint64_t index, schema::Event::Reader event, const std::vector<Posting>&) override {
+    auto body = event.getBody();
+    ClaimChange change{index, event.getEffectiveDate(), c.info.sequence, ClaimStatus::kClaimed, "", "", "", Ore{}};
+    switch (body.which()) {
+      case Which::COURSE_PAYMENT_RECORDED: {
+        auto p = body.getCoursePaymentRecorded();
+        put(Bytes("payment/") + p.getPaymentId().cStr(), p.getEmployerCode().cStr());
+        return Status::ok();
+      }
+      case Which::REIMBURSEMENT_CLAIMED: {
+        auto e = body.getReimbursementClaimed();
+        GL_ASSIGN_OR_RETURN(std::string employer, lookup("payment/", e.getPaymentId().cStr()));
+        put(Bytes("claim/") + e.getClaimId().cStr(), employer);
+        change.programme = e.getProgrammeCode().cStr();
+        change.payment_id = e.getPaymentId().cStr();
+        change.amount_ore = Ore{e.getAmountOre()};
+        return record(e.getClaimId().cStr(), change);
+      }
+      case Which::REIMBURSEMENT_APPROVED:
+        change.state = ClaimStatus::kApproved;
+        return record(body.getReimbursementApproved().getClaimId().cStr(), change);
+      case Which::REIMBURSEMENT_REJECTED:
+        change.state = ClaimStatus::kRejected;
+        change.text = body.getReimbursementRejected().getReason().cStr();
+        return record(body.getReimbursementRejected().getClaimId().cStr(), change);
+      case Which::REIMBURSEMENT_PAID:
+        change.state = ClaimStatus::kPaid;
+        change.text = body.getReimbursementPaid().getPaymentReference().cStr();
+        return record(body.getReimbursementPaid().getClaimId().cStr(), change);
+      case Which::REIMBURSEMENT_CANCELLED:
+        change.state = ClaimStatus::kCancelled;
+        return record(body.getReimbursementCancelled().getClaimId().cStr(), change);
+      case Which::EVENT_REVERSED: {
+        GL_ASSIGN_OR_RETURN(ReversalOrigin origin, chains_.origin(index, body.getEventReversed()));
+        GL_ASSIGN_OR_RETURN(DecodedMessage msg, read_event(origin.index));
+        auto b = msg.root<schema::Event>().getBody();
+        if (b.which() != Which::REIMBURSEMENT_PAID) return Status::ok();
+        auto paid = b.getReimbursementPaid();
+        change.state = origin.restores() ? ClaimStatus::kPaid : ClaimStatus::kApproved;
+        if (origin.restores()) change.text = paid.getPaymentReference().cStr();
+        return record(paid.getClaimId().cStr(), change);
+      }
+      default: return Status::ok();
+    }
+  }
+  void reset() override { chains_.clear(); }
+
+ private:
+  ReversalChains chains_{[this](uint64_t index) { return read_event(index); }};
+  Result<std::string> lookup(const char* prefix, const std::string& id) {
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> employer, get(prefix + id));
+    if (!employer) return Status::corruption(std::string("claim_history: no employer recorded under \"") + prefix + id + "\"");
+    return *employer;
+  }
+  Status record(const std::string& claim_id, const ClaimChange& change) {
+    GL_ASSIGN_OR_RETURN(std::string employer, lookup("claim/", claim_id));
+    put(claim_change_key(employer, claim_id, change.event_index), claim_change_value(change));
     return Status::ok();
   }
 };
@@ -205,6 +275,7 @@ std::unique_ptr<Projection> make(Ledger& ledger, ProjectionStore& store, std::st
 const ProjectionFactory make_balances = make<BalancesProjection>;
 const ProjectionFactory make_journal = make<JournalProjection>;
 const ProjectionFactory make_claims = make<ClaimsProjection>;
+const ProjectionFactory make_claim_history = make<ClaimHistoryProjection>;
 const ProjectionFactory make_providers = make<ProvidersProjection>;
 const ProjectionFactory make_registry = make<RegistryProjection>;
 const ProjectionFactory make_totals = make<TotalsProjection>;

@@ -12,6 +12,7 @@ const std::vector<ProjectionEntry>& projection_registry() {
       {"providers", Cf::kProjProviders, make_providers, 1},
       {"registry", Cf::kProjRegistry, make_registry, 0},
       {"totals", Cf::kProjTotals, make_totals, 1},
+      {"claim_history", Cf::kProjClaimHistory, make_claim_history, 0},
   };
   return kProjections;
 }

@@ -23,6 +23,10 @@ struct ProjectionEntry {
 
 // Every projection, in the order `projections status` lists them.
 const std::vector<ProjectionEntry>& projection_registry();
+// false when `ledger` has no family for the projection: a read-only open of a ledger written
+// before the projection existed (ledger/store.h, kProjClaimHistory). The builder, its status and
+// the queries' position leave such a projection out.
+bool projection_present(Ledger& ledger, const ProjectionEntry& entry);
 // The entry named `name`; nullptr when there is none.
 const ProjectionEntry* find_projection(std::string_view name);
 

@@ -35,9 +35,7 @@ void add_history(CLI::App& app, Action* action, const QueryEnv* env) {
   auto* entity = cmd->add_option("--entity", o->entity, "every account of this entity (its code)");
   account->excludes(entity);
   cmd->add_option("--programme", o->programme, "with --entity: only this programme's accounts");
-  cmd->add_option("--as-of", o->as_of, "postings effective on or before YYYY-MM-DD");
-  cmd->add_option("--known-at", o->known_at, "as the ledger knew them after commit SEQ, or at a UTC instant (as balance --known-at)");
-  cmd->add_option("--format", o->format, "table, json or csv")->capture_default_str();
+  add_report_flags(cmd, &o->as_of, &o->known_at, &o->format, "postings effective on or before YYYY-MM-DD");
   cmd->callback([action, o, target] {
     *action = [o, target]() -> Status {
       GL_RETURN_IF_ERROR(target->check());

@@ -22,6 +22,7 @@ void add_query_commands(CLI::App& app, Action* action, const QueryEnv* env) {
   add_checkpoint(app, action, env);
   add_balance(app, action, env);
   add_history(app, action, env);
+  add_claims(app, action, env);
   add_export(app, action, env);
   add_projections(app, action, env);
   add_prove(app, action, env);

@@ -28,12 +28,13 @@ void add_export_bundle(CLI::App& app, Action* action);
 void add_reconcile(CLI::App& app, Action* action, const QueryEnv* env);
 void add_balance(CLI::App& app, Action* action, const QueryEnv* env);
 void add_history(CLI::App& app, Action* action, const QueryEnv* env);
+void add_claims(CLI::App& app, Action* action, const QueryEnv* env);
 void add_projections(CLI::App& app, Action* action, const QueryEnv* env);
 void add_export(CLI::App& app, Action* action, const QueryEnv* env);
 void add_serve(CLI::App& app, Action* action);
 void add_submit(CLI::App& app, Action* action);
 
-// The query commands (log, checkpoint, balance, history, export, projections status, prove,
+// The query commands (log, checkpoint, balance, history, claims, export, projections status, prove,
 // reconcile history) on `app`, reading through `env`: what `serve` answers queries with.
 void add_query_commands(CLI::App& app, Action* action, const QueryEnv* env);
 

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   grantledger::cli::add_reconcile(app, &action, &env);
   grantledger::cli::add_balance(app, &action, &env);
   grantledger::cli::add_history(app, &action, &env);
+  grantledger::cli::add_claims(app, &action, &env);
   grantledger::cli::add_projections(app, &action, &env);
   grantledger::cli::add_export(app, &action, &env);
   grantledger::cli::add_serve(app, &action);

@@ -33,6 +33,12 @@ void add_view_metadata(const QueryView& view, OutputTable* table) {
   table->metadata["projected_commits"] = view.projected_commits;
 }
 
+void add_report_flags(CLI::App* cmd, std::string* as_of, std::string* known_at, std::string* format, const std::string& as_of_help) {
+  cmd->add_option("--as-of", *as_of, as_of_help);
+  cmd->add_option("--known-at", *known_at, "as the ledger knew them after commit SEQ, or at a UTC instant (as balance --known-at)");
+  cmd->add_option("--format", *format, "table, json or csv")->capture_default_str();
+}
+
 Result<projections::AsOf> parse_as_of(Ledger& ledger, const std::string& as_of, const std::string& known_at) {
   projections::AsOf out;
   if (!as_of.empty()) {

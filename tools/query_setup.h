@@ -1,6 +1,8 @@
 // Opening a ledger for queries (balance, history, projections, export): shared set-up.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <memory>
 #include <string>
 
@@ -25,6 +27,10 @@ struct QueryView {
 Result<QueryView> query_view(Ledger& ledger);
 // Adds "log_commits", "tree_size" and "projected_commits" to JSON output.
 void add_view_metadata(const QueryView& view, OutputTable* table);
+
+// Adds --as-of (`as_of_help` says what it counts), --known-at and --format (table, json or csv,
+// default table) to a report command.
+void add_report_flags(CLI::App* cmd, std::string* as_of, std::string* known_at, std::string* format, const std::string& as_of_help);
 
 // --as-of YYYY-MM-DD and --known-at SEQ|TIME (either may be empty).
 Result<projections::AsOf> parse_as_of(Ledger& ledger, const std::string& as_of, const std::string& known_at);

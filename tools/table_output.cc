@@ -51,19 +51,21 @@ Result<OutputFormat> parse_output_format(const std::string& name) {
   return Status::invalid_argument("--format " + name + ": expected table, json or csv");
 }
 
-void print_table(const OutputTable& t, OutputFormat format, std::ostream& out) {
+namespace {
+
+// "rows" (and "total") of `t` into `j`.
+void add_json_rows(const OutputTable& t, nlohmann::ordered_json* j) {
+  (*j)["rows"] = nlohmann::ordered_json::array();
+  for (const OutputRow& r : t.rows) (*j)["rows"].push_back(json_row(t.columns, r));
+  if (t.total) (*j)["total"] = json_row(t.columns, *t.total);
+}
+
+// One table as text or CSV: a header, its rows, its total.
+void print_rows(const OutputTable& t, OutputFormat format, std::ostream& out) {
   std::vector<const OutputRow*> all;
   for (const OutputRow& r : t.rows) all.push_back(&r);
   if (t.total) all.push_back(&*t.total);
 
-  if (format == OutputFormat::kJson) {
-    nlohmann::ordered_json j = t.metadata;
-    j["rows"] = nlohmann::ordered_json::array();
-    for (const OutputRow& r : t.rows) j["rows"].push_back(json_row(t.columns, r));
-    if (t.total) j["total"] = json_row(t.columns, *t.total);
-    out << j.dump(2) << "\n";
-    return;
-  }
   if (format == OutputFormat::kCsv) {
     std::string header;
     for (const OutputColumn& c : t.columns) {
@@ -119,6 +121,23 @@ void print_table(const OutputTable& t, OutputFormat format, std::ostream& out) {
     std::vector<std::string> cells;
     for (size_t i = 0; i < t.columns.size(); ++i) cells.push_back(table_cell(t.columns[i], (*t.total)[i]));
     line(cells);
+  }
+}
+
+}  // namespace
+
+void print_table(const OutputTable& t, OutputFormat format, std::ostream& out) {
+  if (format == OutputFormat::kJson) {
+    nlohmann::ordered_json j = t.metadata;
+    add_json_rows(t, &j);
+    for (const OutputTable::Section& s : t.sections) add_json_rows(s.table, &(j[s.name] = nlohmann::ordered_json::object()));
+    out << j.dump(2) << "\n";
+    return;
+  }
+  print_rows(t, format, out);
+  for (const OutputTable::Section& s : t.sections) {
+    out << "\n";
+    print_rows(s.table, format, out);
   }
 }
 

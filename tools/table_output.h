@@ -3,6 +3,7 @@
 //   json   one object: metadata, "rows" (and "total"), each amount as kroner text "1234567.89"
 //          and as øre integer under "<column>_ore"
 //   csv    a header row, amount columns as kroner "1234567.89" followed by "<column>_ore"
+// A table may carry sections (a summary after its rows), printed in the same format.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,15 @@ struct OutputTable {
   std::vector<OutputRow> rows;
   std::optional<OutputRow> total;  // printed last (table, csv) or as "total" (json)
   nlohmann::ordered_json metadata = nlohmann::ordered_json::object();  // json only: leading fields
+  // Tables printed after this one (a summary): table and csv after a blank line, json as
+  // "<name>": {"rows": [...], "total": {...}}. Their own metadata and sections are not printed.
+  struct Section;
+  std::vector<Section> sections;
+};
+
+struct OutputTable::Section {
+  std::string name;
+  OutputTable table;
 };
 
 void print_table(const OutputTable& table, OutputFormat format, std::ostream& out);

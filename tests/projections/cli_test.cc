@@ -14,31 +14,12 @@
 #include "projections/builder.h"
 #include "projections/queries.h"
 #include "tests/cli_support.h"
+#include "tests/projections/golden.h"
 
 using namespace grantledger;
 using namespace grantledger::testing;
 
 namespace {
-
-const std::string kGoldenDir = std::string(GL_TEST_DATA_DIR) + "/projections";
-
-// The small fixed history every golden file is printed from: the demo with 12 course payments.
-void record_fixed_history(const TempDir& tmp) {
-  auto r = run_cli(tmp, {"demo", "--data", tmp / "l", "--seed", "7", "--course-payments", "12"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
-// Compares `actual` with the golden file; GL_UPDATE_GOLDEN=1 rewrites it instead.
-void check_golden(const std::string& name, const std::string& actual) {
-  std::string path = kGoldenDir + "/" + name;
-  if (std::getenv("GL_UPDATE_GOLDEN")) {
-    std::filesystem::create_directories(kGoldenDir);
-    std::ofstream(path, std::ios::binary) << actual;
-  }
-  INFO("golden file " << path << " (GL_UPDATE_GOLDEN=1 rewrites it)");
-  CHECK(actual == read_file(path));
-}
 
 // "346945.32 DKK" / "-12.50 DKK" / "0" -> øre, exactly.
 int64_t parse_journal_amount(std::string s) {
@@ -70,13 +51,8 @@ std::map<std::string, int64_t> our_balances(const std::string& dir) {
 
 TEST_CASE("balance and history print the golden table, JSON and CSV", "[projections][cli]") {
   TempDir tmp;
-  record_fixed_history(tmp);
-  const std::string data = tmp / "l";
-  struct Golden {
-    const char* file;
-    std::vector<std::string> args;
-  };
-  const Golden goldens[] = {
+  const std::string data = record_fixed_history(tmp);
+  check_goldens(tmp, {
       {"balance_region_table.txt", {"balance", "--data", data, "--by", "region", "--programme", "LEDER-2012"}},
       {"balance_sector_table.txt", {"balance", "--data", data, "--by", "sector"}},
       {"balance_state_asof.json",
@@ -85,14 +61,7 @@ TEST_CASE("balance and history print the golden table, JSON and CSV", "[projecti
       {"balance_provider.csv", {"balance", "--data", data, "--by", "provider", "--format", "csv"}},
       {"history_dsb.csv", {"history", "--data", data, "--entity", "dsb", "--programme", "LEDER-2012", "--format", "csv"}},
       {"history_pool_table.txt", {"history", "--data", data, "--account", "grant:LEDER-2012:pool"}},
-  };
-  for (const Golden& g : goldens) {
-    CAPTURE(g.file);
-    auto r = run_cli(tmp, g.args);
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    check_golden(g.file, r.out);
-  }
+  });
 }
 
 TEST_CASE("the exported journal reads in hledger and ledger-cli with our balances, to the øre", "[projections][cli]") {
@@ -198,7 +167,7 @@ TEST_CASE("projections status reports position, lag and digest, rebuild reproduc
   REQUIRE(rebuilt.exit_code == 0);
   CHECK(rebuilt.out == status.out);
   auto j = nlohmann::json::parse(status.out);
-  REQUIRE(j["rows"].size() == 6);
+  REQUIRE(j["rows"].size() == 7);
   for (const auto& row : j["rows"]) {
     CHECK(row["lag_commits"] == 0);
     CHECK(row["applied_commits"] == j["log_commits"]);
@@ -259,10 +228,10 @@ TEST_CASE("a damaged projection stops at the event that broke it, status names i
   CHECK(stopped.exit_code == 3);
   CHECK_THAT(stopped.err, Catch::Contains("projection balances is stopped"));
   auto rows = status_rows(stopped);
-  REQUIRE(rows.size() == 6);
+  REQUIRE(rows.size() == 7);
   CHECK(rows["balances"]["lag_commits"].get<uint64_t>() > 0);
   CHECK_THAT(rows["balances"]["error"].get<std::string>(), Catch::Contains("event " + std::to_string(event)));
-  for (const char* other : {"journal", "claims", "providers", "registry", "totals"}) {
+  for (const char* other : {"journal", "claims", "providers", "registry", "totals", "claim_history"}) {
     INFO(other);
     CHECK(rows[other]["lag_commits"] == 0);  // the others went on
     CHECK(rows[other]["error"] == "");
@@ -297,7 +266,7 @@ TEST_CASE("unreadable postings stop every projection that needs them, and status
   CHECK(run_cli(tmp, {"balance", "--data", data, "--by", "sector"}).exit_code == 3);
   auto status = run_cli(tmp, {"projections", "status", "--data", data, "--format", "json"});
   auto rows = status_rows(status);
-  REQUIRE(rows.size() == 6);
+  REQUIRE(rows.size() == 7);
   for (const auto& [name, row] : rows.items()) {
     INFO(name);
     CHECK(row["lag_commits"].get<uint64_t>() > 0);

@@ -72,6 +72,21 @@ httplib::Result raw(const ServeWorld& w, const std::string& method, const std::s
                          : c.Post(target.c_str(), headers, sent.data(), sent.size(), "application/octet-stream");
 }
 
+// Each query, run against the service (as the programme administrator) and against the directory:
+// the same output and exit code.
+void check_same_as_cli(const ServeWorld& w, const std::vector<std::vector<std::string>>& queries) {
+  for (const auto& q : queries) {
+    std::string line;
+    for (const auto& a : q) line += a + " ";
+    INFO(line);
+    auto local = w.local(q);
+    auto remote = w.remote(q, "programme-admin");
+    INFO(remote.err);
+    CHECK(remote.exit_code == local.exit_code);
+    CHECK(remote.out == local.out);
+  }
+}
+
 std::string error_code(const httplib::Result& r) {
   auto j = nlohmann::json::parse(r->body, nullptr, false);
   return j.is_object() && j.contains("error") ? j["error"]["code"].get<std::string>() : "";
@@ -147,16 +162,7 @@ TEST_CASE("serve: every query answers what the CLI prints for the same flags", "
       {"balance", "--by", "nonsense"},
       {"history", "--entity", "no-such-entity"},
   };
-  for (const auto& q : queries) {
-    std::string line;
-    for (const auto& a : q) line += a + " ";
-    INFO(line);
-    auto local = w.local(q);
-    auto remote = w.remote(q, "programme-admin");
-    INFO(remote.err);
-    CHECK(remote.exit_code == local.exit_code);
-    CHECK(remote.out == local.out);
-  }
+  check_same_as_cli(w, queries);
   // A finance officer reads its own entity, and nothing else (403: exit 2 with the reason).
   auto own = w.remote({"balance", "--by", "municipality", "--entity", "665", "--format", "json"}, "finance-665");
   CHECK(own.exit_code == 0);
@@ -167,6 +173,51 @@ TEST_CASE("serve: every query answers what the CLI prints for the same flags", "
   CHECK(other.err.find("entity 665 only") != std::string::npos);
   CHECK(w.remote({"log"}, "finance-665").exit_code == 2);
   CHECK(w.remote({"history", "--entity", "851"}, "finance-665").exit_code == 2);
+  CHECK(w.stop().exit_code == 0);
+}
+
+TEST_CASE("serve: claims answers what the CLI prints, and a finance officer reads its own entity's claims only", "[server][claims]") {
+  ServeWorld w;
+  w.start();
+  // Lemvig (665) records a course payment and claims on it, through the service.
+  const std::string claim = nlohmann::json{{"type", "reimbursement_claimed"}, {"effective_date", "2013-02-01"}, {"claim_id", "KRAV-665-T1"},
+                                           {"programme_code", "LEDER-2012"}, {"payment_id", "T1"}, {"amount_ore", 1000000}}
+                                .dump();
+  write(w.tmp / "c.jsonl", payment_line("T1") + claim + "\n");
+  auto appended = w.remote({"append", "--input", w.tmp / "c.jsonl"}, "finance-665");
+  INFO(appended.err);
+  REQUIRE(appended.exit_code == 0);
+  // The service's projections follow the log on their own thread: wait until they hold the claim.
+  const std::vector<std::string> own_query = {"claims", "--entity", "665", "--format", "json"};
+  for (int i = 0; i < 200 && w.local(own_query).out.find("KRAV-665-T1") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const std::vector<std::vector<std::string>> queries = {
+      {"claims"},
+      {"claims", "--format", "json"},
+      {"claims", "--state", "paid", "--format", "csv"},
+      {"claims", "--entity", "dsb", "--as-of", "2013-11-30", "--known-at", "40"},
+      {"claims", "--state", "open"},
+  };
+  check_same_as_cli(w, queries);
+  auto own = w.remote(own_query, "finance-665");
+  INFO(own.err);
+  REQUIRE(own.exit_code == 0);
+  CHECK(own.out == w.local(own_query).out);
+  auto rows = nlohmann::json::parse(own.out)["rows"];
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["claim"] == "KRAV-665-T1");
+  CHECK(rows[0]["entity_name"] == "Lemvig Kommune");
+  CHECK(rows[0]["state"] == "claimed");
+  for (const std::vector<std::string>& other : {std::vector<std::string>{"claims", "--entity", "851"}, {"claims"}}) {
+    auto refused = w.remote(other, "finance-665");
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("403") != std::string::npos);
+    CHECK(refused.err.find("entity 665 only") != std::string::npos);
+  }
+  auto officer = PrivateKey::load(w.key("finance-665")).value();
+  auto aalborg = raw(w, "GET", "/v1/claims?entity=851", "", &officer, now_s());
+  REQUIRE(aalborg);
+  CHECK(aalborg->status == 403);
   CHECK(w.stop().exit_code == 0);
 }
 

@@ -78,7 +78,7 @@ std::optional<Hash32> key_id_from_hex(std::string_view hex) {
 // The CLI query commands the service answers, by route (spec/SERVER.md, "Routes").
 const std::vector<std::vector<std::string>>& query_commands() {
   static const std::vector<std::vector<std::string>> commands = {
-      {"log"},     {"balance"}, {"history"}, {"export"}, {"projections", "status"}, {"prove", "inclusion"},
+      {"log"},     {"balance"}, {"history"}, {"claims"}, {"export"}, {"projections", "status"}, {"prove", "inclusion"},
       {"prove", "consistency"}, {"reconcile", "history"}};
   return commands;
 }
