@@ -612,8 +612,8 @@ Result<std::vector<Bytes>> Ledger::events_of(const CommitRecord& commit) {
     const uint64_t index = first + i;
     if (!it->Valid() || it->key().size() != 8 || get_u64_be(std::string_view(it->key().data(), 8)) != index) {
       GL_RETURN_IF_ERROR(from_rocks(it->status(), "read events"));
-      return Status::corruption("event " + std::to_string(index) + " of commit " + std::to_string(commit.info.sequence) +
-                                " is missing from the log");
+      return Status::corruption("event " + std::to_string(index) + " is missing from the log (commit " +
+                                std::to_string(commit.info.sequence) + " holds it)");
     }
     Bytes bytes(it->value().data(), it->value().size());
     if (merkle_leaf_hash(sha, bytes) != commit.event_hashes[i])
