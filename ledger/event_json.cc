@@ -210,6 +210,8 @@ json struct_to_json(capnp::DynamicStruct::Reader s, json out = json::object()) {
     capnp::DynamicValue::Reader v = s.get(f);
     json j = value_to_json(v, f.getType(), has_annotation(f, kDateAnnotation));
     if (optional && (j == json("") || j == json(0) || j == json(false) || j == json::array())) continue;
+    // An optional enum at its first value ("none") is absent too (spec/JSON.md).
+    if (optional && f.getType().isEnum() && v.as<capnp::DynamicEnum>().getRaw() == 0) continue;
     out[field_name(f)] = std::move(j);
   }
   return out;

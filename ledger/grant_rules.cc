@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ledger/date.h"
+#include "ledger/initiative.h"
 #include "ledger/largest_remainder.h"
 #include "ledger/ledger_state.h"
 #include "ledger/pseudonym.h"
@@ -69,6 +70,11 @@ Status add_checked(Ore* sum, Ore delta, const std::string& what) {
 
 // The counter of a programme's open projects (rule state table 'n'; spec/LOG.md, "Rule state").
 std::string open_projects_counter(const std::string& programme) { return "open_projects/" + programme; }
+
+// The counter that marks a sector-wise initiative's part for a sector (1 once recorded; rule 50).
+std::string sector_part_counter(const std::string& initiative, schema::SectorPart part) {
+  return "sector_part/" + initiative + "/" + sector_part_name(part);
+}
 
 // A payment reference's stored value names a claim id, or "project J" for a project payment.
 constexpr std::string_view kProjectReference = "project ";
@@ -207,7 +213,10 @@ Status LedgerState::apply_programme_created(const EventContext&, schema::Program
     return reject(Rejection::kInvalidValue, "code: must be non-empty and without ':'");
   if (e.getName().size() == 0) return reject(Rejection::kInvalidValue, "name: must not be empty");
   if (programme(code)) return reject(Rejection::kProgrammeAlreadyExists, "programme " + code + " is already registered");
-  GL_RETURN_IF_ERROR(check_amount("total_ore", Ore{e.getTotalOre()}));
+  // An initiative may start with a zero pool, funded later (programme_funded); other programmes
+  // hold money from the start.
+  const bool initiative = e.getKind() != schema::ProgrammeKind::NONE || e.getTheme() != schema::Theme::NONE;  // else 49 below
+  GL_RETURN_IF_ERROR(check_amount("total_ore", Ore{e.getTotalOre()}, /*zero_allowed=*/initiative));
   if (e.getPeriodStart() > e.getPeriodEnd())
     return reject(Rejection::kInvalidValue, "period_start " + format_date(e.getPeriodStart()) + " is after period_end " +
                                                 format_date(e.getPeriodEnd()));
@@ -229,6 +238,10 @@ Status LedgerState::apply_programme_created(const EventContext&, schema::Program
     if (!owner) return reject(Rejection::kEntityNotFound, "owner_code \"" + p.owner + "\" is not a registered entity");
     if (owner->closed) return reject(Rejection::kEntityClosed, "owner " + entity_label(p.owner) + " is closed");
   }
+  p.theme = e.getTheme();
+  p.kind = e.getKind();
+  p.sector = e.getSector();
+  GL_RETURN_IF_ERROR(check_initiative(code, p));
   for (auto r : e.getRules()) {
     if (r.getPaymentFrom() > r.getPaymentTo() || r.getCourseStartFrom() > r.getCourseStartTo())
       return reject(Rejection::kInvalidValue, std::string("rules: the ") + course_kind_name(r.getCourseKind()) +
@@ -251,8 +264,74 @@ Status LedgerState::apply_programme_created(const EventContext&, schema::Program
   } else {
     postings = {leg(Account::funding(code), -p.total_ore), leg(Account::pool(code), p.total_ore)};
   }
-  GL_RETURN_IF_ERROR(post(postings, out));
+  if (p.total_ore != Ore{}) GL_RETURN_IF_ERROR(post(postings, out));  // a zero pool posts nothing
+  if (p.sector != schema::SectorPart::NONE) put(counters_, sector_part_counter(p.parent_code, p.sector), int64_t{1});
   put(programmes_, code, std::move(p));
+  return Status::ok();
+}
+
+Status LedgerState::check_initiative(const std::string& code, const ProgrammeState& p) const {
+  using Kind = schema::ProgrammeKind;
+  if ((p.theme == schema::Theme::NONE) != (p.kind == Kind::NONE))
+    return reject(Rejection::kBadInitiative, "programme " + code + ": theme and kind are given together (theme " +
+                                                 theme_name(p.theme) + ", kind " + programme_kind_name(p.kind) + ")");
+  if (p.sector != schema::SectorPart::NONE && p.kind != Kind::SECTOR_WISE)
+    return reject(Rejection::kBadInitiative, "programme " + code + ": only a sector-wise initiative's part names a sector");
+  if (p.kind == Kind::NONE) return Status::ok();
+  if (p.owner.empty()) return reject(Rejection::kBadInitiative, "initiative " + code + " names no owner_code");
+  if (p.parent_code.empty()) {
+    if (p.sector != schema::SectorPart::NONE)
+      return reject(Rejection::kBadInitiative, "sector part " + code + " names no sector-wise initiative as parent_code");
+    return Status::ok();
+  }
+  // Under a programme, an initiative is a part of a sector-wise initiative, with its theme.
+  const ProgrammeState* parent = programme(p.parent_code);
+  if (!parent) return Status::ok();  // rule 18, checked with the earmark
+  if (p.sector == schema::SectorPart::NONE || parent->kind != Kind::SECTOR_WISE || parent->sector != schema::SectorPart::NONE)
+    return reject(Rejection::kBadInitiative, "initiative " + code + " under " + p.parent_code +
+                                                 ": only a sector part, with a sector, is under an initiative, and only under a sector-wise one");
+  if (parent->theme != p.theme)
+    return reject(Rejection::kBadInitiative, "sector part " + code + " has theme " + theme_name(p.theme) + "; its initiative " +
+                                                 p.parent_code + " has " + theme_name(parent->theme));
+  if (counter(sector_part_counter(p.parent_code, p.sector)) != 0)
+    return reject(Rejection::kSectorPartExists, "initiative " + p.parent_code + " already has a part run by " +
+                                                    sector_part_name(p.sector));
+  return Status::ok();
+}
+
+Status LedgerState::check_sector_part(const std::string& code, const ProgrammeState& p, schema::Sector sector) const {
+  if (p.kind != schema::ProgrammeKind::SECTOR_WISE) return Status::ok();
+  if (sector_of_part(p.sector) == sector) return Status::ok();
+  return reject(Rejection::kOutsideSectorPart,
+                std::string(sector_name(sector)) + " money of sector-wise initiative " + code + " moves only in the part the " +
+                    sector_name(sector) + " run" +
+                    (p.sector == schema::SectorPart::NONE ? "" : std::string("; ") + code + " is run by " + sector_part_name(p.sector)));
+}
+
+Status LedgerState::apply_programme_funded(schema::ProgrammeFunded::Reader e, std::vector<Posting>* out) {
+  std::string code = text(e.getCode());
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
+  if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: must not be empty");
+  Ore amount{e.getAmountOre()};
+  GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
+  Ore total = p->total_ore;
+  GL_RETURN_IF_ERROR(add_checked(&total, amount, "the total of programme " + code));
+  GL_RETURN_IF_ERROR(check_amount("the programme's new total", total));
+  std::vector<Posting> postings;
+  if (!p->parent_code.empty()) {
+    // An earmarked part takes its money from its parent's unallocated pool, as when created.
+    Ore parent_pool = balance(Account::pool(p->parent_code));
+    if (parent_pool < amount)
+      return reject(Rejection::kInsufficientFunds, "funding " + kr(amount) + " for " + code + " exceeds the unallocated pool " +
+                                                       kr(parent_pool) + " of programme " + p->parent_code);
+    postings = {leg(Account::pool(p->parent_code), -amount), leg(Account::pool(code), amount)};
+  } else {
+    postings = {leg(Account::funding(code), -amount), leg(Account::pool(code), amount)};
+  }
+  GL_RETURN_IF_ERROR(post(postings, out));
+  ProgrammeState funded = *p;
+  funded.total_ore = total;
+  put(programmes_, code, std::move(funded));
   return Status::ok();
 }
 
@@ -302,8 +381,8 @@ Status LedgerState::apply_sector_share(const EventContext& ctx, schema::SectorSh
                                        std::vector<Posting>* out) {
   std::string code = text(e.getProgrammeCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
-  (void)p;
   GL_RETURN_IF_ERROR(check_owner(ctx, code));
+  GL_RETURN_IF_ERROR(check_sector_part(code, *p, e.getSector()));
   Ore amount{e.getAmountOre()};
   GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));
   Ore pool = balance(Account::pool(code));
@@ -321,6 +400,7 @@ Status LedgerState::apply_allocation(const EventContext& ctx, schema::Allocation
   std::string code = text(e.getProgrammeCode());
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(code));
   GL_RETURN_IF_ERROR(check_owner(ctx, code));
+  GL_RETURN_IF_ERROR(check_sector_part(code, *p, e.getSector()));
   Ore amount{e.getAmountOre()};
   auto lines = e.getLines();
   GL_RETURN_IF_ERROR(check_amount("amount_ore", amount));

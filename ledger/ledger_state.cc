@@ -50,6 +50,7 @@ bool role_may_submit(schema::Role role, Which which) {
     case Which::ENTITY_CLOSED:
     case Which::PROGRAMME_CREATED:
     case Which::PROGRAMME_CLOSED:
+    case Which::PROGRAMME_FUNDED:
       return role == schema::Role::ADMIN;
     case Which::SECTOR_SHARE_ALLOCATED:
     case Which::ALLOCATION_MADE:
@@ -208,6 +209,7 @@ Status LedgerState::apply_rules(const EventContext& ctx, schema::Event::Reader e
       return apply_project_reported(ctx, event.getEffectiveDate(), body.getProjectExpenditureReported(), postings);
     case Which::PROJECT_PAID: return apply_project_paid(ctx, body.getProjectPaid(), postings);
     case Which::PROJECT_CLOSED: return apply_project_closed(ctx, body.getProjectClosed(), postings);
+    case Which::PROGRAMME_FUNDED: return apply_programme_funded(body.getProgrammeFunded(), postings);
   }
   return reject(Rejection::kInvalidValue, "unknown event type");
 }

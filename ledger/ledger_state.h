@@ -117,6 +117,11 @@ class LedgerState {
                                 std::vector<Posting>* out);
   Status apply_project_paid(const EventContext& ctx, schema::ProjectPaid::Reader e, std::vector<Posting>* out);
   Status apply_project_closed(const EventContext& ctx, schema::ProjectClosed::Reader e, std::vector<Posting>* out);
+  Status apply_programme_funded(schema::ProgrammeFunded::Reader e, std::vector<Posting>* out);
+  // The initiative fields of a new programme `p` (spec/DOMAIN.md, "Initiatives"; rules 49, 50).
+  Status check_initiative(const std::string& code, const ProgrammeState& p) const;
+  // In a sector-wise initiative, money moves to `sector` only in the part that sector runs (51).
+  Status check_sector_part(const std::string& code, const ProgrammeState& p, schema::Sector sector) const;
   Result<const ProjectState*> open_project(const std::string& code) const;
   // A payment reference not used by any payout (rule 37); not empty (rule 14).
   Status check_new_reference(const std::string& reference) const;
@@ -180,7 +185,7 @@ class LedgerState {
   StateTable<std::pair<std::string, std::string>, Ore> participant_use_{'u'};  // (programme, participant)
   StateTable<std::string, std::string> payment_references_{'r'};  // reference -> claim id, or "project J"
   StateTable<uint64_t, EffectState> effects_{'x'};  // event index -> what it did
-  StateTable<std::string, int64_t> counters_{'n'};  // "active_admins", "open_projects/P"
+  StateTable<std::string, int64_t> counters_{'n'};  // "active_admins", "open_projects/P", "sector_part/P/S"
   StateTable<std::string, ProjectState> projects_{'j'};  // project code -> grant, period, provider
   std::vector<std::function<void()>> undo_;
 };

@@ -52,6 +52,9 @@ const char* rejection_name(Rejection r) {
     case Rejection::kOutsideProjectPeriod: return "outside_project_period";
     case Rejection::kExceedsProjectGrant: return "exceeds_project_grant";
     case Rejection::kExceedsReported: return "exceeds_reported";
+    case Rejection::kBadInitiative: return "bad_initiative";
+    case Rejection::kSectorPartExists: return "sector_part_exists";
+    case Rejection::kOutsideSectorPart: return "outside_sector_part";
   }
   return "unknown";
 }

@@ -59,6 +59,9 @@ enum class Rejection : int {
   kOutsideProjectPeriod = 46, // expenditure dated outside the project period
   kExceedsProjectGrant = 47,  // reported expenditure beyond what is left of the grant
   kExceedsReported = 48,      // a project payment beyond its reported, unpaid expenditure
+  kBadInitiative = 49,        // theme, kind, sector part, owner or parent of an initiative do not fit
+  kSectorPartExists = 50,     // a sector-wise initiative has one part per sector
+  kOutsideSectorPart = 51,    // a sector-wise initiative's money moves to a sector only in that sector's part
 };
 
 const char* rejection_name(Rejection r);

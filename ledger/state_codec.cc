@@ -122,6 +122,12 @@ void encode(RecordWriter* w, const ProgrammeState& v) {
   w->boolean(v.closed);
   encode_strings(w, v.recipients);
   if (!v.owner.empty()) w->str(v.owner);  // added later: only when set
+  if (v.kind != schema::ProgrammeKind::NONE) {  // added later: only for initiatives, which have owners
+    GL_ASSERT(!v.owner.empty());
+    w->u8(static_cast<uint8_t>(v.theme));
+    w->u8(static_cast<uint8_t>(v.kind));
+    w->u8(static_cast<uint8_t>(v.sector));
+  }
 }
 
 void decode(RecordReader* r, ProgrammeState* v) {
@@ -148,6 +154,13 @@ void decode(RecordReader* r, ProgrammeState* v) {
   if (r->ok() && !r->at_end()) {
     v->owner = r->str();
     if (v->owner.empty()) r->fail();  // never written empty
+  }
+  if (r->ok() && !r->at_end()) {
+    v->theme = enum_from(r, r->u8(), schema::Theme::WORKPLACES);
+    v->kind = enum_from(r, r->u8(), schema::ProgrammeKind::STATE_ONLY);
+    v->sector = enum_from(r, r->u8(), schema::SectorPart::STATE);
+    // Written only for an initiative, with an owner.
+    if (v->theme == schema::Theme::NONE || v->kind == schema::ProgrammeKind::NONE || v->owner.empty()) r->fail();
   }
 }
 

@@ -50,6 +50,11 @@ struct ProgrammeState {
   bool closed = false;
   std::set<std::string> recipients;  // entity codes holding an allocation
   std::string owner;                 // the body that runs it; empty: none (any programme administrator)
+  // An initiative of the 2019-2022 agreement (spec/DOMAIN.md, "Initiatives"); all none otherwise.
+  // An initiative always has an owner.
+  schema::Theme theme = schema::Theme::NONE;
+  schema::ProgrammeKind kind = schema::ProgrammeKind::NONE;
+  schema::SectorPart sector = schema::SectorPart::NONE;
 };
 
 // A project grant to a provider (spec/DOMAIN.md, "Project grants"). Its money is in the accounts

@@ -1,6 +1,7 @@
 #include "projections/balance_report.h"
 
 #include <algorithm>
+#include <map>
 
 namespace grantledger::projections {
 
@@ -63,7 +64,41 @@ Status add_into(BalanceRow* into, const std::vector<int64_t>& values, const std:
   return Status::ok();
 }
 
+// The row a programme counts in when grouped: its own theme or kind, or its nearest parent's.
+// corruption for a parent chain that does not end (the rules never record one).
+Result<std::string> group_of(const std::map<std::string, RegistryRecord>& programmes, std::string code, BalanceGroup group) {
+  for (size_t depth = 0; depth <= programmes.size(); ++depth) {
+    auto p = programmes.find(code);
+    if (p == programmes.end()) return std::string("none");
+    const std::string& value = group == BalanceGroup::kTheme ? p->second.theme : p->second.programme_kind;
+    if (!value.empty()) return value;
+    if (p->second.parent.empty()) return std::string("none");
+    code = p->second.parent;
+  }
+  return Status::corruption("registry: the parents of programme " + code + " form a cycle");
+}
+
+// The Danish name of a group row (the agreement's own words).
+std::string group_label(const std::string& code) {
+  static const std::map<std::string, std::string> kLabels = {
+      {"leadership", "Styrket offentlig ledelse"},
+      {"competences", "Kompetente ledere og medarbejdere"},
+      {"workplaces", "Velfungerende og attraktive offentlige arbejdspladser"},
+      {"cross_public", "Tværoffentlige initiativer"},
+      {"sector_wise", "Sektorvise initiativer"},
+      {"state_only", "Statslige initiativer"},
+      {"none", "Ikke initiativer i ledelses- og kompetenceaftalen"}};
+  auto it = kLabels.find(code);
+  return it == kLabels.end() ? std::string() : it->second;
+}
+
 }  // namespace
+
+Result<BalanceGroup> parse_balance_group(const std::string& name) {
+  if (name == "theme") return BalanceGroup::kTheme;
+  if (name == "kind") return BalanceGroup::kKind;
+  return Status::invalid_argument("--group " + name + ": expected theme or kind");
+}
 
 Result<BalanceBy> parse_balance_by(const std::string& name) {
   for (const auto& b : kByNames)
@@ -83,6 +118,8 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
   GL_ASSIGN_OR_RETURN(auto programmes, queries.programmes());
   if (!query.programme.empty() && !programmes.count(query.programme))
     return Status::not_found("--programme " + query.programme + ": no such programme in the log");
+  if (query.group != BalanceGroup::kNone && query.by != BalanceBy::kProgramme)
+    return Status::invalid_argument("--group applies to --by programme only");
   if (!query.entity.empty()) {
     auto e = entities.find(query.entity);
     if (e == entities.end()) return Status::not_found("--entity " + query.entity + ": no such entity in the log");
@@ -200,10 +237,22 @@ Result<BalanceReport> balance_report(Queries& queries, const BalanceQuery& query
       }
     }
   }
-  for (auto& [_, row] : rows) {
-    row.values.resize(report.columns.size(), 0);
-    report.rows.push_back(std::move(row));
+  for (auto& [_, row] : rows) row.values.resize(report.columns.size(), 0);
+  if (query.group != BalanceGroup::kNone) {
+    // One row per group: the sums of its programmes' rows, and how many programmes it holds.
+    report.columns.push_back({"programmes", false});
+    std::map<std::string, BalanceRow> groups;
+    for (auto& [code, row] : rows) {
+      GL_ASSIGN_OR_RETURN(std::string group, group_of(programmes, code, query.group));
+      BalanceRow& g = groups[group];
+      g.code = group;
+      g.name = group_label(group);
+      row.values.push_back(1);
+      GL_RETURN_IF_ERROR(add_into(&g, row.values, report.columns));
+    }
+    rows = std::move(groups);
   }
+  for (auto& [_, row] : rows) report.rows.push_back(std::move(row));
   report.total.code = "TOTAL";
   report.total.values.assign(report.columns.size(), 0);
   for (const BalanceRow& row : report.rows) GL_RETURN_IF_ERROR(add_into(&report.total, row.values, report.columns));

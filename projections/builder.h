@@ -70,13 +70,17 @@ Result<uint64_t> applied_commits(Ledger& ledger);
 // Every projection's name, in the order status() lists them (projections/registry.h).
 std::vector<std::string> projection_names();
 
-// A registry entry: an entity (kind = EntityKind ordinal) or a programme (kind 0, with total).
+// A registry entry: an entity (kind = EntityKind ordinal) or a programme (kind 0, with total; an
+// initiative with its theme, programme kind and sector part, as JSON names them, else empty).
 struct RegistryRecord {
   uint8_t kind = 0;
   std::string name, parent;
   Ore total_ore;
+  std::string theme, programme_kind, sector_part;
 };
 Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, Ore total_ore = {});
+// The initiative fields are written only when set, so records without them keep their bytes.
+Bytes encode_registry(const RegistryRecord& record);
 // false when the stored bytes are not a registry record (a JSON object with the fields' types).
 bool decode_registry(std::string_view bytes, RegistryRecord* out);
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/canonical.h"
+#include "ledger/initiative.h"
 #include "ledger/money.h"
 #include "projections/builder.h"
 #include "projections/claim_history.h"
@@ -251,7 +252,25 @@ class RegistryProjection : public Projection {
       }
       case Which::PROGRAMME_CREATED: {
         auto p = body.getProgrammeCreated();
-        put(Bytes("programme/") + p.getCode().cStr(), encode_registry(0, p.getName().cStr(), p.getParentCode().cStr(), Ore{p.getTotalOre()}));
+        RegistryRecord r{0, p.getName().cStr(), p.getParentCode().cStr(), Ore{p.getTotalOre()}, {}, {}, {}};
+        if (p.getKind() != schema::ProgrammeKind::NONE) {  // an initiative (spec/DOMAIN.md, "Initiatives")
+          r.theme = theme_name(p.getTheme());
+          r.programme_kind = programme_kind_name(p.getKind());
+          if (p.getSector() != schema::SectorPart::NONE) r.sector_part = sector_part_name(p.getSector());
+        }
+        put(Bytes("programme/") + p.getCode().cStr(), encode_registry(r));
+        return Status::ok();
+      }
+      case Which::PROGRAMME_FUNDED: {  // the total grows; the rules kept it within the limit
+        auto f = body.getProgrammeFunded();
+        Bytes key = Bytes("programme/") + f.getCode().cStr();
+        GL_ASSIGN_OR_RETURN(std::optional<Bytes> old, get(key));
+        RegistryRecord r;
+        if (!old || !decode_registry(*old, &r)) return Status::corruption("registry: programme " + key + " missing");
+        std::optional<Ore> total = checked_add(r.total_ore, Ore{f.getAmountOre()});
+        if (!total) return Status::corruption("registry: the total of " + key + " leaves the 64-bit range");
+        r.total_ore = *total;
+        put(key, encode_registry(r));
         return Status::ok();
       }
       case Which::PROJECT_GRANTED: {  // parent: the provider
@@ -281,7 +300,14 @@ const ProjectionFactory make_registry = make<RegistryProjection>;
 const ProjectionFactory make_totals = make<TotalsProjection>;
 
 Bytes encode_registry(uint8_t kind, const std::string& name, const std::string& parent, Ore total_ore) {
-  nlohmann::json j = {{"kind", kind}, {"name", name}, {"parent", parent}, {"total_ore", total_ore.value}};
+  return encode_registry(RegistryRecord{kind, name, parent, total_ore, {}, {}, {}});
+}
+
+Bytes encode_registry(const RegistryRecord& r) {
+  nlohmann::json j = {{"kind", r.kind}, {"name", r.name}, {"parent", r.parent}, {"total_ore", r.total_ore.value}};
+  if (!r.theme.empty()) j["theme"] = r.theme;
+  if (!r.programme_kind.empty()) j["programme_kind"] = r.programme_kind;
+  if (!r.sector_part.empty()) j["sector_part"] = r.sector_part;
   return j.dump();
 }
 
@@ -295,7 +321,8 @@ bool decode_registry(std::string_view bytes, RegistryRecord* out) {
     if (!f->is_number_unsigned() || f->get<uint64_t>() > 255) return false;
     r.kind = static_cast<uint8_t>(f->get<uint64_t>());
   }
-  for (auto [field, target] : {std::pair<const char*, std::string*>{"name", &r.name}, {"parent", &r.parent}}) {
+  for (auto [field, target] : {std::pair<const char*, std::string*>{"name", &r.name}, {"parent", &r.parent}, {"theme", &r.theme},
+                                {"programme_kind", &r.programme_kind}, {"sector_part", &r.sector_part}}) {
     if (auto f = j.find(field); f != j.end()) {
       if (!f->is_string()) return false;
       *target = f->get<std::string>();

@@ -65,6 +65,7 @@ struct Event {
     projectExpenditureReported @19 :ProjectExpenditureReported;
     projectPaid @20 :ProjectPaid;
     projectClosed @21 :ProjectClosed;
+    programmeFunded @22 :ProgrammeFunded;
   }
 }
 
@@ -134,6 +135,30 @@ struct EligibilityRule {
   courseStartTo @4 :Int32 $date;
 }
 
+# The themes of the 2019-2022 leadership and competence agreement (spec/DOMAIN.md, "Initiatives").
+enum Theme {
+  none @0;               # not an initiative of the agreement
+  leadership @1;         # styrket offentlig ledelse
+  competences @2;        # kompetente ledere og medarbejdere
+  workplaces @3;         # velfungerende og attraktive offentlige arbejdspladser
+}
+
+# How an initiative is carried out (spec/DOMAIN.md, "Initiatives").
+enum ProgrammeKind {
+  none @0;               # not an initiative
+  crossPublic @1;        # tværoffentlig: state, KL and Danske Regioner together
+  sectorWise @2;         # sektorvis: each sector carries it out itself, in a part of its own
+  stateOnly @3;          # statslig: the state only
+}
+
+# The sector that runs one part of a sector-wise initiative; none for every other programme.
+enum SectorPart {
+  none @0;
+  municipalities @1;
+  regions @2;
+  state @3;
+}
+
 # A subsidy scheme's pool. With parentCode, an earmarked part of the parent's pool.
 struct ProgrammeCreated {
   code @0 :Text;
@@ -147,6 +172,18 @@ struct ProgrammeCreated {
   capPerParticipantOre @8 :Int64 $ore $optional;  # 0: no cap
   parentCode @9 :Text $optional;
   ownerCode @10 :Text $optional;             # the body (entity) that runs it; empty: no owner
+  theme @11 :Theme $optional;                # an initiative's theme; none: not an initiative
+  kind @12 :ProgrammeKind $optional;         # an initiative's kind; set with theme
+  sector @13 :SectorPart $optional;          # a sector-wise initiative's part: the sector running
+                                             # it (parentCode: the initiative)
+}
+
+# Adds money to a programme's pool (an initiative recorded with a zero pool gets its money so):
+# from its funding account, or for an earmarked part from its parent's unallocated pool.
+struct ProgrammeFunded {
+  code @0 :Text;
+  amountOre @1 :Int64 $ore;
+  reason @2 :Text;                           # the decision that adds the money, for people
 }
 
 # Closes a programme: unused allocations and sector shares return to its pool; an earmarked

@@ -1,5 +1,5 @@
 // grantledger balance --data DIR --by municipality|region|state|sector|programme|provider|project
-//   [--programme P] [--entity CODE] [--as-of YYYY-MM-DD] [--known-at SEQ|TIME] [--format table|json|csv]
+//   [--group theme|kind] [--programme P] [--entity CODE] [--as-of YYYY-MM-DD] [--known-at SEQ|TIME] [--format table|json|csv]
 #include <algorithm>
 #include <iostream>
 
@@ -35,11 +35,12 @@ OutputTable to_output(const projections::BalanceReport& report) {
 void add_balance(CLI::App& app, Action* action, const QueryEnv* env) {
   auto* cmd = app.add_subcommand("balance", "Balances per municipality, region, state institution, sector, programme, provider or project");
   struct Opts {
-    std::string by, programme, entity, as_of, known_at, format = "table";
+    std::string by, group, programme, entity, as_of, known_at, format = "table";
   };
   auto o = std::make_shared<Opts>();
   auto target = QueryTarget::add(cmd, env);
   cmd->add_option("--by", o->by, "municipality, region, state, sector, programme, provider or project")->required();
+  cmd->add_option("--group", o->group, "with --by programme: one row per theme or kind of the 2019-2022 initiatives");
   cmd->add_option("--programme", o->programme, "only this programme (default: all)");
   cmd->add_option("--entity", o->entity, "only this entity's row (its code)");
   cmd->add_option("--as-of", o->as_of, "balances by effective date at the end of YYYY-MM-DD");
@@ -54,6 +55,9 @@ void add_balance(CLI::App& app, Action* action, const QueryEnv* env) {
       GL_ASSIGN_OR_RETURN(OutputFormat format, parse_output_format(o->format));
       projections::BalanceQuery query;
       GL_ASSIGN_OR_RETURN(query.by, projections::parse_balance_by(o->by));
+      if (!o->group.empty()) {
+        GL_ASSIGN_OR_RETURN(query.group, projections::parse_balance_group(o->group));
+      }
       query.programme = o->programme;
       query.entity = o->entity;
       GL_ASSIGN_OR_RETURN(auto ledger, target->open(true));
@@ -63,6 +67,7 @@ void add_balance(CLI::App& app, Action* action, const QueryEnv* env) {
       OutputTable table = to_output(report);
       GL_ASSIGN_OR_RETURN(QueryView view, query_view(*ledger));
       table.metadata["by"] = o->by;
+      if (!o->group.empty()) table.metadata["group"] = o->group;  // absent without --group: output unchanged
       table.metadata["programme"] = o->programme.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->programme);
       table.metadata["as_of"] = o->as_of.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o->as_of);
       table.metadata["known_commits"] = std::min(query.as_of.known_commits.value_or(view.projected_commits), view.projected_commits);

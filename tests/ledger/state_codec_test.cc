@@ -93,3 +93,33 @@ TEST_CASE("state codec: a key's bodies and a programme's owner are stored only w
   CHECK(j_back.granted_ore == Ore{5000000});
   CHECK(j_back.closed);
 }
+
+TEST_CASE("state codec: a programme's initiative fields are stored only for an initiative", "[ledger][state][initiative]") {
+  ProgrammeState p;
+  p.name = "P";
+  p.owner = "mks";
+  RecordWriter owned;
+  state_codec::encode(&owned, p);  // the bytes an owned programme had before the fields existed
+  p.theme = schema::Theme::WORKPLACES;
+  p.kind = schema::ProgrammeKind::SECTOR_WISE;
+  p.sector = schema::SectorPart::REGIONS;
+  RecordWriter initiative;
+  state_codec::encode(&initiative, p);
+  CHECK(initiative.bytes() == owned.bytes() + Bytes("\x03\x02\x02"));
+  ProgrammeState back;
+  REQUIRE(decodes(initiative.bytes(), &back));
+  CHECK(back.theme == schema::Theme::WORKPLACES);
+  CHECK(back.kind == schema::ProgrammeKind::SECTOR_WISE);
+  CHECK(back.sector == schema::SectorPart::REGIONS);
+  ProgrammeState old;
+  REQUIRE(decodes(owned.bytes(), &old));
+  CHECK(old.kind == schema::ProgrammeKind::NONE);
+  // Never written: a kind of none, an enum out of range, or fields without an owner.
+  CHECK_FALSE(decodes(owned.bytes() + Bytes("\x03\x00\x00", 3), &back));
+  CHECK_FALSE(decodes(owned.bytes() + Bytes("\x03\x04\x00", 3), &back));
+  ProgrammeState no_owner;
+  no_owner.name = "P";
+  RecordWriter bare;
+  state_codec::encode(&bare, no_owner);
+  CHECK_FALSE(decodes(bare.bytes() + Bytes("\x03\x03\x00", 3), &back));
+}

@@ -59,9 +59,36 @@ TEST_CASE("balance and history print the golden table, JSON and CSV", "[projecti
        {"balance", "--data", data, "--by", "state", "--programme", "LEDER-2012", "--as-of", "2013-06-30", "--format", "json"}},
       {"balance_programme.csv", {"balance", "--data", data, "--by", "programme", "--format", "csv"}},
       {"balance_provider.csv", {"balance", "--data", data, "--by", "provider", "--format", "csv"}},
+      {"balance_programme_theme_table.txt", {"balance", "--data", data, "--by", "programme", "--group", "theme"}},
+      {"balance_programme_kind.json", {"balance", "--data", data, "--by", "programme", "--group", "kind", "--format", "json"}},
+      {"balance_programme_kind.csv", {"balance", "--data", data, "--by", "programme", "--group", "kind", "--format", "csv"}},
       {"history_dsb.csv", {"history", "--data", data, "--entity", "dsb", "--programme", "LEDER-2012", "--format", "csv"}},
       {"history_pool_table.txt", {"history", "--data", data, "--account", "grant:LEDER-2012:pool"}},
   });
+}
+
+TEST_CASE("balance --group sums the programme rows by theme or kind; the total stays the same", "[projections][cli][initiative]") {
+  TempDir tmp;
+  record_fixed_history(tmp);
+  const std::string data = tmp / "l";
+  auto plain = run_cli(tmp, {"balance", "--data", data, "--by", "programme", "--format", "csv"});
+  REQUIRE(plain.exit_code == 0);
+  auto total_of = [](const std::string& csv) { return csv.substr(csv.rfind("TOTAL,")); };
+  for (const char* group : {"theme", "kind"}) {
+    CAPTURE(group);
+    auto grouped = run_cli(tmp, {"balance", "--data", data, "--by", "programme", "--group", group, "--format", "csv"});
+    REQUIRE(grouped.exit_code == 0);
+    // The same money columns, then the count of programmes: the plain TOTAL is a prefix.
+    std::string plain_total = total_of(plain.out);
+    plain_total.pop_back();  // the newline
+    CHECK(total_of(grouped.out).rfind(plain_total + ",", 0) == 0);
+  }
+  auto wrong_by = run_cli(tmp, {"balance", "--data", data, "--by", "sector", "--group", "theme"});
+  CHECK(wrong_by.exit_code == 2);
+  CHECK_THAT(wrong_by.err, Catch::Contains("--group applies to --by programme only"));
+  auto wrong_name = run_cli(tmp, {"balance", "--data", data, "--by", "programme", "--group", "owner"});
+  CHECK(wrong_name.exit_code == 2);
+  CHECK_THAT(wrong_name.err, Catch::Contains("--group owner: expected theme or kind"));
 }
 
 TEST_CASE("the exported journal reads in hledger and ledger-cli with our balances, to the øre", "[projections][cli]") {

@@ -39,10 +39,12 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   auto summary = demo::run_demo(tmp / "demo", {.seed = 7, .course_payments = kPayments}, log);
   INFO((summary ? log.str() : summary.error().to_string()));
   REQUIRE(summary.has_value());
-  CHECK(summary->refused_at_append == 5);
+  CHECK(summary->refused_at_append == 7);
   CHECK(log.str().find("rule 25 personal_identifier") != std::string::npos);
   CHECK(log.str().find("rule 42 not_programme_owner") != std::string::npos);
   CHECK(log.str().find("rule 47 exceeds_project_grant") != std::string::npos);
+  CHECK(log.str().find("rule 50 sector_part_exists") != std::string::npos);
+  CHECK(log.str().find("rule 51 outside_sector_part") != std::string::npos);
 
   auto ledger = Ledger::open(tmp / "demo", {.read_only = true});
   REQUIRE(ledger.has_value());
@@ -112,6 +114,39 @@ TEST_CASE("the demo balances after every commit and records what the scenario sa
   }
   CHECK(paid == 346800000);
   CHECK(state.balance(Account::pool(demo::kProjectProgramme)).value == 23200000);
+
+  // The 17 initiatives of the 2019-2022 agreement: 12 cross-public, 4 sector-wise with a part per
+  // sector run by that sector's body, 1 state-only; the sick-leave one holds the 145 mio. kr., the
+  // rest a zero pool.
+  std::map<schema::ProgrammeKind, int> kinds;
+  std::map<schema::Theme, int> themes;
+  for (const demo::DemoInitiative& i : demo::kDemoInitiatives) {
+    const ProgrammeState* x = state.programme(i.code);
+    REQUIRE(x != nullptr);
+    CHECK(x->owner == i.owner);
+    CHECK(x->sector == schema::SectorPart::NONE);
+    ++kinds[x->kind];
+    ++themes[x->theme];
+    CHECK(x->total_ore == (std::string(i.code) == demo::kSickLeaveProgramme ? Ore{14500000000} : Ore{}));
+    if (x->kind != schema::ProgrammeKind::SECTOR_WISE) continue;
+    const std::pair<const char*, std::pair<schema::SectorPart, const char*>> parts[] = {
+        {"-STAT", {schema::SectorPart::STATE, demo::kSickLeaveOwner}},
+        {"-REGIONER", {schema::SectorPart::REGIONS, demo::kRegionalBody}},
+        {"-KOMMUNER", {schema::SectorPart::MUNICIPALITIES, demo::kMunicipalBody}}};
+    for (const auto& [suffix, want] : parts) {
+      const ProgrammeState* part = state.programme(std::string(i.code) + suffix);
+      REQUIRE(part != nullptr);
+      CHECK(part->parent_code == i.code);
+      CHECK(part->sector == want.first);
+      CHECK(part->owner == want.second);
+      CHECK(part->theme == x->theme);
+    }
+  }
+  CHECK(kinds[schema::ProgrammeKind::CROSS_PUBLIC] == 12);
+  CHECK(kinds[schema::ProgrammeKind::SECTOR_WISE] == 4);
+  CHECK(kinds[schema::ProgrammeKind::STATE_ONLY] == 1);
+  CHECK(themes[schema::Theme::LEADERSHIP] + themes[schema::Theme::COMPETENCES] + themes[schema::Theme::WORKPLACES] == 17);
+  CHECK(state.programme(demo::kSickLeaveEarmark)->kind == schema::ProgrammeKind::NONE);
 }
 
 TEST_CASE("two demo runs record identical events, and a rerun writes nothing", "[demo]") {

@@ -10,6 +10,7 @@
 
 #include "ledger/canonical.h"
 #include "ledger/date.h"
+#include "ledger/initiative.h"
 #include "ledger/jsonl_input.h"
 #include "ledger/largest_remainder.h"
 #include "ledger/sha256.h"
@@ -401,7 +402,8 @@ Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options,
   GL_RETURN_IF_ERROR(record(ledger, admin, {
       event("programme_created", mar2019, {{"code", kSickLeaveProgramme}, {"name", "Fælles offentlig indsats mod sygefravær (lederreformen 2019)"},
             {"total_ore", 145000000 * kKr}, {"period_start", "2019-03-01"}, {"period_end", "2022-12-31"}, {"rules", open_rules},
-            {"claim_deadline", "2023-03-31"}, {"rate_basis_points", 10000}, {"owner_code", kSickLeaveOwner}}),
+            {"claim_deadline", "2023-03-31"}, {"rate_basis_points", 10000}, {"owner_code", kSickLeaveOwner},
+            {"theme", "workplaces"}, {"kind", "cross_public"}}),
       event("programme_created", mar2019, {{"code", kSickLeaveEarmark}, {"name", "Særlig indsats på arbejdspladser med højt sygefravær"},
             {"total_ore", 100000000 * kKr}, {"period_start", "2019-03-01"}, {"period_end", "2022-12-31"}, {"rules", open_rules},
             {"claim_deadline", "2023-03-31"}, {"rate_basis_points", 10000}, {"parent_code", kSickLeaveProgramme},
@@ -468,6 +470,59 @@ Result<DemoSummary> run_demo(const std::string& dir, const DemoOptions& options,
   // 12. A programme administrator acting for another body than the programme's owner: refused.
   GL_RETURN_IF_ERROR(refuse(finance_ministry_admin, event("sector_share_allocated", day("2019-03-02"),
       {{"programme_code", kSickLeaveProgramme}, {"sector", "state"}, {"amount_ore", 100000 * kKr}}), "demo/bad/not-owner"));
+
+  // 13. The 17 initiatives of the 2019-2022 agreement (the sick-leave one is recorded in step 10,
+  //     with its money); the rest with their owners and a zero pool until money is allocated.
+  //     Each sector-wise initiative splits into three parts, each run by its sector's body: the
+  //     state's by Medarbejder- og Kompetencestyrelsen, the regions' by Danske Regioner, the
+  //     municipalities' by KL, each with a programme administrator key acting for it.
+  GL_ASSIGN_OR_RETURN(Key kl_admin, load_or_create_key(dir, "programme-admin-kl"));
+  GL_ASSIGN_OR_RETURN(Key regions_admin, load_or_create_key(dir, "programme-admin-danske-regioner"));
+  keys.clear();
+  key_event(kl_admin, "programme_administrator", "KL, tilskudsadministration", "", kMunicipalBody);
+  key_event(regions_admin, "programme_administrator", "Danske Regioner, tilskudsadministration", "", kRegionalBody);
+  std::vector<json> bodies = {
+      event("entity_registered", jan2012, {{"kind", "employer"}, {"code", kMunicipalBody}, {"name", "KL (Kommunernes Landsforening)"}}),
+      event("entity_registered", jan2012, {{"kind", "employer"}, {"code", kRegionalBody}, {"name", "Danske Regioner"}})};
+  bodies.insert(bodies.end(), keys.begin(), keys.end());
+  GL_RETURN_IF_ERROR(record(ledger, admin, bodies, "demo/initiative-bodies"));
+  auto initiative = [&](const std::string& code, const std::string& name, const DemoInitiative& i, const char* parent, const char* sector,
+                        const char* owner) {
+    json f = {{"code", code}, {"name", name}, {"total_ore", 0}, {"period_start", "2019-03-01"}, {"period_end", "2022-12-31"},
+              {"rules", json::array()}, {"claim_deadline", "2023-03-31"}, {"rate_basis_points", 10000}, {"owner_code", owner},
+              {"theme", i.theme}, {"kind", i.kind}};
+    if (*parent) f["parent_code"] = parent;
+    if (*sector) f["sector"] = sector;
+    return event("programme_created", mar2019, f);
+  };
+  struct Part {
+    const char* suffix;
+    const char* sector;
+    const char* label;
+    const char* owner;
+  };
+  const Part parts[] = {{"-STAT", "state", "staten", kSickLeaveOwner},
+                        {"-REGIONER", "regions", "regionerne", kRegionalBody},
+                        {"-KOMMUNER", "municipalities", "kommunerne", kMunicipalBody}};
+  std::vector<json> initiatives;
+  for (const DemoInitiative& i : kDemoInitiatives) {
+    if (std::string(i.code) == kSickLeaveProgramme) continue;  // step 10
+    initiatives.push_back(initiative(i.code, i.name, i, "", "", i.owner));
+    if (std::string(i.kind) != "sector_wise") continue;
+    for (const Part& part : parts)
+      initiatives.push_back(initiative(std::string(i.code) + part.suffix, std::string(i.name) + ", " + part.label, i, i.code, part.sector,
+                                       part.owner));
+  }
+  GL_RETURN_IF_ERROR(record(ledger, admin, initiatives, "demo/initiatives-2019"));
+  // A sector-wise initiative's money reaches a sector only in that sector's part (51), and each
+  // sector has one part (50).
+  const DemoInitiative& sector_wise = *std::find_if(std::begin(kDemoInitiatives), std::end(kDemoInitiatives),
+                                                    [](const DemoInitiative& i) { return std::string(i.kind) == "sector_wise"; });
+  GL_RETURN_IF_ERROR(refuse(programme_admin, event("sector_share_allocated", mar2019,
+      {{"programme_code", std::string(sector_wise.code) + "-STAT"}, {"sector", "municipalities"}, {"amount_ore", 100000 * kKr}}),
+      "demo/bad/outside-sector-part"));
+  GL_RETURN_IF_ERROR(refuse(admin, initiative(std::string(sector_wise.code) + "-STAT-2", "En anden statslig del", sector_wise,
+      sector_wise.code, "state", kSickLeaveOwner), "demo/bad/second-sector-part"));
   return summary;
 }
 
@@ -528,6 +583,17 @@ void print_demo_balances(const LedgerState& state, std::ostream& out) {
           << kr(j->granted_ore) << std::setw(18) << kr(reported) << std::setw(20) << kr(paid) << std::setw(20) << kr(returned) << "\n";
     }
     out << "  unallocated pool: " << kr(state.balance(Account::pool(kProjectProgramme))) << "\n";
+  }
+  if (state.programme(kDemoInitiatives[0].code)) {
+    out << "\ninitiatives of the 2019-2022 agreement (sector-wise ones each with three parts, one per sector)\n";
+    out << "  " << std::left << std::setw(30) << "initiative" << std::setw(14) << "kind" << std::setw(13) << "theme" << std::setw(38)
+        << "owner" << std::right << std::setw(20) << "total" << "\n";
+    for (const DemoInitiative& i : kDemoInitiatives) {
+      const ProgrammeState* p = state.programme(i.code);
+      if (!p) continue;
+      out << "  " << std::left << std::setw(30) << i.code << std::setw(14) << programme_kind_name(p->kind) << std::setw(13)
+          << theme_name(p->theme) << std::setw(38) << p->owner << std::right << std::setw(20) << kr(p->total_ore) << "\n";
+    }
   }
   std::map<ClaimStatus, int> claims;
   for (const auto& [_, c] : state.claims()) ++claims[c.status];

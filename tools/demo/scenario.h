@@ -51,6 +51,43 @@ inline constexpr DemoProject kDemoProjects[] = {
     {"UDV-VEU-OEST", "veu_oest_og_oeerne", 400000, 90},
 };
 
+// The 17 initiatives of the 2019-2022 leadership and competence agreement (spec/DOMAIN.md,
+// "Initiatives", "The demo scenario"): code, name, theme, kind and owning body. Names the seeds do
+// not give say so; themes, and owners beyond those the seeds name, are our choices. The sick-leave
+// initiative is kSickLeaveProgramme, whose 145 mio. kr. are its money; the others start with a
+// zero pool. Each sector-wise initiative has three parts, CODE-STAT, CODE-REGIONER, CODE-KOMMUNER.
+struct DemoInitiative {
+  const char* code;
+  const char* name;
+  const char* theme;  // as JSON spells it
+  const char* kind;
+  const char* owner;
+};
+inline constexpr const char* kMunicipalBody = "kl";               // KL, the municipalities' body
+inline constexpr const char* kRegionalBody = "danske_regioner";   // Danske Regioner
+inline constexpr DemoInitiative kDemoInitiatives[] = {
+    {"LKA-PARTNERSKAB", "Nationalt partnerskab om ledelse og kompetencer (med Finansministeriet)", "leadership", "cross_public", kSickLeaveOwner},
+    {"LKA-KOMPETENCERAAD", "Tværoffentligt kompetenceråd", "competences", "cross_public", kSickLeaveOwner},
+    {kSickLeaveProgramme, "Fælles offentlig indsats mod sygefravær (lederreformen 2019)", "workplaces", "cross_public", kSickLeaveOwner},
+    {"LKA-DIREKTIONSFORLOEB", "Direktionsforløb på tværs af den offentlige sektor", "leadership", "cross_public", kSickLeaveOwner},
+    {"LKA-ROTATION", "Rotationsforløb for ledere og medarbejdere", "competences", "cross_public", kSickLeaveOwner},
+    {"LKA-LEDEREVALUERING", "Evalueringsværktøj til offentlig ledelse", "leadership", "cross_public", kSickLeaveOwner},
+    {"LKA-TALENT", "Forløb for talentfulde lederaspiranter og nye ledere", "leadership", "cross_public", kSickLeaveOwner},
+    {"LKA-MKS-8", "Ottende tværoffentlige initiativ i Medarbejder- og Kompetencestyrelsen (med Finansministeriet; navnet står ikke i kilderne)",
+     "competences", "cross_public", kSickLeaveOwner},
+    {"LKA-MOTIVATION", "Motivationsundersøgelse", "workplaces", "cross_public", "finansministeriet"},
+    {"LKA-LEDERUDDANNELSER", "Eftersyn af offentlige lederuddannelser", "leadership", "cross_public", "uddannelses_og_forskningsministeriet"},
+    {"LKA-SIM", "Tværoffentligt initiativ i Social- og Indenrigsministeriet (navnet står ikke i kilderne)", "workplaces", "cross_public",
+     "social_og_indenrigsministeriet"},
+    {"LKA-BM", "Tværoffentligt initiativ i Beskæftigelsesministeriet (navnet står ikke i kilderne)", "workplaces", "cross_public",
+     "beskaeftigelsesministeriet"},
+    {"LKA-LEDELSESKOMMISSIONEN", "Opfølgning på Ledelseskommissionens anbefalinger", "leadership", "sector_wise", kSickLeaveOwner},
+    {"LKA-SAMARBEJDSSYSTEMET", "Serviceeftersyn af samarbejdssystemet (Samarbejdssekretariatet)", "workplaces", "sector_wise", kSickLeaveOwner},
+    {"LKA-SEKTOR-3", "Tredje sektorvise initiativ (navnet står ikke i kilderne)", "competences", "sector_wise", kSickLeaveOwner},
+    {"LKA-SEKTOR-4", "Fjerde sektorvise initiativ (navnet står ikke i kilderne)", "competences", "sector_wise", kSickLeaveOwner},
+    {"LKA-STATSLIG-LEDERUDVIKLING", "Styrket lederudvikling i staten", "leadership", "state_only", kSickLeaveOwner},
+};
+
 // Creates the demo ledger in `dir` if `dir` is absent or empty (keys in DIR/keys/), then records
 // the scenario; on a ledger the demo created, records what is missing, or nothing when the
 // scenario is complete (already_recorded). invalid_argument, with nothing written, for any other
