@@ -173,6 +173,14 @@ TEST_CASE("serve: every query answers what the CLI prints for the same flags", "
   CHECK(other.err.find("entity 665 only") != std::string::npos);
   CHECK(w.remote({"log"}, "finance-665").exit_code == 2);
   CHECK(w.remote({"history", "--entity", "851"}, "finance-665").exit_code == 2);
+  // An account (any entity's) is refused, however often it is given.
+  auto officer = PrivateKey::load(w.key("finance-665")).value();
+  for (const char* target : {"/v1/history?entity=665&account=employer%3A851%3Acourse_fees",
+                             "/v1/history?entity=665&account=x&account=employer%3A851%3Acourse_fees"}) {
+    auto r = raw(w, "GET", target, "", &officer, now_s());
+    INFO(target);
+    CHECK(r->status == 403);
+  }
   CHECK(w.stop().exit_code == 0);
 }
 

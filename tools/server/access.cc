@@ -39,7 +39,8 @@ Status may_read(const KeyState& key, const QueryCall& call) {
       const std::string what = joined(call.command);
       if (what != "balance" && what != "history" && what != "claims")
         return Status::invalid_argument("a finance officer's key reads its own entity's balance, history and claims, not " + what);
-      if (single(call, "account"))
+      const bool any_account = std::any_of(call.params.begin(), call.params.end(), [](const auto& p) { return p.first == "account"; });
+      if (any_account)
         return Status::invalid_argument("a finance officer's key reads history by --entity " + key.scope_entity + ", not by --account");
       auto entity = single(call, "entity");
       if (!entity || *entity != key.scope_entity)

@@ -200,7 +200,7 @@ class Service::Impl {
     auto receipt = audit::make_receipt(*ledger, *infos);
     if (!receipt) return answer_status(res, receipt.error());
     const auto answered_at = Clock::now();
-    spdlog::debug("submission: decode {} us, append {} us, receipt {} us", 
+    spdlog::debug("submission: decode {} us, append {} us, receipt {} us",
                   std::chrono::duration_cast<std::chrono::microseconds>(appended_at - decode_at).count(),
                   std::chrono::duration_cast<std::chrono::microseconds>(receipt_at - appended_at).count(),
                   std::chrono::duration_cast<std::chrono::microseconds>(answered_at - receipt_at).count());
