@@ -132,7 +132,11 @@ Result<ProgrammeBalances> Queries::programme_balances(const std::string& program
   // Every measure of the programme: its pool, sector shares and recipient accounts, and the
   // "#returned" splits of the latter (projections/totals.h). A name that is not one is skipped.
   GL_ASSIGN_OR_RETURN(auto sums, totals(Account::grant_prefix(programme), as_of));
-  for (const auto& [measure, t] : sums) {
+  for (const auto& entry : sums) {
+    // Named, not a structured binding: the lambda below captures them (clang 14, the fuzz build,
+    // cannot capture structured bindings).
+    const std::string& measure = entry.first;
+    const MeasureTotals& t = entry.second;
     std::optional<Measure> m = parse_measure(measure);
     if (!m || m->account.programme() != programme) continue;
     const Account& a = m->account;
