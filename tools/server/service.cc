@@ -19,6 +19,7 @@
 #include "tools/server/http_signature.h"
 #include "tools/server/nonce_cache.h"
 #include "tools/server/tar_archive.h"
+#include "tools/web/web_ui.h"
 
 namespace grantledger::server {
 
@@ -107,6 +108,7 @@ class Service::Impl {
   int port = 0;
   NonceCache nonces;
   std::atomic<bool> stopping{false};
+  std::unique_ptr<web::WebUi> web;  // the web page under /ui/ (spec/WEB.md)
 
   // The projections follow the log on their own thread, woken after every acknowledged commit.
   std::thread follower;
@@ -229,25 +231,44 @@ class Service::Impl {
     res.set_content(out.str(), content_type_for(call).c_str());
   }
 
+  // The audit bundle of one snapshot as a ustar archive of its directory, and its counts.
+  Result<std::pair<Bytes, audit::BundleInfo>> bundle_archive(const std::string& who) {
+    std::error_code ec;
+    const std::filesystem::path tmp =
+        std::filesystem::temp_directory_path() / ("grantledger-bundle-" + std::to_string(::getpid()) + "-" + who + "-" +
+                                                  std::to_string(Clock::now().time_since_epoch().count()));
+    auto info = audit::export_bundle(*ledger, tmp.string());
+    Result<Bytes> archive = info ? archive_directory(tmp.string()) : Result<Bytes>(info.error());
+    std::filesystem::remove_all(tmp, ec);
+    if (!archive) return archive.error();
+    return std::make_pair(std::move(*archive), *info);
+  }
+
   // GET /v1/bundle: the audit bundle of one snapshot, as a ustar archive of its directory.
   void bundle(const httplib::Request& req, httplib::Response& res, std::string* key_id) {
     auto key = authenticate(req, res, key_id);
     if (!key) return;
     Status allowed = may_read(*key, QueryCall{{"export-bundle"}, {}});
     if (!allowed.is_ok()) return answer_error(res, 403, "forbidden", allowed.message());
-    std::error_code ec;
-    const std::filesystem::path tmp =
-        std::filesystem::temp_directory_path() / ("grantledger-bundle-" + std::to_string(::getpid()) + "-" + *key_id + "-" +
-                                                  std::to_string(Clock::now().time_since_epoch().count()));
-    auto info = audit::export_bundle(*ledger, tmp.string());
-    Result<Bytes> archive = info ? archive_directory(tmp.string()) : Result<Bytes>(info.error());
-    std::filesystem::remove_all(tmp, ec);
+    auto archive = bundle_archive(*key_id);
     if (!archive) return answer_status(res, archive.error());
+    const audit::BundleInfo& info = archive->second;
     res.status = 200;
-    res.set_header("Grantledger-Bundle", "events=" + std::to_string(info->events) + ";commits=" + std::to_string(info->commits) +
-                                             ";checkpoints=" + std::to_string(info->checkpoints) +
-                                             ";keys=" + std::to_string(info->keys));
-    res.set_content(std::move(*archive), "application/x-tar");
+    res.set_header("Grantledger-Bundle", "events=" + std::to_string(info.events) + ";commits=" + std::to_string(info.commits) +
+                                             ";checkpoints=" + std::to_string(info.checkpoints) +
+                                             ";keys=" + std::to_string(info.keys));
+    res.set_content(std::move(archive->first), "application/x-tar");
+  }
+
+  // POST /v1/login: a one-time sign-in link to the web page for the request's key.
+  void login(const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+    auto key = authenticate(req, res, key_id);
+    if (!key) return;
+    if (key->role == schema::Role::LOG)
+      return answer_error(res, 403, "forbidden", "the log key signs checkpoints and commits; it does not sign in");
+    auto link = web->sign_in_link(*key_id);
+    if (!link) return answer_status(res, link.error());
+    answer_json(res, 200, json{{"link", *link}, {"expires_in_seconds", web::kSignInTokenSeconds}});
   }
 
   // spec/SERVER.md, "Reconciliation": what `reconcile --server` matches against, from one snapshot.
@@ -345,6 +366,14 @@ class Service::Impl {
     http->Get(R"(/v1/events/(\d{1,19}))", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
       query(req, res, QueryCall{{"prove", "inclusion"}, {{"event", req.matches[1]}}}, key_id);
     }));
+    http->Post("/v1/login", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+      login(req, res, key_id);
+    }));
+    // The web page (spec/WEB.md): its own sign-in (a session cookie), pages rendered here.
+    auto page = logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) { web->handle(req, res, key_id); });
+    http->Get("/", page);
+    http->Get(R"(/ui(/.*)?)", page);
+    http->Post("/ui/logout", page);
     http->Get("/v1/reconcile/view", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
       reconcile_view(req, res, key_id);
     }));
@@ -364,6 +393,7 @@ std::vector<Route> service_routes() {
                             {"GET", "/v1/checkpoint", false},
                             {"GET", "/v1/checkpoints/{tree_size}", false},
                             {"POST", "/v1/submissions", true},
+                            {"POST", "/v1/login", true},
                             {"GET", "/v1/commits/{sequence}", true},
                             {"GET", "/v1/events/{index}", true},
                             {"GET", "/v1/bundle", true},
@@ -443,6 +473,10 @@ Result<std::unique_ptr<Service>> Service::open(ServeOptions options, QueryRunner
   impl->port = wanted_port == 0 ? http.bind_to_any_port(impl->host) : (http.bind_to_port(impl->host, wanted_port) ? wanted_port : -1);
   if (impl->port <= 0) return Status::invalid_argument("--listen " + impl->options.listen + ": cannot listen there (in use, or not an address of this machine)");
   Impl* raw = impl.get();
+  impl->web = std::make_unique<web::WebUi>(*impl->ledger, impl->queries, [raw]() -> Result<std::string> {
+    GL_ASSIGN_OR_RETURN(auto archive, raw->bundle_archive("web"));
+    return std::move(archive.first);
+  });
   impl->follower = std::thread([raw] { raw->follow_projections(); });
   return std::unique_ptr<Service>(new Service(std::move(impl)));
 }
