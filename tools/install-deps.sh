@@ -11,9 +11,10 @@ packages=(
 # The tests also read our exported journal with two independent accounting tools, and check a
 # checkpoint signature with the openssl command line as the README shows.
 # The sanitizer, fuzzing and ThreadSanitizer builds use clang 14 with its runtimes (libFuzzer)
-# and llvm-symbolizer for readable stack traces.
+# and llvm-symbolizer for readable stack traces. The web page's tests drive a real headless
+# Chromium through ChromeDriver.
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(hledger ledger openssl clang-14 libclang-rt-14-dev llvm-14 rocksdb-tools)
+  packages+=(hledger ledger openssl clang-14 libclang-rt-14-dev llvm-14 rocksdb-tools chromium chromium-driver)
 fi
 missing=()
 for p in "${packages[@]}"; do

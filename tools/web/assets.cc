@@ -19,7 +19,7 @@ header .who { color: #dfe7ef; }
 form.inline { display: inline; }
 button { font: inherit; padding: .25em .8em; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 3px; cursor: pointer; }
 header button { background: transparent; border-color: #fff; }
-main { padding: 1em 1.2em 3em; max-width: 80em; }
+main { padding: 1em 1.2em 3em; }
 h1 { font-size: 1.6em; margin: .3em 0 .6em; }
 h2 { font-size: 1.25em; margin-top: 1.6em; }
 form.time, form.filters { display: flex; flex-wrap: wrap; gap: .5em 1em; align-items: center; margin: .6em 0; padding: .6em; background: var(--band); }
@@ -29,7 +29,8 @@ input, select { font: inherit; padding: .2em .4em; border: 1px solid var(--muted
 table.figures { border-collapse: collapse; margin: .8em 0 1.4em; min-width: 40em; }
 table.figures caption { text-align: left; font-weight: 600; padding: .3em 0; }
 table.figures th, table.figures td { border-bottom: 1px solid var(--line); padding: .3em .6em; text-align: left; vertical-align: top; }
-table.figures thead th { background: var(--band); }
+table.figures thead th { background: var(--band); vertical-align: bottom; }
+table.figures tbody th { min-width: 12em; }
 table.figures .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.depth1 th { padding-left: 1.6em; } tr.depth2 th { padding-left: 3em; } tr.depth3 th { padding-left: 4.4em; }
 .of { color: var(--muted); font-weight: 400; }
@@ -45,6 +46,11 @@ svg .point { fill: var(--remaining); }
 footer { padding: 1em 1.2em; color: var(--muted); border-top: 1px solid var(--line); }
 @media print { header, form { display: none; } }
 )css";
+}
+
+std::string_view icon_svg() {
+  return R"svg(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="4" y="2" width="24" height="28" rx="3" fill="#10283f"/><path d="M9 10h14M9 16h14M9 22h9" stroke="#fff" stroke-width="2.5"/></svg>
+)svg";
 }
 
 }  // namespace grantledger::web

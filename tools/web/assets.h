@@ -8,5 +8,7 @@ namespace grantledger::web {
 
 // The stylesheet: readable contrast (WCAG AA), visible keyboard focus, print-friendly tables.
 std::string_view stylesheet();
+// The page's icon (SVG): a ledger's ruled page.
+std::string_view icon_svg();
 
 }  // namespace grantledger::web

@@ -66,6 +66,7 @@ std::string render_page(const Frame& f, std::string_view main_html) {
   out += "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
   out += escape(f.title);
   out += " · grantledger</title>\n<link rel=\"stylesheet\" href=\"/ui/assets/app.css\">\n"
+         "<link rel=\"icon\" type=\"image/svg+xml\" href=\"/ui/assets/icon.svg\">\n"
          "</head>\n<body>\n";
   out += "<a class=\"skip\" href=\"#main\">";
   out += say(l, "Gå til indholdet", "Skip to content");

@@ -104,6 +104,12 @@ void WebUi::handle(const httplib::Request& req, httplib::Response& res, std::str
     res.set_content(std::string(stylesheet()), "text/css; charset=utf-8");
     return;
   }
+  if (path == "/ui/assets/icon.svg") {
+    res.status = 200;
+    res.set_header("Cache-Control", "max-age=3600");
+    res.set_content(std::string(icon_svg()), "image/svg+xml");
+    return;
+  }
 
   // The language: ?lang= (remembered in a cookie), else the cookie, else Danish.
   Frame frame;
