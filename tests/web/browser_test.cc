@@ -21,14 +21,6 @@ std::string screenshot_dir() {
   return dir.string();
 }
 
-json cli_json(const ServeWorld& w, std::vector<std::string> args) {
-  args.insert(args.end(), {"--format", "json"});
-  auto r = w.local(args);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 // Waits until the browser shows a page whose path (and query) is `path`.
 void wait_for(WebDriver& b, const ServeWorld& w, const std::string& path) {
   for (int i = 0; i < 200; ++i) {

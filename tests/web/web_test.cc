@@ -19,14 +19,6 @@ using nlohmann::json;
 
 const std::vector<std::string> kRecipientColumns = {"allocated", "reserved", "paid", "returned", "remaining"};
 
-json cli_json(const ServeWorld& w, std::vector<std::string> args) {
-  args.insert(args.end(), {"--format", "json"});
-  auto r = w.local(args);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 std::vector<std::string> row_codes(const std::string& html) {
   std::vector<std::string> out;
   static const std::regex row(R"re(<tr data-code="([^"]+)")re");

@@ -65,6 +65,15 @@ inline std::string sign_in(const ServeWorld& w, const std::string& key_name) {
   return set.substr(0, set.find(';'));
 }
 
+// A query's JSON as the CLI prints it for the service's directory.
+inline nlohmann::json cli_json(const ServeWorld& w, std::vector<std::string> args) {
+  args.insert(args.end(), {"--format", "json"});
+  auto r = w.local(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
+}
+
 // The figures of the table row <tr data-code="CODE"> in `html`: data-field -> øre.
 inline std::map<std::string, int64_t> row_figures(const std::string& html, const std::string& code) {
   std::map<std::string, int64_t> out;
