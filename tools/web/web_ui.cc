@@ -132,6 +132,7 @@ void WebUi::handle(const httplib::Request& req, httplib::Response& res, std::str
           "Sign in with a one-time link: run grantledger login --server URL --key YOUR-KEY.pem and open the link.");
 
   if (path == "/ui/login") {
+    frame.path = "/ui/";  // the language switch must not repeat the token
     const std::string token = req.has_param("token") ? req.get_param_value("token") : "";
     auto session = sessions_.redeem(token, now_seconds());
     if (!session) return error_page(401, std::string(say(l, "Linket er ugyldigt, brugt eller udløbet. ", "The link is invalid, used or expired. ")) + sign_in_hint);
