@@ -7,6 +7,7 @@
 
 #include "tools/commands.h"
 #include "tools/exit_code.h"
+#include "tools/witness/witness_command.h"
 
 int main(int argc, char** argv) {
   // A peer that closes its connection (a TLS client or server, or a reader of our stdout) makes a
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   grantledger::cli::add_export(app, &action, &env);
   grantledger::cli::add_serve(app, &action);
   grantledger::cli::add_submit(app, &action);
+  grantledger::cli::add_witness(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,6 +19,7 @@
 #include "tools/server/http_signature.h"
 #include "tools/server/nonce_cache.h"
 #include "tools/server/tar_archive.h"
+#include "tools/server/witness_collector.h"
 
 namespace grantledger::server {
 
@@ -107,6 +108,7 @@ class Service::Impl {
   int port = 0;
   NonceCache nonces;
   std::atomic<bool> stopping{false};
+  std::unique_ptr<WitnessCollector> witnesses;  // null without --witness; stopped before the ledger closes
 
   // The projections follow the log on their own thread, woken after every acknowledged commit.
   std::thread follower;
@@ -196,6 +198,7 @@ class Service::Impl {
       wake = true;
     }
     cv.notify_one();
+    if (witnesses) witnesses->notify();
     const auto receipt_at = Clock::now();
     auto receipt = audit::make_receipt(*ledger, *infos);
     if (!receipt) return answer_status(res, receipt.error());
@@ -267,7 +270,7 @@ class Service::Impl {
     auto note = ledger->checkpoint(size);
     if (!note) return answer_status(res, note.error());
     res.status = 200;
-    res.set_content(*note, "text/plain; charset=utf-8");
+    res.set_content(witnesses ? witnesses->with_cosignatures(*note) : *note, "text/plain; charset=utf-8");
   }
 
   void ready(httplib::Response& res) {
@@ -415,6 +418,11 @@ Result<std::unique_ptr<Service>> Service::open(ServeOptions options, QueryRunner
                                       ": not a certificate and its private key (PEM)");
     impl->http = std::move(tls);
   }
+  std::vector<WitnessEndpoint> witnesses;
+  for (const auto& flag : options.witnesses) {
+    GL_ASSIGN_OR_RETURN(WitnessEndpoint w, parse_witness_flag(flag));
+    witnesses.push_back(std::move(w));
+  }
   GL_ASSIGN_OR_RETURN(impl->ledger, Ledger::open(options.data, options.ledger));
   // Catch the projections up before the first answer, so queries start current.
   Status projected = projections::Builder(*impl->ledger).catch_up();
@@ -444,6 +452,8 @@ Result<std::unique_ptr<Service>> Service::open(ServeOptions options, QueryRunner
   if (impl->port <= 0) return Status::invalid_argument("--listen " + impl->options.listen + ": cannot listen there (in use, or not an address of this machine)");
   Impl* raw = impl.get();
   impl->follower = std::thread([raw] { raw->follow_projections(); });
+  if (!witnesses.empty())
+    impl->witnesses = std::make_unique<WitnessCollector>(*impl->ledger, std::move(witnesses), impl->options.witness_tls_ca);
   return std::unique_ptr<Service>(new Service(std::move(impl)));
 }
 
