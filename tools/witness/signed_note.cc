@@ -132,7 +132,7 @@ Result<VerifierKey> parse_verifier_key(std::string_view vkey, std::initializer_l
   const std::string quoted = "verifier key \"" + std::string(vkey) + "\": ";
   const size_t p1 = vkey.find('+');
   const size_t p2 = p1 == std::string_view::npos ? p1 : vkey.find('+', p1 + 1);
-  if (p2 == std::string_view::npos || vkey.find('+', p2 + 1) != std::string_view::npos)
+  if (p2 == std::string_view::npos)  // the base64 after the second '+' may hold '+' itself
     return Status::invalid_argument(quoted + "give NAME+KEYID+BASE64");
   const std::string name(vkey.substr(0, p1));
   if (!valid_key_name(name)) return Status::invalid_argument(quoted + "the name is empty or holds a space");
