@@ -15,6 +15,7 @@
 #include "tools/audit/bundle.h"
 #include "tools/commands.h"
 #include "tools/output_path.h"
+#include "tools/unsigned_flag.h"
 #include "tools/witness/witness_policy.h"
 
 namespace grantledger::cli {
@@ -55,6 +56,7 @@ void add_audit(CLI::App& app, Action* action) {
   cmd->add_flag("--no-projections", o->no_projections, "skip recomputing the projections");
   cmd->add_option("--witness", o->witnesses, "a witness's verifier key NAME+KEYID+KEY: each --checkpoint must carry its cosignature (repeatable)");
   cmd->add_option("--quorum", o->quorum, "each --checkpoint needs cosignatures of this many --witness keys (default: all)")
+      ->check(unsigned_number())
       ->check(CLI::Range(size_t{1}, size_t{64}));
   cmd->callback([action, o] {
     *action = [o]() -> Status {

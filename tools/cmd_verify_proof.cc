@@ -10,6 +10,7 @@
 #include "tools/audit/proof_json.h"
 #include "tools/audit/receipt.h"
 #include "tools/commands.h"
+#include "tools/unsigned_flag.h"
 #include "tools/witness/witness_policy.h"
 
 namespace grantledger::cli {
@@ -29,6 +30,7 @@ void add_verify_proof(CLI::App& app, Action* action) {
   cmd->add_option("--submission", o->submission, "a receipt must hold exactly this submission file (grantledger sign)");
   cmd->add_option("--witness", o->witnesses, "a witness's verifier key NAME+KEYID+KEY: its cosignature counts (repeatable)");
   cmd->add_option("--quorum", o->quorum, "cosignatures of this many --witness keys are required (default: all)")
+      ->check(unsigned_number())
       ->check(CLI::Range(size_t{1}, size_t{64}));
   cmd->callback([action, o] {
     *action = [o]() -> Status {

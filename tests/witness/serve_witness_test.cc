@@ -112,6 +112,9 @@ TEST_CASE("serve --witness: checkpoints carry two witnesses' cosignatures, a pro
   // Bad flags: exit 2.
   CHECK(with(verify, {"--checkpoint", s.tmp / "kept.txt", "--witness", w1.vkey, "--quorum", "2"}).exit_code == 2);
   CHECK(with(verify, {"--checkpoint", s.tmp / "kept.txt", "--witness", "not-a-vkey"}).exit_code == 2);
+  auto negative = with(verify, {"--checkpoint", s.tmp / "kept.txt", "--witness", w1.vkey, "--quorum", "-1"});
+  CHECK(negative.exit_code == 2);
+  CHECK(negative.err.find("--quorum: expected a whole number") != std::string::npos);
 
   // audit: each kept checkpoint needs the quorum.
   const std::vector<std::string> audit = {"audit", "--data", s.dir, "--no-projections"};
