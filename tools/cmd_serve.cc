@@ -3,15 +3,13 @@
 // The ledger as a network service (spec/SERVER.md). Prints "listening URL" on stdout once it
 // accepts connections; SIGTERM or SIGINT stops it: no new requests, the ones in flight finish
 // (each submission acknowledged and durable, or refused), exit 0.
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <iostream>
-#include <thread>
 
 #include "tools/commands.h"
+#include "tools/serve_until_signal.h"
 #include "tools/server/service.h"
 #include "tools/unsigned_flag.h"
 
@@ -78,29 +76,12 @@ void add_serve(CLI::App& app, Action* action) {
     *action = [o]() -> Status {
       // The signals are taken by one thread (sigwait), so every other thread must block them,
       // including the service's, which inherit this mask.
-      sigset_t signals;
-      sigemptyset(&signals);
-      sigaddset(&signals, SIGTERM);
-      sigaddset(&signals, SIGINT);
-      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+      block_stop_signals();
       // One line per request; -v adds the time each submission spent decoding, appending and proving.
       spdlog::set_level(spdlog::get_level() == spdlog::level::info ? spdlog::level::debug : spdlog::level::info);
       GL_ASSIGN_OR_RETURN(auto service, server::Service::open(*o, run_query));
       std::cout << "listening " << service->url() << std::endl;
-      std::atomic<bool> done{false};
-      std::thread stopper([&service, &done, signals] {
-        const timespec tick{0, 200 * 1000 * 1000};
-        while (!done.load()) {
-          const int sig = sigtimedwait(&signals, nullptr, &tick);
-          if (sig <= 0) continue;
-          spdlog::info("signal {}: stopping (requests in flight finish)", sig);
-          service->stop();
-          return;
-        }
-      });
-      Status s = service->run();  // also returns when listening fails
-      done.store(true);
-      stopper.join();
+      Status s = serve_until_signal([&service] { return service->run(); }, [&service] { service->stop(); });
       service.reset();  // the writer drains and closes the ledger
       spdlog::info("stopped");
       return s;

@@ -7,7 +7,6 @@
 
 #include "tools/commands.h"
 #include "tools/exit_code.h"
-#include "tools/witness/witness_command.h"
 
 int main(int argc, char** argv) {
   // A peer that closes its connection (a TLS client or server, or a reader of our stdout) makes a

@@ -3,17 +3,14 @@
 // grantledger witness vkey --name NAME --key WITNESS.pem (or WITNESS.pub.pem)
 // The witness prints "vkey <verifier key>" and then "listening URL" on stdout once it accepts
 // connections; SIGTERM or SIGINT stops it (requests in flight finish), exit 0.
-#include "tools/witness/witness_command.h"
-
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
-#include "tools/witness/witness_service.h"
+#include "tools/commands.h"
+#include "tools/serve_until_signal.h"
+#include "tools/server/witness_service.h"
 
 namespace grantledger::cli {
 
@@ -59,7 +56,7 @@ void add_witness(CLI::App& app, Action* action) {
   struct ServeOpts {
     std::string data, name, key;
     std::vector<std::string> logs;
-    witness::WitnessServeOptions serve;
+    server::ListenerOptions serve{"127.0.0.1:8444", "", "", false};
   };
   auto o = std::make_shared<ServeOpts>();
   auto* serve = cmd->add_subcommand("serve", "Serve the tlog-witness HTTP API (POST /add-checkpoint)");
@@ -79,31 +76,14 @@ void add_witness(CLI::App& app, Action* action) {
         GL_ASSIGN_OR_RETURN(witness::TrustedLog log, parse_log_flag(flag));
         logs.push_back(std::move(log));
       }
-      sigset_t signals;
-      sigemptyset(&signals);
-      sigaddset(&signals, SIGTERM);
-      sigaddset(&signals, SIGINT);
-      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+      block_stop_signals();
       spdlog::set_level(spdlog::get_level() == spdlog::level::info ? spdlog::level::debug : spdlog::level::info);
       GL_ASSIGN_OR_RETURN(auto store, witness::WitnessStore::open(o->data));
       const std::string vkey = cosigner.verifier_key().to_string();
       auto w = std::make_unique<witness::Witness>(std::move(cosigner), std::move(logs), std::move(store));
-      GL_ASSIGN_OR_RETURN(auto service, witness::WitnessService::open(o->serve, std::move(w)));
+      GL_ASSIGN_OR_RETURN(auto service, server::WitnessService::open(o->serve, std::move(w)));
       std::cout << "vkey " << vkey << "\n" << "listening " << service->url() << std::endl;
-      std::atomic<bool> done{false};
-      std::thread stopper([&service, &done, signals] {
-        const timespec tick{0, 200 * 1000 * 1000};
-        while (!done.load()) {
-          const int sig = sigtimedwait(&signals, nullptr, &tick);
-          if (sig <= 0) continue;
-          spdlog::info("signal {}: stopping", sig);
-          service->stop();
-          return;
-        }
-      });
-      Status s = service->run();
-      done.store(true);
-      stopper.join();
+      Status s = serve_until_signal([&service] { return service->run(); }, [&service] { service->stop(); });
       return s;
     };
   });
