@@ -3,6 +3,8 @@
 // survives a restart.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "ledger/checkpoint.h"
 #include "tests/witness/witness_world.h"
 #include "tools/witness/cosignature.h"
@@ -216,6 +218,25 @@ TEST_CASE("witness serve: bad flags are refused before anything is written", "[w
                                 l.log_flag(), "--listen", "127.0.0.1:0", "--insecure-http"});
   CHECK(second.exit_code == 2);
   CHECK(second.err.find("another witness process") != std::string::npos);
+}
+
+TEST_CASE("witness serve: a log given as ORIGIN=VKEY is witnessed, and a damaged state file stops the witness (exit 3)", "[witness]") {
+  LedgerFixture l;
+  auto log_key = PublicKey::load(l.dir + "/keys/log.pub.pem");
+  REQUIRE(log_key);
+  const std::string log_vkey = note_verifier_key(l.ledger->origin(), *log_key);
+  WitnessProcess w(l.tmp, "w1", {l.ledger->origin() + "=" + log_vkey});
+  w.start();
+  check_cosigned(w.add(0, {}, l.note(l.s1)), l.note(l.s1), w.vkey);
+  CHECK(w.stop().exit_code == 0);
+  // The state of a log it cosigned is damaged: the witness refuses to start rather than forget.
+  const std::string state = w.data + "/logs/" + witness::WitnessStore::origin_hash(l.ledger->origin());
+  std::ofstream(state, std::ios::binary | std::ios::trunc) << "garbage";
+  auto r = run_cli(l.tmp, {"witness", "serve", "--data", w.data, "--name", w.name, "--key", w.key + ".pem", "--log", l.log_flag(),
+                           "--listen", "127.0.0.1:0", "--insecure-http"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("not a signed note") != std::string::npos);
+  CHECK(read_file(state) == "garbage");
 }
 
 }  // namespace
