@@ -76,6 +76,8 @@ void add_witness(CLI::App& app, Action* action) {
         GL_ASSIGN_OR_RETURN(witness::TrustedLog log, parse_log_flag(flag));
         logs.push_back(std::move(log));
       }
+      // The listening flags are checked before WDIR is created or locked: bad flags write nothing.
+      GL_RETURN_IF_ERROR(server::HttpListener::create(o->serve).status());
       block_stop_signals();
       spdlog::set_level(spdlog::get_level() == spdlog::level::info ? spdlog::level::debug : spdlog::level::info);
       GL_ASSIGN_OR_RETURN(auto store, witness::WitnessStore::open(o->data));

@@ -129,11 +129,18 @@ TEST_CASE("serve --witness: checkpoints carry two witnesses' cosignatures, a pro
 
 TEST_CASE("serve --witness: a malformed witness flag is refused before the ledger is opened", "[witness][server]") {
   ServeWorld s;
+  const std::string before = fingerprint(s.dir);
   auto r = run_cli(s.tmp, {"serve", "--data", s.dir, "--listen", "127.0.0.1:0", "--insecure-http", "--witness", "http://127.0.0.1:1=nope"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--witness") != std::string::npos);
   auto no_url = run_cli(s.tmp, {"serve", "--data", s.dir, "--listen", "127.0.0.1:0", "--insecure-http", "--witness", "w.example/x+00000000+AA=="});
   CHECK(no_url.exit_code == 2);
+  const std::string vkey = "w.example/x+" + std::string("00000000") + "+AA==";
+  auto public_http = run_cli(s.tmp, {"serve", "--data", s.dir, "--listen", "127.0.0.1:0", "--insecure-http", "--witness",
+                                     "http://witness.example.dk:80=" + vkey});
+  CHECK(public_http.exit_code == 2);
+  CHECK(public_http.err.find("http:// only to a loopback address") != std::string::npos);
+  CHECK(fingerprint(s.dir) == before);
 }
 
 }  // namespace

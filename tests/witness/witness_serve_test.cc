@@ -211,7 +211,8 @@ TEST_CASE("witness serve: bad flags are refused before anything is written", "[w
   auto public_http = run_cli(l.tmp, {"witness", "serve", "--data", w.data, "--name", w.name, "--key", w.key + ".pem", "--log",
                                      l.log_flag(), "--listen", "0.0.0.0:0", "--insecure-http"});
   CHECK(public_http.exit_code == 2);
-  CHECK_FALSE(std::filesystem::exists(w.data + "/logs/" + witness::WitnessStore::origin_hash(l.ledger->origin())));
+  CHECK(public_http.err.find("--insecure-http") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(w.data));  // nothing was created
   // A second witness process on the same directory is refused.
   w.start();
   auto second = run_cli(l.tmp, {"witness", "serve", "--data", w.data, "--name", w.name, "--key", w.key + ".pem", "--log",
