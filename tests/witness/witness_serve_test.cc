@@ -8,6 +8,7 @@
 #include "ledger/checkpoint.h"
 #include "tests/witness/witness_world.h"
 #include "tools/witness/cosignature.h"
+#include "tools/witness/witness.h"
 #include "tools/witness/witness_store.h"
 
 namespace grantledger::testing {
@@ -238,6 +239,25 @@ TEST_CASE("witness serve: a log given as ORIGIN=VKEY is witnessed, and a damaged
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("not a signed note") != std::string::npos);
   CHECK(read_file(state) == "garbage");
+}
+
+TEST_CASE("witness: a clock stepped back never gives a later cosignature an earlier timestamp", "[witness]") {
+  LedgerFixture l;
+  auto log_key = PublicKey::load(l.dir + "/keys/log.pub.pem");
+  REQUIRE(log_key);
+  auto store = witness::WitnessStore::open(l.tmp / "wdir");
+  REQUIRE(store);
+  const witness::Cosigner cosigner{"clock.example/w", PrivateKey::generate()};
+  witness::Witness w(cosigner, {{l.ledger->origin(), witness::make_verifier_key(l.ledger->origin(), witness::kSigTypeEd25519, *log_key)}},
+                     std::move(store).value());
+  auto first = w.add_checkpoint(witness::encode_add_checkpoint({0, {}, l.note(l.s1)}), 2000000000);
+  REQUIRE(first.status == 200);
+  auto second = w.add_checkpoint(witness::encode_add_checkpoint({l.s1, l.proof(l.s1, l.s2), l.note(l.s2)}), 1000000000);
+  REQUIRE(second.status == 200);
+  auto verified = witness::verify_cosignatures(l.note(l.s2) + second.body, {cosigner.verifier_key()});
+  REQUIRE(verified);
+  REQUIRE(verified->size() == 1);
+  CHECK(verified->front().timestamp_s == 2000000000);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "ledger/merkle.h"
 #include "tools/witness/add_checkpoint.h"
 #include "tools/witness/checkpoint_body.h"
@@ -55,7 +57,7 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body, uint64_t now_s) {
     return answer(400, "old size " + std::to_string(old_size) + " is above the checkpoint's size " + std::to_string(size));
 
   std::lock_guard<std::mutex> lock(mu_);
-  uint64_t stored_size = 0;
+  uint64_t stored_size = 0, stored_time_s = 0;
   Hash32 stored_root = merkle_empty_root();
   if (auto stored = store_->latest(checkpoint->origin)) {
     auto stored_note = parse_signed_note(*stored);
@@ -63,6 +65,8 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body, uint64_t now_s) {
     if (!stored_cp) return answer(500, "the stored checkpoint of " + checkpoint->origin + " does not parse: " + stored_cp.error().message());
     stored_size = stored_cp->tree_size;
     stored_root = stored_cp->root;
+    auto own = verify_cosignatures(*stored, {cosigner_.verifier_key()});
+    if (own && !own->empty()) stored_time_s = own->front().timestamp_s;
   }
   if (old_size != stored_size) {
     WitnessAnswer a = answer(409, std::to_string(stored_size));
@@ -84,7 +88,9 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body, uint64_t now_s) {
   } else if (!merkle_verify_consistency(old_size, size, stored_root, checkpoint->root, request->proof)) {
     return refuse("the consistency proof from size " + std::to_string(old_size) + " does not verify");
   }
-  const std::string line = cosigner_.cosign(note->text, now_s);
+  // Never a timestamp before the last cosignature's (a clock stepped back): a later cosignature
+  // always states the larger tree as of the later time.
+  const std::string line = cosigner_.cosign(note->text, std::max(now_s, stored_time_s));
   Status recorded = store_->record(checkpoint->origin, note->text + "\n" + log_lines + line);
   if (!recorded.is_ok()) {
     spdlog::error("witness: {}", recorded.to_string());

@@ -41,7 +41,8 @@ class Witness {
   // REQUIRES: `logs` is not empty and every key has type 0x01.
   Witness(Cosigner cosigner, std::vector<TrustedLog> logs, std::unique_ptr<WitnessStore> store);
 
-  // POST /add-checkpoint with `body`, cosigning at `now_s` (POSIX seconds, > 0):
+  // POST /add-checkpoint with `body`, cosigning at `now_s` (POSIX seconds, > 0), or at the time of
+  // its last cosignature of that log if the clock is behind it:
   // 200 the cosignature line; 400 a malformed body or an old size above the checkpoint's;
   // 404 an unknown origin; 403 no verifying signature of a trusted key, or one that fails;
   // 409 the old size is not the size last cosigned (body: that size and "\n", Content-Type
