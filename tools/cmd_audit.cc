@@ -1,5 +1,6 @@
 // grantledger audit (--data DIR | --bundle DIR) [--format text|json] [--report FILE] [--threads N]
 //                   [--log-key LOG.pub.pem] [--checkpoint KEPT.txt ...] [--no-projections]
+//                   [--witness NAME+KEYID+KEY ... [--quorum N]]
 // A full independent replay (spec/AUDIT.md). Exit 0 clean, 1 findings, 2 could not run.
 #include <spdlog/spdlog.h>
 
@@ -14,6 +15,8 @@
 #include "tools/audit/bundle.h"
 #include "tools/commands.h"
 #include "tools/output_path.h"
+#include "tools/unsigned_flag.h"
+#include "tools/witness/witness_policy.h"
 
 namespace grantledger::cli {
 
@@ -34,7 +37,8 @@ void add_audit(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand("audit", "Replay and verify a ledger or an audit bundle completely (exit 0 clean, 1 findings, 2 could not run)");
   struct Opts {
     std::string data, bundle, format = "text", report, log_key;
-    std::vector<std::string> kept;
+    std::vector<std::string> kept, witnesses;
+    std::optional<size_t> quorum;
     int threads = 2;
     bool no_projections = false;
   };
@@ -50,9 +54,16 @@ void add_audit(CLI::App& app, Action* action) {
   cmd->add_option("--log-key", o->log_key, "the log's public key as the auditor holds it (PEM); default: the source's");
   cmd->add_option("--checkpoint", o->kept, "a checkpoint kept from earlier: the log must extend it (repeatable)");
   cmd->add_flag("--no-projections", o->no_projections, "skip recomputing the projections");
+  cmd->add_option("--witness", o->witnesses, "a witness's verifier key NAME+KEYID+KEY: each --checkpoint must carry its cosignature (repeatable)");
+  cmd->add_option("--quorum", o->quorum, "each --checkpoint needs cosignatures of this many --witness keys (default: all)")
+      ->check(unsigned_number())
+      ->check(CLI::Range(size_t{1}, size_t{64}));
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       if (o->data.empty() && o->bundle.empty()) return Status::invalid_argument("audit: give --data DIR or --bundle DIR");
+      GL_ASSIGN_OR_RETURN(witness::WitnessPolicy policy, witness::witness_policy(o->witnesses, o->quorum));
+      if (policy.quorum > 0 && o->kept.empty())
+        return Status::invalid_argument("--witness / --quorum: give the witnessed checkpoint(s) with --checkpoint KEPT.txt");
       if (!o->report.empty()) GL_RETURN_IF_ERROR(check_output_path("--report", o->report, OutputKind::kFile));
       std::optional<PublicKey> pinned;
       if (!o->log_key.empty()) {
@@ -65,6 +76,8 @@ void add_audit(CLI::App& app, Action* action) {
       options.check_projections = !o->no_projections;
       for (const auto& path : o->kept) {
         GL_ASSIGN_OR_RETURN(std::string note, read_input_file(path, "--checkpoint", 64 * 1024));
+        // A kept checkpoint is trusted only with its witnesses' cosignatures, checked before the audit runs.
+        GL_RETURN_IF_ERROR(witness::check_witnessed(policy, {note}, "--checkpoint " + path));
         options.kept_checkpoints.push_back(std::move(note));
       }
       const auto start = std::chrono::steady_clock::now();

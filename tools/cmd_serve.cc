@@ -1,17 +1,15 @@
 // grantledger serve --data DIR --listen HOST:PORT (--tls-cert C --tls-key K | --insecure-http)
-//   [--max-body-bytes N] [--connections N] [--request-timeout S]
+//   [--max-body-bytes N] [--connections N] [--request-timeout S] [--witness URL=VKEY ...]
 // The ledger as a network service (spec/SERVER.md). Prints "listening URL" on stdout once it
 // accepts connections; SIGTERM or SIGINT stops it: no new requests, the ones in flight finish
 // (each submission acknowledged and durable, or refused), exit 0.
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <iostream>
-#include <thread>
 
 #include "tools/commands.h"
+#include "tools/serve_until_signal.h"
 #include "tools/server/service.h"
 #include "tools/unsigned_flag.h"
 
@@ -72,33 +70,18 @@ void add_serve(CLI::App& app, Action* action) {
   cmd->add_option("--request-timeout", o->request_timeout_seconds, "seconds to read or write one request")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  cmd->add_option("--witness", o->witnesses, "collect cosignatures from a C2SP witness: URL=NAME+KEYID+KEY (repeatable)");
+  cmd->add_option("--witness-tls-ca", o->witness_tls_ca, "CA file (PEM) for https witnesses; default: the system's");
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       // The signals are taken by one thread (sigwait), so every other thread must block them,
       // including the service's, which inherit this mask.
-      sigset_t signals;
-      sigemptyset(&signals);
-      sigaddset(&signals, SIGTERM);
-      sigaddset(&signals, SIGINT);
-      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+      block_stop_signals();
       // One line per request; -v adds the time each submission spent decoding, appending and proving.
       spdlog::set_level(spdlog::get_level() == spdlog::level::info ? spdlog::level::debug : spdlog::level::info);
       GL_ASSIGN_OR_RETURN(auto service, server::Service::open(*o, run_query));
       std::cout << "listening " << service->url() << std::endl;
-      std::atomic<bool> done{false};
-      std::thread stopper([&service, &done, signals] {
-        const timespec tick{0, 200 * 1000 * 1000};
-        while (!done.load()) {
-          const int sig = sigtimedwait(&signals, nullptr, &tick);
-          if (sig <= 0) continue;
-          spdlog::info("signal {}: stopping (requests in flight finish)", sig);
-          service->stop();
-          return;
-        }
-      });
-      Status s = service->run();  // also returns when listening fails
-      done.store(true);
-      stopper.join();
+      Status s = serve_until_signal([&service] { return service->run(); }, [&service] { service->stop(); });
       service.reset();  // the writer drains and closes the ledger
       spdlog::info("stopped");
       return s;

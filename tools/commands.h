@@ -34,6 +34,7 @@ void add_export(CLI::App& app, Action* action, const QueryEnv* env);
 void add_serve(CLI::App& app, Action* action);
 void add_submit(CLI::App& app, Action* action);
 void add_login(CLI::App& app, Action* action);
+void add_witness(CLI::App& app, Action* action);
 
 // The query commands (log, checkpoint, balance, history, claims, export, projections status, prove,
 // reconcile history) on `app`, reading through `env`: what `serve` answers queries with.

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   grantledger::cli::add_serve(app, &action);
   grantledger::cli::add_submit(app, &action);
   grantledger::cli::add_login(app, &action);
+  grantledger::cli::add_witness(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,10 +16,12 @@
 #include "tools/audit/bundle.h"
 #include "tools/audit/receipt.h"
 #include "tools/reconcile/ledger_view_json.h"
+#include "tools/server/http_listener.h"
 #include "tools/server/http_signature.h"
 #include "tools/server/nonce_cache.h"
 #include "tools/server/tar_archive.h"
 #include "tools/web/web_ui.h"
+#include "tools/server/witness_collector.h"
 
 namespace grantledger::server {
 
@@ -66,10 +68,6 @@ void answer_status(httplib::Response& res, const Status& s, const std::string& o
   answer_error(res, http_status_for(s.code()), status_code_name(s.code()), s.message(), output);
 }
 
-bool loopback_host(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 std::optional<Hash32> key_id_from_hex(std::string_view hex) {
   auto b = from_hex(hex);
   if (!b || b->size() != 32) return std::nullopt;
@@ -103,12 +101,12 @@ class Service::Impl {
   ServeOptions options;
   QueryRunner queries;
   std::unique_ptr<Ledger> ledger;
-  std::unique_ptr<httplib::Server> http;
-  std::string host;
-  int port = 0;
+  std::unique_ptr<HttpListener> listener;
+  httplib::Server* http = nullptr;  // the listener's
   NonceCache nonces;
   std::atomic<bool> stopping{false};
   std::unique_ptr<web::WebUi> web;  // the web page under /ui/ (spec/WEB.md)
+  std::unique_ptr<WitnessCollector> witnesses;  // null without --witness; stopped before the ledger closes
 
   // The projections follow the log on their own thread, woken after every acknowledged commit.
   std::thread follower;
@@ -198,6 +196,7 @@ class Service::Impl {
       wake = true;
     }
     cv.notify_one();
+    if (witnesses) witnesses->notify();
     const auto receipt_at = Clock::now();
     auto receipt = audit::make_receipt(*ledger, *infos);
     if (!receipt) return answer_status(res, receipt.error());
@@ -288,7 +287,7 @@ class Service::Impl {
     auto note = ledger->checkpoint(size);
     if (!note) return answer_status(res, note.error());
     res.status = 200;
-    res.set_content(*note, "text/plain; charset=utf-8");
+    res.set_content(witnesses ? witnesses->with_cosignatures(*note) : *note, "text/plain; charset=utf-8");
   }
 
   void ready(httplib::Response& res) {
@@ -420,30 +419,12 @@ Service::~Service() {
 
 Result<std::unique_ptr<Service>> Service::open(ServeOptions options, QueryRunner queries) {
   auto impl = std::make_unique<Impl>();
-  const size_t colon = options.listen.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return Status::invalid_argument("--listen " + options.listen + ": give HOST:PORT");
-  impl->host = options.listen.substr(0, colon);
-  if (impl->host.size() > 2 && impl->host.front() == '[' && impl->host.back() == ']') impl->host = impl->host.substr(1, impl->host.size() - 2);
-  const std::string port_text = options.listen.substr(colon + 1);
-  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port_text) > 65535)
-    return Status::invalid_argument("--listen " + options.listen + ": the port must be 0..65535");
-  const int wanted_port = std::stoi(port_text);
-  if (options.insecure_http) {
-    if (!loopback_host(impl->host))
-      return Status::invalid_argument("--insecure-http: plain HTTP only on a loopback address (127.0.0.1, ::1), not " + impl->host);
-    impl->http = std::make_unique<httplib::Server>();
-  } else {
-    if (options.tls_cert.empty() || options.tls_key.empty())
-      return Status::invalid_argument("--tls-cert and --tls-key are required (or --insecure-http on loopback, for tests)");
-    for (const auto& f : {options.tls_cert, options.tls_key})
-      if (::access(f.c_str(), R_OK) != 0) return Status::invalid_argument("TLS file " + f + ": cannot read it");
-    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
-    if (!tls->is_valid())
-      return Status::invalid_argument("--tls-cert " + options.tls_cert + " / --tls-key " + options.tls_key +
-                                      ": not a certificate and its private key (PEM)");
-    impl->http = std::move(tls);
+  GL_ASSIGN_OR_RETURN(impl->listener, HttpListener::create({options.listen, options.tls_cert, options.tls_key, options.insecure_http}));
+  impl->http = &impl->listener->http();
+  std::vector<WitnessEndpoint> witnesses;
+  for (const auto& flag : options.witnesses) {
+    GL_ASSIGN_OR_RETURN(WitnessEndpoint w, parse_witness_flag(flag));
+    witnesses.push_back(std::move(w));
   }
   GL_ASSIGN_OR_RETURN(impl->ledger, Ledger::open(options.data, options.ledger));
   // Catch the projections up before the first answer, so queries start current.
@@ -470,24 +451,21 @@ Result<std::unique_ptr<Service>> Service::open(ServeOptions options, QueryRunner
   impl->options = std::move(options);
   impl->queries = std::move(queries);
   impl->routes();
-  impl->port = wanted_port == 0 ? http.bind_to_any_port(impl->host) : (http.bind_to_port(impl->host, wanted_port) ? wanted_port : -1);
-  if (impl->port <= 0) return Status::invalid_argument("--listen " + impl->options.listen + ": cannot listen there (in use, or not an address of this machine)");
+  GL_RETURN_IF_ERROR(impl->listener->bind());
   Impl* raw = impl.get();
   impl->web = std::make_unique<web::WebUi>(*impl->ledger, impl->queries, [raw]() -> Result<std::string> {
     GL_ASSIGN_OR_RETURN(auto archive, raw->bundle_archive("web"));
     return std::move(archive.first);
   });
   impl->follower = std::thread([raw] { raw->follow_projections(); });
+  if (!witnesses.empty())
+    impl->witnesses = std::make_unique<WitnessCollector>(*impl->ledger, std::move(witnesses), impl->options.witness_tls_ca);
   return std::unique_ptr<Service>(new Service(std::move(impl)));
 }
 
-int Service::port() const { return impl_->port; }
+int Service::port() const { return impl_->listener->port(); }
 
-std::string Service::url() const {
-  const bool v6 = impl_->host.find(':') != std::string::npos;
-  return std::string(impl_->options.insecure_http ? "http" : "https") + "://" + (v6 ? "[" + impl_->host + "]" : impl_->host) +
-         ":" + std::to_string(impl_->port);
-}
+std::string Service::url() const { return impl_->listener->url(); }
 
 Status Service::run() {
   if (!impl_->http->listen_after_bind() && !impl_->stopping.load())

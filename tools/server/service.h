@@ -34,6 +34,9 @@ struct ServeOptions {
   size_t connections = kDefaultConnections;
   int request_timeout_seconds = kDefaultRequestTimeoutSeconds;
   LedgerOptions ledger;
+  // Witnesses to collect cosignatures from: URL=NAME+KEYID+KEY (tools/server/witness_collector.h).
+  std::vector<std::string> witnesses;
+  std::string witness_tls_ca;  // CA file for https witnesses; empty: the system's
 };
 
 // One route: its method, its path as spec/openapi.json writes it, and whether it needs a signature.
