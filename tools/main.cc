@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   grantledger::cli::add_export(app, &action, &env);
   grantledger::cli::add_serve(app, &action);
   grantledger::cli::add_submit(app, &action);
+  grantledger::cli::add_sink(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
