@@ -14,6 +14,7 @@
 #include "tools/commands.h"
 #include "tools/sink/sink.h"
 #include "tools/sink/sink_verify.h"
+#include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
 
@@ -32,9 +33,11 @@ void add_sink_postgres(CLI::App* sink, Action* action) {
   cmd->add_option("--dsn", o->dsn, "PostgreSQL connection string: postgresql://USER@HOST/DB or key=value pairs (libpq)")->required();
   cmd->add_flag("--follow", o->follow, "keep following the log until SIGTERM or SIGINT (the batch in progress finishes)");
   cmd->add_option("--batch-commits", o->batch_commits, "commits per PostgreSQL transaction")
+      ->check(unsigned_number())
       ->check(CLI::Range(uint64_t{1}, sink::kMaxCommitsPerSinkBatch))
       ->capture_default_str();
   cmd->add_option("--poll-ms", o->poll_ms, "--follow: milliseconds between looks for new commits")
+      ->check(unsigned_number())
       ->check(CLI::Range(uint32_t{50}, uint32_t{60000}))
       ->capture_default_str();
   cmd->add_option("--create-readonly-role", o->readonly_role, "create this NOLOGIN role with SELECT on every sink table, then exit");
