@@ -10,6 +10,7 @@
 #include "ledger/log_reader.h"
 #include "ledger/sha256.h"
 #include "projections/builder.h"
+#include "projections/claim_change.h"
 #include "projections/queries.h"
 #include "tools/sink/pg_connection.h"
 #include "tools/sink/sink_names.h"
@@ -203,6 +204,11 @@ Result<VerifyReport> verify_sink(const VerifyOptions& options) {
 
   // Row digests of the appended tables against the log itself.
   Digest log_commits, log_postings, log_payments;
+  std::map<std::pair<std::string, uint64_t>, Row> log_claim_changes;  // (claim, event) -> row, the table's order
+  projections::ReversalChains chains([&ledger](uint64_t index) -> Result<DecodedMessage> {
+    GL_ASSIGN_OR_RETURN(Bytes bytes, ledger->event(index));
+    return DecodedMessage::decode(bytes);
+  });
   GL_ASSIGN_OR_RETURN(auto reader, LogReader::open(*ledger, LogReader::Options{.postings = true}));
   while (reader->position() < position.applied_commits) {
     GL_ASSIGN_OR_RETURN(const CommitRecord* c, reader->next_commit());
@@ -222,6 +228,11 @@ Result<VerifyReport> verify_sink(const VerifyOptions& options) {
         log_payments.add({p.getPaymentId().cStr(), p.getEmployerCode().cStr(), p.getProviderCode().cStr(), n(p.getAmountOre()),
                           n(static_cast<int64_t>(e->index))});
       }
+      GL_ASSIGN_OR_RETURN(auto changed, projections::claim_change_of(c->info.sequence, e->index, e->event(), chains));
+      if (changed)
+        log_claim_changes[{changed->claim_id, e->index}] = {changed->claim_id, n(static_cast<int64_t>(e->index)), n(static_cast<int64_t>(c->info.sequence)),
+                                                            format_date(changed->change.effective_date), claim_status_name(changed->change.state),
+                                                            changed->change.text};
     }
   }
   GL_ASSIGN_OR_RETURN(Digest pg_commits, digest_of(*conn, "SELECT sequence, first_event_index, event_count, recorded_at_ns, commit_hash FROM commits ORDER BY sequence"));
@@ -229,9 +240,15 @@ Result<VerifyReport> verify_sink(const VerifyOptions& options) {
                                                            "FROM postings ORDER BY event_index, ordinal"));
   GL_ASSIGN_OR_RETURN(Digest pg_payments, digest_of(*conn, "SELECT payment_id, employer_code, provider_code, amount_ore, event_index "
                                                            "FROM course_payments ORDER BY event_index"));
+  Digest log_changes;
+  for (const auto& [_, row] : log_claim_changes) log_changes.add(row);
+  // COLLATE "C": byte order, as std::map orders the claim ids.
+  GL_ASSIGN_OR_RETURN(Digest pg_changes, digest_of(*conn, "SELECT claim_id, event_index, commit_sequence, effective_date::text, state, text "
+                                                          "FROM claim_changes ORDER BY claim_id COLLATE \"C\", event_index"));
   for (auto [table, log, pg] : {std::tuple<const char*, Digest*, Digest*>{"commits", &log_commits, &pg_commits},
                                 {"postings", &log_postings, &pg_postings},
-                                {"course_payments", &log_payments, &pg_payments}}) {
+                                {"course_payments", &log_payments, &pg_payments},
+                                {"claim_changes", &log_changes, &pg_changes}}) {
     cmp.equal(table, "count", n(static_cast<int64_t>(log->rows)), n(static_cast<int64_t>(pg->rows)));
     cmp.equal(table, "digest", log->hex(), pg->hex());
   }

@@ -10,8 +10,9 @@
 //     of postings as of the same dates; accounts: each balance (the balances projection);
 //   - entities, programmes (the registry projection) and claims (claim_history, as `claims`
 //     reads it): every row and field;
-//   - commits, postings and course_payments: row counts and SHA-256 digests of their rows against
-//     the same rows read from the log (each event checked against its leaf hash).
+//   - commits, postings, course_payments and claim_changes: row counts and SHA-256 digests of
+//     their rows against the same rows read from the log (each event checked against its leaf
+//     hash; claim changes by the claim_history rule, projections/claim_change.h).
 // Cost: one scan of the log and of those tables, and one totals query per date.
 #pragma once
 
