@@ -230,6 +230,30 @@ TEST_CASE("sink postgres: a bad DSN (exit 2) or an unreachable server (exit 4) g
   CHECK(verify.exit_code == 4);
 }
 
+TEST_CASE("sink postgres: bad flags are refused (exit 2) before anything is written, and sink verify on an empty database names the missing tables", "[postgres][sink]") {
+  TempDir tmp;
+  PostgresServer pg;
+  const std::string dir = demo_ledger(tmp, "ledger", 2);
+  const std::string no_tables = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'";
+  for (const std::vector<std::string>& flags : std::vector<std::vector<std::string>>{
+           {"--batch-commits", "0"}, {"--batch-commits", "10001"}, {"--batch-commits", "-1"}, {"--poll-ms", "1"}}) {
+    std::vector<std::string> args = {"sink", "postgres", "--data", dir, "--dsn", pg.dsn()};
+    args.insert(args.end(), flags.begin(), flags.end());
+    CliResult r = run_cli(tmp, args);
+    INFO(flags[0] << " " << flags[1] << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(flags[0]) != std::string::npos);
+  }
+  CliResult no_ledger = run_cli(tmp, {"sink", "postgres", "--data", tmp / "absent", "--dsn", pg.dsn()});
+  CHECK(no_ledger.exit_code == 2);
+  CHECK(sql_value(pg, no_tables) == "0");
+
+  CliResult verify = run_cli(tmp, {"sink", "verify", "--data", dir, "--dsn", pg.dsn()});
+  CHECK(verify.exit_code == 1);
+  CHECK(verify.out.find("table=postings key=(table) expected=present found=missing") != std::string::npos);
+  CHECK(verify.out.find("table=sink_state key=(table) expected=present found=missing") != std::string::npos);
+}
+
 TEST_CASE("sink postgres --follow: picks up new commits, and SIGTERM ends it with exit 0", "[postgres][sink]") {
   TempDir tmp;
   PostgresServer pg;

@@ -66,8 +66,8 @@ Result<SinkProgress> run_sink(const SinkOptions& options) {
   if (options.data_dir.empty()) return Status::invalid_argument("--data: required");
   if (options.batch_commits < 1 || options.batch_commits > kMaxCommitsPerSinkBatch)
     return Status::invalid_argument("--batch-commits: must be 1.." + std::to_string(kMaxCommitsPerSinkBatch));
-  GL_ASSIGN_OR_RETURN(auto conn, PgConnection::connect(options.dsn));
   GL_ASSIGN_OR_RETURN(auto ledger, Ledger::open(options.data_dir, {.read_only = true}));
+  GL_ASSIGN_OR_RETURN(auto conn, PgConnection::connect(options.dsn));
   GL_RETURN_IF_ERROR(create_schema(*conn));
   GL_ASSIGN_OR_RETURN(std::vector<SchemaDrift> drift, schema_drift(*conn));
   if (!drift.empty())
