@@ -3,17 +3,16 @@
 // grantledger sink verify --data DIR --dsn DSN [--as-of YYYY-MM-DD ...]
 // PostgreSQL read models for BI (spec/POSTGRES.md; spec/CLI.md, "sink"). The work is in
 // tools/sink/; this file parses flags, handles SIGTERM and prints.
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <iostream>
-#include <thread>
 
 #include "ledger/date.h"
 #include "tools/commands.h"
 #include "tools/sink/sink.h"
 #include "tools/sink/sink_verify.h"
+#include "tools/stop_signals.h"
 #include "tools/unsigned_flag.h"
 
 namespace grantledger::cli {
@@ -48,27 +47,16 @@ void add_sink_postgres(CLI::App* sink, Action* action) {
         std::cout << "created role " << o->readonly_role << " (SELECT on the sink's tables)\n";
         return Status::ok();
       }
-      // SIGTERM / SIGINT end the run after the current batch: one thread takes them (sigwait).
-      sigset_t signals;
-      sigemptyset(&signals);
-      sigaddset(&signals, SIGTERM);
-      sigaddset(&signals, SIGINT);
-      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-      std::atomic<bool> stop{false}, done{false};
-      std::thread stopper([&stop, &done, signals] {
-        const timespec tick{0, 100 * 1000 * 1000};
-        while (!done.load()) {
-          const int sig = sigtimedwait(&signals, nullptr, &tick);
-          if (sig <= 0) continue;
+      // SIGTERM / SIGINT end the run after the current batch.
+      std::atomic<bool> stop{false};
+      Result<sink::SinkProgress> progress = Status::io_error("not run");
+      {
+        StopSignals signals([&stop](int sig) {
           spdlog::info("signal {}: stopping after the current batch", sig);
           stop.store(true);
-          return;
-        }
-      });
-      sink::SinkOptions options{o->data, o->dsn, o->batch_commits, o->follow, o->poll_ms, &stop};
-      Result<sink::SinkProgress> progress = sink::run_sink(options);
-      done.store(true);
-      stopper.join();
+        });
+        progress = sink::run_sink({o->data, o->dsn, o->batch_commits, o->follow, o->poll_ms, &stop});
+      }
       GL_RETURN_IF_ERROR(progress.status());
       std::cout << "applied_commits=" << progress->applied_commits << " commits_written=" << progress->commits_written
                 << " events_written=" << progress->events_written << " batches=" << progress->batches << "\n";
