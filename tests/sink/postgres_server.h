@@ -33,7 +33,8 @@ class PostgresServer {
       const passwd* nobody = ::getpwnam("nobody");
       if (nobody == nullptr) throw std::runtime_error("PostgresServer: no user nobody");
       if (::chown((root_ + "/pg").c_str(), nobody->pw_uid, nobody->pw_gid) != 0) throw std::runtime_error("PostgresServer: chown failed");
-      as_user_ = "runuser -u nobody -- ";
+      // From a directory nobody may enter: the caller's (a checkout under /root) may be closed to it.
+      as_user_ = "cd " + root_ + " && runuser -u nobody -- ";
     }
     const std::string bin = kPostgresBin;
     run_or_throw(as_user_ + bin + "/initdb -D " + data() + " -A trust -U postgres --no-sync -E UTF8 --locale=C >" + root_ + "/initdb.log 2>&1",
