@@ -213,6 +213,15 @@ TEST_CASE("sink postgres: a database filled from another ledger, or a rewritten 
   CHECK(refused.exit_code == 2);
   CHECK(refused.err.find("has hash") != std::string::npos);
   CHECK(row_counts(pg) == rewritten);
+
+  // The position removed by hand: the sink cannot know where it stopped, and writes nothing.
+  REQUIRE(pg.psql("DELETE FROM sink_state") == 0);
+  const std::string commits = sql_value(pg, "SELECT count(*) FROM commits");
+  CliResult lost = run_cli(tmp, {"sink", "postgres", "--data", a, "--dsn", pg.dsn()});
+  CHECK(lost.exit_code == 2);
+  CHECK(lost.err.find("sink_state has no row but the sink's tables hold commits") != std::string::npos);
+  CHECK(sql_value(pg, "SELECT count(*) FROM commits") == commits);
+  CHECK(sql_value(pg, "SELECT count(*) FROM sink_state") == "0");
 }
 
 TEST_CASE("sink postgres: a bad DSN (exit 2) or an unreachable server (exit 4) gives a clear error", "[postgres][sink]") {

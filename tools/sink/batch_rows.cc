@@ -174,13 +174,14 @@ Status BatchRows::write(PgConnection& conn) {
   for (const Statement& s : registry_) {
     GL_ASSIGN_OR_RETURN(PgRows r, conn.query(s.sql, s.params));
     if (r.affected != 1)
-      return Status::corruption(std::string(s.what) + " " + s.key + ": the sink database has no row for it (it does not hold this ledger's earlier commits)");
+      return Status::conflict(std::string(s.what) + " " + s.key + ": the sink database has no row for it (rows were removed by hand? `sink verify` names them)");
   }
 
   if (!accounts_.empty()) {
     std::string data;
     for (const auto& [name, d] : accounts_) {
       std::optional<Account> account = Account::parse(name);
+      // The stored postings are the log's: a name the chart does not know is damage there.
       if (!account) return Status::corruption("posting to \"" + name + "\": not an account of the chart (ledger/account.h)");
       copy_line(&data, {name, account_kind_name(account->kind()), unless_empty(account->programme()), unless_empty(account->entity()),
                         std::to_string(d.amount_ore), std::to_string(d.count)});
@@ -229,8 +230,8 @@ Status BatchRows::write(PgConnection& conn) {
                                              "n.payment_reference, n.claimed_on, n.changed_on, n.claim_event, n.change_event "
                                              "FROM stage_new_claims n JOIN course_payments p ON p.payment_id = n.payment_id"));
     if (r.affected != fresh_count)
-      return Status::corruption("claims: " + std::to_string(fresh_count - r.affected) +
-                                " claimed course payments have no row in course_payments (the database does not hold this ledger's earlier commits)");
+      return Status::conflict("claims: " + std::to_string(fresh_count - r.affected) +
+                              " claimed course payments have no row in course_payments (rows were removed by hand? `sink verify` names them)");
   }
   if (changed_count > 0) {
     GL_RETURN_IF_ERROR(conn.copy_in("stage_claim_changes", changed).status());
@@ -238,8 +239,8 @@ Status BatchRows::write(PgConnection& conn) {
                                              "changed_on = u.changed_on, change_event = u.change_event FROM stage_claim_changes u "
                                              "WHERE c.claim_id = u.claim_id"));
     if (r.affected != changed_count)
-      return Status::corruption("claims: " + std::to_string(changed_count - r.affected) +
-                                " changed claims have no row in claims (the database does not hold this ledger's earlier commits)");
+      return Status::conflict("claims: " + std::to_string(changed_count - r.affected) +
+                              " changed claims have no row in claims (rows were removed by hand? `sink verify` names them)");
   }
   return Status::ok();
 }

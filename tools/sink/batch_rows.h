@@ -32,8 +32,8 @@ class BatchRows {
   Status add_event(const CommitRecord& commit, const LogEvent& event);
   uint64_t events() const { return events_; }
 
-  // Writes the batch. corruption when a row the ledger implies is missing in the database (a
-  // claim's course payment, a renamed entity): the database does not hold this ledger's past.
+  // Writes the batch. conflict when a row the ledger implies is missing in the database (a
+  // claim's course payment, a renamed entity): rows were removed by hand.
   Status write(PgConnection& conn);
 
  private:

@@ -13,6 +13,10 @@ bool parse_u64(const std::optional<std::string>& text, uint64_t* out) {
 }  // namespace
 
 Status init_position(PgConnection& conn, const std::string& origin) {
+  GL_ASSIGN_OR_RETURN(PgRows state, conn.query("SELECT (SELECT count(*) FROM sink_state), EXISTS (SELECT 1 FROM commits)"));
+  if (state.rows.at(0)[0].value_or("") == "0" && state.rows.at(0)[1].value_or("") == "t")
+    return Status::conflict("sink_state has no row but the sink's tables hold commits (removed by hand?): the sink cannot know where it stopped; "
+                            "empty the tables (or drop them) and sink again");
   return conn.exec(
       "INSERT INTO sink_state (singleton, origin, applied_commits, tree_size, tree_root, last_commit_hash, updated_at) "
       "VALUES (true, $1, 0, 0, '', '', now()) ON CONFLICT (singleton) DO NOTHING",
@@ -23,14 +27,14 @@ Result<SinkPosition> read_position(PgConnection& conn, bool lock) {
   GL_ASSIGN_OR_RETURN(PgRows rows, conn.query(std::string("SELECT origin, applied_commits, tree_size, tree_root, last_commit_hash FROM sink_state "
                                                           "WHERE singleton") +
                                               (lock ? " FOR UPDATE" : "")));
-  if (rows.rows.size() != 1) return Status::corruption("sink_state: expected one row, found " + std::to_string(rows.rows.size()));
+  if (rows.rows.size() != 1) return Status::conflict("sink_state: expected one row, found " + std::to_string(rows.rows.size()) + " (changed by hand?)");
   const auto& r = rows.rows[0];
   SinkPosition p;
   p.origin = r[0].value_or("");
   p.tree_root = r[3].value_or("");
   p.last_commit_hash = r[4].value_or("");
   if (!parse_u64(r[1], &p.applied_commits) || !parse_u64(r[2], &p.tree_size))
-    return Status::corruption("sink_state: applied_commits or tree_size is not a count");
+    return Status::conflict("sink_state: applied_commits or tree_size is not a count (changed by hand?)");
   return p;
 }
 
@@ -39,7 +43,7 @@ Status write_position(PgConnection& conn, const SinkPosition& p) {
                                            "last_commit_hash = $5, updated_at = now() WHERE singleton",
                                            {p.origin, std::to_string(p.applied_commits), std::to_string(p.tree_size), p.tree_root,
                                             p.last_commit_hash}));
-  if (r.affected != 1) return Status::corruption("sink_state: the row vanished during the batch");
+  if (r.affected != 1) return Status::conflict("sink_state: the row vanished during the batch");
   return Status::ok();
 }
 

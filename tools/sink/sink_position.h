@@ -18,9 +18,10 @@ struct SinkPosition {
   std::string last_commit_hash;   // hex hash of commit applied_commits - 1; empty at 0
 };
 
-// Inserts the row for `origin` at position 0 when sink_state is empty.
+// Inserts the row for `origin` at position 0 when sink_state is empty; conflict when it is empty
+// but the tables hold commits (the position was removed by hand).
 Status init_position(PgConnection& conn, const std::string& origin);
-// Reads the row (FOR UPDATE when `lock`: inside the batch's transaction). corruption when it is
+// Reads the row (FOR UPDATE when `lock`: inside the batch's transaction). conflict when it is
 // missing or malformed.
 Result<SinkPosition> read_position(PgConnection& conn, bool lock);
 Status write_position(PgConnection& conn, const SinkPosition& position);
