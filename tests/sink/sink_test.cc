@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <algorithm>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "tests/cli_support.h"
@@ -121,14 +122,27 @@ TEST_CASE("sink postgres: kill -9 at random points, then a re-run converges with
   INFO("seed " << seed);
   std::mt19937_64 rng(seed);
   int killed = 0;
-  for (int round = 0; round < 6; ++round) {
+  std::string positions;  // where each killed run left the database
+  for (int round = 0; round < 8; ++round) {
     ChildProcess child({"sink", "postgres", "--data", dir, "--dsn", pg.dsn(), "--batch-commits", "1"}, tmp / "sink.out", tmp / "sink.err");
-    ChildOutcome outcome = child.kill_after(std::uniform_int_distribution<int64_t>(5'000, 150'000)(rng));
+    ChildOutcome outcome = child.kill_after(std::uniform_int_distribution<int64_t>(5'000, 300'000)(rng));
     INFO(outcome.describe());
     REQUIRE((outcome.killed || outcome.exit_code == 0));
     if (outcome.killed) ++killed;
+    // Whatever the point, the rows and the position agree: commits 0 .. applied - 1, each once.
+    std::string out;
+    if (pg.psql("SELECT (SELECT applied_commits FROM sink_state) || ' ' || count(*) || ' ' || coalesce(max(sequence) + 1, 0) FROM commits", &out) == 0 &&
+        !out.empty()) {
+      std::istringstream in(out);
+      uint64_t applied = 0, rows = 0, next = 0;
+      in >> applied >> rows >> next;
+      INFO("after round " << round << ": " << out);
+      CHECK(applied == rows);
+      CHECK(rows == next);
+      positions += std::to_string(applied) + " ";
+    }
   }
-  INFO("killed " << killed << " of 6 runs");
+  INFO("killed " << killed << " of 8 runs, positions " << positions);
   CliResult final_run = run_cli(tmp, {"sink", "postgres", "--data", dir, "--dsn", pg.dsn()});
   INFO(final_run.err);
   REQUIRE(final_run.exit_code == 0);
