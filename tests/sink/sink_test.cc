@@ -153,6 +153,23 @@ TEST_CASE("sink postgres: kill -9 at random points, then a re-run converges with
   CHECK(sql_value(pg, "SELECT applied_commits FROM sink_state") == std::to_string(log_commits(tmp, dir)));
 }
 
+TEST_CASE("sink postgres: two sinks at once on one database take turns and write every commit once", "[postgres][sink]") {
+  TempDir tmp;
+  PostgresServer pg;
+  const std::string dir = demo_ledger(tmp, "ledger", 30);
+  ChildProcess first({"sink", "postgres", "--data", dir, "--dsn", pg.dsn(), "--batch-commits", "1"}, tmp / "1.out", tmp / "1.err");
+  ChildProcess second({"sink", "postgres", "--data", dir, "--dsn", pg.dsn(), "--batch-commits", "1"}, tmp / "2.out", tmp / "2.err");
+  ChildOutcome a = first.wait(), b = second.wait();
+  INFO(a.describe() << b.describe());
+  CHECK(a.exit_code == 0);
+  CHECK(b.exit_code == 0);
+  const uint64_t commits = log_commits(tmp, dir);
+  CHECK(sql_value(pg, "SELECT count(*) FROM commits") == std::to_string(commits));
+  CliResult verify = run_cli(tmp, {"sink", "verify", "--data", dir, "--dsn", pg.dsn()});
+  INFO(verify.out);
+  CHECK(verify.exit_code == 0);
+}
+
 TEST_CASE("sink verify: a table altered by hand is named (exit 1), and sink postgres refuses to write into it (exit 2)", "[postgres][sink]") {
   TempDir tmp;
   PostgresServer pg;
