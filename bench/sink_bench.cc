@@ -8,14 +8,14 @@
 // database to the head: events/s and commits/s over the whole run, including each batch's
 // transaction commit. With --verify, also times `sink verify`. With --keep an existing ledger in
 // PATH is reused.
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 #include "ledger/ledger.h"
 #include "projections/builder.h"
@@ -28,7 +28,9 @@ using namespace grantledger;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,13 +40,20 @@ int main(int argc, char** argv) {
   bool keep = false, verify = false;
   std::string dir = (std::filesystem::temp_directory_path() / "grantledger-sink-bench").string();
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--events") && i + 1 < argc) events = std::atol(argv[++i]);
-    else if (!std::strcmp(argv[i], "--batch-commits") && i + 1 < argc) batch_commits = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
-    else if (!std::strcmp(argv[i], "--keep")) keep = true;
-    else if (!std::strcmp(argv[i], "--verify")) verify = true;
+    if (!std::strcmp(argv[i], "--events") && i + 1 < argc)
+      events = std::atol(argv[++i]);
+    else if (!std::strcmp(argv[i], "--batch-commits") && i + 1 < argc)
+      batch_commits = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc)
+      dir = argv[++i];
+    else if (!std::strcmp(argv[i], "--keep"))
+      keep = true;
+    else if (!std::strcmp(argv[i], "--verify"))
+      verify = true;
     else {
-      std::fprintf(stderr, "usage: sink_bench [--events N] [--dir PATH] [--keep] [--batch-commits C] [--verify]\n");
+      std::fprintf(
+          stderr,
+          "usage: sink_bench [--events N] [--dir PATH] [--keep] [--batch-commits C] [--verify]\n");
       return 2;
     }
   }
@@ -52,7 +61,8 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     auto t0 = Clock::now();
     std::ostringstream log;
-    const int payments = static_cast<int>(std::max(1L, static_cast<long>(static_cast<double>(events) / 3.2)));
+    const int payments =
+        static_cast<int>(std::max(1L, static_cast<long>(static_cast<double>(events) / 3.2)));
     auto demo = demo::run_demo(dir, {.seed = 20122013, .course_payments = payments}, log);
     if (!demo) {
       std::fprintf(stderr, "demo: %s\n", demo.error().to_string().c_str());
@@ -79,10 +89,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sink: %s\n", progress.error().to_string().c_str());
     return 1;
   }
-  std::printf("sink: %llu events, %llu commits in %llu batches, %.2f s: %.0f events/s, %.0f commits/s\n",
-              static_cast<unsigned long long>(progress->events_written), static_cast<unsigned long long>(progress->commits_written),
-              static_cast<unsigned long long>(progress->batches), s, static_cast<double>(progress->events_written) / s,
-              static_cast<double>(progress->commits_written) / s);
+  std::printf(
+      "sink: %llu events, %llu commits in %llu batches, %.2f s: %.0f events/s, %.0f commits/s\n",
+      static_cast<unsigned long long>(progress->events_written),
+      static_cast<unsigned long long>(progress->commits_written),
+      static_cast<unsigned long long>(progress->batches), s,
+      static_cast<double>(progress->events_written) / s,
+      static_cast<double>(progress->commits_written) / s);
   if (verify) {
     {  // the library's demo leaves the projections to the writer's next open; verify reads them
       auto ledger = Ledger::open(dir, {.writer = false});
@@ -98,8 +111,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "verify: %s\n", report.error().to_string().c_str());
       return 1;
     }
-    std::printf("verify: %zu differences, %llu checks in %.2f s\n", report->differences.size(), static_cast<unsigned long long>(report->checks),
-                seconds_since(t1));
+    std::printf("verify: %zu differences, %llu checks in %.2f s\n", report->differences.size(),
+                static_cast<unsigned long long>(report->checks), seconds_since(t1));
     for (const auto& d : report->differences) std::printf("difference %s\n", d.describe().c_str());
     if (!report->differences.empty()) return 1;
   }

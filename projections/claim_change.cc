@@ -6,11 +6,13 @@ namespace {
 using Which = schema::Event::Body::Which;
 }  // namespace
 
-Result<std::optional<ClaimEventChange>> claim_change_of(uint64_t commit_sequence, uint64_t index, schema::Event::Reader event,
+Result<std::optional<ClaimEventChange>> claim_change_of(uint64_t commit_sequence, uint64_t index,
+                                                        schema::Event::Reader event,
                                                         ReversalChains& chains) {
   auto body = event.getBody();
   ClaimEventChange out;
-  out.change = ClaimChange{index, event.getEffectiveDate(), commit_sequence, ClaimStatus::kClaimed, "", "", "", Ore{}};
+  out.change = ClaimChange{
+      index, event.getEffectiveDate(), commit_sequence, ClaimStatus::kClaimed, "", "", "", Ore{}};
   ClaimChange& change = out.change;
   switch (body.which()) {
     case Which::REIMBURSEMENT_CLAIMED: {
@@ -50,7 +52,8 @@ Result<std::optional<ClaimEventChange>> claim_change_of(uint64_t commit_sequence
       if (origin.restores()) change.text = paid.getPaymentReference().cStr();
       return std::optional<ClaimEventChange>(std::move(out));
     }
-    default: return std::optional<ClaimEventChange>();
+    default:
+      return std::optional<ClaimEventChange>();
   }
 }
 

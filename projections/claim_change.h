@@ -16,7 +16,8 @@ namespace grantledger::projections {
 
 struct ClaimEventChange {
   std::string claim_id;
-  ClaimChange change;  // state after the event; the claimed change carries programme, payment, amount
+  ClaimChange
+      change;  // state after the event; the claimed change carries programme, payment, amount
 };
 
 // The change event `index` (of commit `commit_sequence`) makes to a claim; nullopt for an event
@@ -26,7 +27,8 @@ struct ClaimEventChange {
 // restored, paid again with the payout's reference (as ledger/grant_rules.cc's undo_effect and
 // redo_effect do). `chains` follows reversals (it reads earlier events through its ReadEvent).
 // corruption when a reversal's chain is broken. Cost: O(1), plus one event read per reversal.
-Result<std::optional<ClaimEventChange>> claim_change_of(uint64_t commit_sequence, uint64_t index, schema::Event::Reader event,
+Result<std::optional<ClaimEventChange>> claim_change_of(uint64_t commit_sequence, uint64_t index,
+                                                        schema::Event::Reader event,
                                                         ReversalChains& chains);
 
 }  // namespace grantledger::projections

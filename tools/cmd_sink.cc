@@ -20,7 +20,9 @@ namespace grantledger::cli {
 namespace {
 
 void add_sink_postgres(CLI::App* sink, Action* action) {
-  auto* cmd = sink->add_subcommand("postgres", "Write the ledger's postings, balances, entities, programmes, course payments and claims into PostgreSQL");
+  auto* cmd = sink->add_subcommand("postgres",
+                                   "Write the ledger's postings, balances, entities, programmes, "
+                                   "course payments and claims into PostgreSQL");
   struct Opts {
     std::string data, dsn, readonly_role;
     bool follow = false;
@@ -29,8 +31,12 @@ void add_sink_postgres(CLI::App* sink, Action* action) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "ledger data directory (read-only)")->required();
-  cmd->add_option("--dsn", o->dsn, "PostgreSQL connection string: postgresql://USER@HOST/DB or key=value pairs (libpq)")->required();
-  cmd->add_flag("--follow", o->follow, "keep following the log until SIGTERM or SIGINT (the batch in progress finishes)");
+  cmd->add_option(
+         "--dsn", o->dsn,
+         "PostgreSQL connection string: postgresql://USER@HOST/DB or key=value pairs (libpq)")
+      ->required();
+  cmd->add_flag("--follow", o->follow,
+                "keep following the log until SIGTERM or SIGINT (the batch in progress finishes)");
   cmd->add_option("--batch-commits", o->batch_commits, "commits per PostgreSQL transaction")
       ->check(unsigned_number())
       ->check(CLI::Range(uint64_t{1}, sink::kMaxCommitsPerSinkBatch))
@@ -39,7 +45,8 @@ void add_sink_postgres(CLI::App* sink, Action* action) {
       ->check(unsigned_number())
       ->check(CLI::Range(uint32_t{50}, uint32_t{60000}))
       ->capture_default_str();
-  cmd->add_option("--create-readonly-role", o->readonly_role, "create this NOLOGIN role with SELECT on every sink table, then exit");
+  cmd->add_option("--create-readonly-role", o->readonly_role,
+                  "create this NOLOGIN role with SELECT on every sink table, then exit");
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       if (!o->readonly_role.empty()) {
@@ -55,18 +62,23 @@ void add_sink_postgres(CLI::App* sink, Action* action) {
           spdlog::info("signal {}: stopping after the current batch", sig);
           stop.store(true);
         });
-        progress = sink::run_sink({o->data, o->dsn, o->batch_commits, o->follow, o->poll_ms, &stop});
+        progress =
+            sink::run_sink({o->data, o->dsn, o->batch_commits, o->follow, o->poll_ms, &stop});
       }
       GL_RETURN_IF_ERROR(progress.status());
-      std::cout << "applied_commits=" << progress->applied_commits << " commits_written=" << progress->commits_written
-                << " events_written=" << progress->events_written << " batches=" << progress->batches << "\n";
+      std::cout << "applied_commits=" << progress->applied_commits
+                << " commits_written=" << progress->commits_written
+                << " events_written=" << progress->events_written
+                << " batches=" << progress->batches << "\n";
       return Status::ok();
     };
   });
 }
 
 void add_sink_verify(CLI::App* sink, Action* action) {
-  auto* cmd = sink->add_subcommand("verify", "Compare the PostgreSQL tables with the ledger's own figures (exit 1 on any difference)");
+  auto* cmd = sink->add_subcommand(
+      "verify",
+      "Compare the PostgreSQL tables with the ledger's own figures (exit 1 on any difference)");
   struct Opts {
     std::string data, dsn;
     std::vector<std::string> as_of;
@@ -74,7 +86,9 @@ void add_sink_verify(CLI::App* sink, Action* action) {
   auto o = std::make_shared<Opts>();
   cmd->add_option("--data", o->data, "ledger data directory (read-only)")->required();
   cmd->add_option("--dsn", o->dsn, "PostgreSQL connection string (as sink postgres)")->required();
-  cmd->add_option("--as-of", o->as_of, "compare balances as of YYYY-MM-DD (repeatable; default: the last day of every year)");
+  cmd->add_option(
+      "--as-of", o->as_of,
+      "compare balances as of YYYY-MM-DD (repeatable; default: the last day of every year)");
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       sink::VerifyOptions options{o->data, o->dsn, {}};
@@ -84,10 +98,13 @@ void add_sink_verify(CLI::App* sink, Action* action) {
         options.as_of_dates.push_back(*date);
       }
       GL_ASSIGN_OR_RETURN(sink::VerifyReport report, sink::verify_sink(options));
-      for (const sink::SinkDifference& d : report.differences) std::cout << "difference " << d.describe() << "\n";
+      for (const sink::SinkDifference& d : report.differences)
+        std::cout << "difference " << d.describe() << "\n";
       if (!report.differences.empty())
-        return Status::findings("sink verify: " + std::to_string(report.differences.size()) + " differences between PostgreSQL and the ledger");
-      std::cout << "ok applied_commits=" << report.applied_commits << " checks=" << report.checks << "\n";
+        return Status::findings("sink verify: " + std::to_string(report.differences.size()) +
+                                " differences between PostgreSQL and the ledger");
+      std::cout << "ok applied_commits=" << report.applied_commits << " checks=" << report.checks
+                << "\n";
       return Status::ok();
     };
   });

@@ -26,27 +26,36 @@ class PostgresServer {
   // Starts the server; throws std::runtime_error (with the server's log) when it cannot.
   PostgresServer() {
     std::random_device rd;
-    root_ = (std::filesystem::temp_directory_path() / ("grantledger-pg-" + std::to_string(rd()) + std::to_string(rd()))).string();
+    root_ = (std::filesystem::temp_directory_path() /
+             ("grantledger-pg-" + std::to_string(rd()) + std::to_string(rd())))
+                .string();
     std::filesystem::create_directories(root_ + "/pg");
     ::chmod(root_.c_str(), 0755);
     if (::geteuid() == 0) {
       const passwd* nobody = ::getpwnam("nobody");
       if (nobody == nullptr) throw std::runtime_error("PostgresServer: no user nobody");
-      if (::chown((root_ + "/pg").c_str(), nobody->pw_uid, nobody->pw_gid) != 0) throw std::runtime_error("PostgresServer: chown failed");
-      // From a directory nobody may enter: the caller's (a checkout under /root) may be closed to it.
+      if (::chown((root_ + "/pg").c_str(), nobody->pw_uid, nobody->pw_gid) != 0)
+        throw std::runtime_error("PostgresServer: chown failed");
+      // From a directory nobody may enter: the caller's (a checkout under /root) may be closed to
+      // it.
       as_user_ = "cd " + root_ + " && runuser -u nobody -- ";
     }
     const std::string bin = kPostgresBin;
-    run_or_throw(as_user_ + bin + "/initdb -D " + data() + " -A trust -U postgres --no-sync -E UTF8 --locale=C >" + root_ + "/initdb.log 2>&1",
+    run_or_throw(as_user_ + bin + "/initdb -D " + data() +
+                     " -A trust -U postgres --no-sync -E UTF8 --locale=C >" + root_ +
+                     "/initdb.log 2>&1",
                  root_ + "/initdb.log");
-    run_or_throw(as_user_ + bin + "/pg_ctl -D " + data() + " -w -t 60 -l " + log() + " -o \"-k " + socket_dir() +
-                     " -c listen_addresses='' -F\" start >" + root_ + "/pg_ctl.log 2>&1",
+    run_or_throw(as_user_ + bin + "/pg_ctl -D " + data() + " -w -t 60 -l " + log() + " -o \"-k " +
+                     socket_dir() + " -c listen_addresses='' -F\" start >" + root_ +
+                     "/pg_ctl.log 2>&1",
                  log());
     started_ = true;
   }
   ~PostgresServer() {
     if (started_) {
-      int rc = std::system((as_user_ + kPostgresBin + "/pg_ctl -D " + data() + " -m immediate stop >/dev/null 2>&1").c_str());
+      int rc = std::system(
+          (as_user_ + kPostgresBin + "/pg_ctl -D " + data() + " -m immediate stop >/dev/null 2>&1")
+              .c_str());
       (void)rc;  // nothing more to do if it fails: the directory goes anyway
     }
     std::error_code ec;
@@ -56,12 +65,17 @@ class PostgresServer {
   PostgresServer& operator=(const PostgresServer&) = delete;
 
   // A libpq URI for database `db` as the superuser `postgres`.
-  std::string dsn(const std::string& db = "postgres") const { return "postgresql:///" + db + "?host=" + socket_dir() + "&user=postgres"; }
+  std::string dsn(const std::string& db = "postgres") const {
+    return "postgresql:///" + db + "?host=" + socket_dir() + "&user=postgres";
+  }
   // Runs SQL through psql (tests: ALTER TABLE by hand, CREATE DATABASE); returns psql's exit code
   // and puts its output (unaligned, tuples only) in *out.
-  int psql(const std::string& sql, std::string* out = nullptr, const std::string& db = "postgres") const {
+  int psql(const std::string& sql, std::string* out = nullptr,
+           const std::string& db = "postgres") const {
     std::ofstream(root_ + "/q.sql") << sql;
-    int raw = std::system(("psql -X -q -A -t -v ON_ERROR_STOP=1 '" + dsn(db) + "' -f " + root_ + "/q.sql >" + root_ + "/q.out 2>&1").c_str());
+    int raw = std::system(("psql -X -q -A -t -v ON_ERROR_STOP=1 '" + dsn(db) + "' -f " + root_ +
+                           "/q.sql >" + root_ + "/q.out 2>&1")
+                              .c_str());
     if (out) *out = read(root_ + "/q.out");
     return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   }

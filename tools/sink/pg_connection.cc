@@ -26,7 +26,8 @@ std::string statement_head(const std::string& sql) {
 }  // namespace
 
 Result<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& dsn) {
-  if (dsn.empty()) return Status::invalid_argument("--dsn: empty (expected postgresql://... or key=value pairs)");
+  if (dsn.empty())
+    return Status::invalid_argument("--dsn: empty (expected postgresql://... or key=value pairs)");
   char* parse_error = nullptr;
   PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &parse_error);
   if (options == nullptr) {
@@ -44,7 +45,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& d
   }
   std::unique_ptr<PgConnection> out(new PgConnection(conn));
   // Notices (e.g. "relation already exists, skipping") are not for the user's terminal.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   GL_RETURN_IF_ERROR(out->exec("SET client_min_messages = warning"));
   return out;
 }
@@ -55,11 +57,13 @@ Result<PgRows> PgConnection::query(const std::string& sql, const std::vector<PgP
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const PgParam& p : params) values.push_back(p ? p->c_str() : nullptr);
-  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                           values.data(), nullptr, nullptr, 0));
   if (!r) return Status::io_error("PostgreSQL: " + trimmed(PQerrorMessage(conn_)));
   ExecStatusType st = PQresultStatus(r.get());
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-    return Status::io_error("PostgreSQL: " + trimmed(PQresultErrorMessage(r.get())) + " (in: " + statement_head(sql) + ")");
+    return Status::io_error("PostgreSQL: " + trimmed(PQresultErrorMessage(r.get())) +
+                            " (in: " + statement_head(sql) + ")");
   PgRows out;
   int columns = PQnfields(r.get()), rows = PQntuples(r.get());
   for (int c = 0; c < columns; ++c) out.columns.push_back(PQfname(r.get(), c));
@@ -68,8 +72,10 @@ Result<PgRows> PgConnection::query(const std::string& sql, const std::vector<PgP
     std::vector<std::optional<std::string>> row;
     row.reserve(columns);
     for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(r.get(), i, c)) row.emplace_back();
-      else row.emplace_back(std::string(PQgetvalue(r.get(), i, c), PQgetlength(r.get(), i, c)));
+      if (PQgetisnull(r.get(), i, c))
+        row.emplace_back();
+      else
+        row.emplace_back(std::string(PQgetvalue(r.get(), i, c), PQgetlength(r.get(), i, c)));
     }
     out.rows.push_back(std::move(row));
   }
@@ -84,19 +90,23 @@ Status PgConnection::exec(const std::string& sql, const std::vector<PgParam>& pa
   return Status::ok();
 }
 
-Result<uint64_t> PgConnection::copy_in(const std::string& table_and_columns, const std::string& data) {
+Result<uint64_t> PgConnection::copy_in(const std::string& table_and_columns,
+                                       const std::string& data) {
   std::string sql = "COPY " + table_and_columns + " FROM STDIN";
   ResultPtr r(PQexec(conn_, sql.c_str()));
   if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN)
     return Status::io_error("PostgreSQL: " + trimmed(PQerrorMessage(conn_)) + " (in: " + sql + ")");
   if (!data.empty() && PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1)
     return Status::io_error("PostgreSQL: COPY data: " + trimmed(PQerrorMessage(conn_)));
-  if (PQputCopyEnd(conn_, nullptr) != 1) return Status::io_error("PostgreSQL: COPY end: " + trimmed(PQerrorMessage(conn_)));
+  if (PQputCopyEnd(conn_, nullptr) != 1)
+    return Status::io_error("PostgreSQL: COPY end: " + trimmed(PQerrorMessage(conn_)));
   uint64_t copied = 0;
   Status status = Status::ok();
   while (ResultPtr end{PQgetResult(conn_)}) {
     if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
-      if (status.is_ok()) status = Status::io_error("PostgreSQL: " + trimmed(PQresultErrorMessage(end.get())) + " (in: " + sql + ")");
+      if (status.is_ok())
+        status = Status::io_error("PostgreSQL: " + trimmed(PQresultErrorMessage(end.get())) +
+                                  " (in: " + sql + ")");
     } else if (const char* n = PQcmdTuples(end.get()); n && *n) {
       copied = std::stoull(n);
     }
@@ -107,7 +117,9 @@ Result<uint64_t> PgConnection::copy_in(const std::string& table_and_columns, con
 
 Result<std::string> PgConnection::quote_identifier(const std::string& name) {
   char* quoted = PQescapeIdentifier(conn_, name.data(), name.size());
-  if (quoted == nullptr) return Status::invalid_argument("not a valid SQL identifier: " + trimmed(PQerrorMessage(conn_)));
+  if (quoted == nullptr)
+    return Status::invalid_argument("not a valid SQL identifier: " +
+                                    trimmed(PQerrorMessage(conn_)));
   std::string out = quoted;
   PQfreemem(quoted);
   return out;
@@ -117,11 +129,20 @@ void copy_field(std::string* line, bool first, const std::string& value) {
   if (!first) line->push_back('\t');
   for (char c : value) {
     switch (c) {
-      case '\\': line->append("\\\\"); break;
-      case '\t': line->append("\\t"); break;
-      case '\n': line->append("\\n"); break;
-      case '\r': line->append("\\r"); break;
-      default: line->push_back(c);
+      case '\\':
+        line->append("\\\\");
+        break;
+      case '\t':
+        line->append("\\t");
+        break;
+      case '\n':
+        line->append("\\n");
+        break;
+      case '\r':
+        line->append("\\r");
+        break;
+      default:
+        line->push_back(c);
     }
   }
 }
@@ -132,7 +153,8 @@ void copy_null(std::string* line, bool first) {
 }
 
 PgTransaction::~PgTransaction() {
-  if (open_) conn_.exec("ROLLBACK").ignore_error();  // the batch is discarded; the error was returned
+  if (open_)
+    conn_.exec("ROLLBACK").ignore_error();  // the batch is discarded; the error was returned
 }
 
 Status PgTransaction::begin() {

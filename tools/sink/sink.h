@@ -27,9 +27,9 @@ inline constexpr uint64_t kMaxEventsPerSinkBatch = 50000;
 struct SinkOptions {
   std::string data_dir;
   std::string dsn;
-  uint64_t batch_commits = 1000;  // 1 .. kMaxCommitsPerSinkBatch
-  bool follow = false;            // keep following until *stop
-  uint32_t poll_ms = 500;         // --follow: how often to look for new commits
+  uint64_t batch_commits = 1000;            // 1 .. kMaxCommitsPerSinkBatch
+  bool follow = false;                      // keep following until *stop
+  uint32_t poll_ms = 500;                   // --follow: how often to look for new commits
   const std::atomic<bool>* stop = nullptr;  // set (by SIGTERM) to end after the current batch
 };
 

@@ -22,17 +22,28 @@ std::string course_kind_name(schema::CourseKind kind) { return enumerant_name(ki
 
 const char* account_kind_name(Account::Kind kind) {
   switch (kind) {
-    case Account::Kind::kFunding: return "funding";
-    case Account::Kind::kPool: return "pool";
-    case Account::Kind::kSector: return "sector";
-    case Account::Kind::kAvailable: return "available";
-    case Account::Kind::kReserved: return "reserved";
-    case Account::Kind::kPaid: return "paid";
-    case Account::Kind::kCourseFees: return "course_fees";
-    case Account::Kind::kCourseIncome: return "course_income";
-    case Account::Kind::kProjectAvailable: return "project_available";
-    case Account::Kind::kProjectReported: return "project_reported";
-    case Account::Kind::kProjectPaid: return "project_paid";
+    case Account::Kind::kFunding:
+      return "funding";
+    case Account::Kind::kPool:
+      return "pool";
+    case Account::Kind::kSector:
+      return "sector";
+    case Account::Kind::kAvailable:
+      return "available";
+    case Account::Kind::kReserved:
+      return "reserved";
+    case Account::Kind::kPaid:
+      return "paid";
+    case Account::Kind::kCourseFees:
+      return "course_fees";
+    case Account::Kind::kCourseIncome:
+      return "course_income";
+    case Account::Kind::kProjectAvailable:
+      return "project_available";
+    case Account::Kind::kProjectReported:
+      return "project_reported";
+    case Account::Kind::kProjectPaid:
+      return "project_paid";
   }
   return "unknown";
 }

@@ -11,11 +11,11 @@
 namespace grantledger::sink {
 
 struct SinkPosition {
-  std::string origin;             // the ledger's origin line
-  uint64_t applied_commits = 0;   // commits 0 .. applied_commits - 1 are in the database
-  uint64_t tree_size = 0;         // events in them
-  std::string tree_root;          // hex SHA-256 Merkle root of those events; empty at 0
-  std::string last_commit_hash;   // hex hash of commit applied_commits - 1; empty at 0
+  std::string origin;            // the ledger's origin line
+  uint64_t applied_commits = 0;  // commits 0 .. applied_commits - 1 are in the database
+  uint64_t tree_size = 0;        // events in them
+  std::string tree_root;         // hex SHA-256 Merkle root of those events; empty at 0
+  std::string last_commit_hash;  // hex hash of commit applied_commits - 1; empty at 0
 };
 
 // Inserts the row for `origin` at position 0 when sink_state is empty; conflict when it is empty

@@ -12,7 +12,9 @@ constexpr const char* kSchemaLockKey = "7453920471";
 
 const std::vector<SinkTable>& sink_tables() {
   static const std::vector<SinkTable> tables = {
-      {"schema_version", {{"version", "integer", kNotNull}, {"created_at", "timestamp with time zone", kNotNull}}, "version"},
+      {"schema_version",
+       {{"version", "integer", kNotNull}, {"created_at", "timestamp with time zone", kNotNull}},
+       "version"},
       {"sink_state",
        {{"singleton", "boolean", kNotNull},
         {"origin", "text", kNotNull},
@@ -119,18 +121,27 @@ Status create_schema(PgConnection& conn) {
   // Table and column names are the constants above, never input.
   for (const SinkTable& t : sink_tables()) {
     std::string ddl = std::string("CREATE TABLE IF NOT EXISTS ") + t.name + " (";
-    for (const SinkColumn& c : t.columns) ddl += std::string(c.name) + " " + c.type + (c.nullable ? "" : " NOT NULL") + ", ";
+    for (const SinkColumn& c : t.columns)
+      ddl += std::string(c.name) + " " + c.type + (c.nullable ? "" : " NOT NULL") + ", ";
     ddl += std::string("PRIMARY KEY (") + t.primary_key + "))";
     GL_RETURN_IF_ERROR(conn.exec(ddl));
   }
-  GL_RETURN_IF_ERROR(conn.exec("CREATE INDEX IF NOT EXISTS postings_account_date ON postings (account, effective_date)"));
-  GL_RETURN_IF_ERROR(conn.exec("CREATE INDEX IF NOT EXISTS claim_changes_date ON claim_changes (effective_date)"));
-  GL_ASSIGN_OR_RETURN(PgRows versions, conn.query("SELECT version FROM schema_version ORDER BY version"));
+  GL_RETURN_IF_ERROR(conn.exec(
+      "CREATE INDEX IF NOT EXISTS postings_account_date ON postings (account, effective_date)"));
+  GL_RETURN_IF_ERROR(
+      conn.exec("CREATE INDEX IF NOT EXISTS claim_changes_date ON claim_changes (effective_date)"));
+  GL_ASSIGN_OR_RETURN(PgRows versions,
+                      conn.query("SELECT version FROM schema_version ORDER BY version"));
   if (versions.rows.empty()) {
-    GL_RETURN_IF_ERROR(conn.exec("INSERT INTO schema_version (version, created_at) VALUES ($1, now())", {std::to_string(kSchemaVersion)}));
-  } else if (versions.rows.size() != 1 || versions.rows[0][0].value_or("") != std::to_string(kSchemaVersion)) {
-    return Status::conflict("the database's schema_version is " + versions.rows.back()[0].value_or("NULL") + ", this grantledger writes version " +
-                            std::to_string(kSchemaVersion) + " (spec/POSTGRES.md, \"Schema versions\")");
+    GL_RETURN_IF_ERROR(
+        conn.exec("INSERT INTO schema_version (version, created_at) VALUES ($1, now())",
+                  {std::to_string(kSchemaVersion)}));
+  } else if (versions.rows.size() != 1 ||
+             versions.rows[0][0].value_or("") != std::to_string(kSchemaVersion)) {
+    return Status::conflict("the database's schema_version is " +
+                            versions.rows.back()[0].value_or("NULL") +
+                            ", this grantledger writes version " + std::to_string(kSchemaVersion) +
+                            " (spec/POSTGRES.md, \"Schema versions\")");
   }
   return tx.commit();
 }
@@ -141,11 +152,18 @@ std::string SchemaDrift::describe() const {
 }
 
 Result<std::vector<SchemaDrift>> schema_drift(PgConnection& conn) {
-  GL_ASSIGN_OR_RETURN(PgRows rows, conn.query("SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
-                                              "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"));
-  std::map<std::string, std::map<std::string, std::pair<std::string, bool>>> found;  // table -> column -> (type, nullable)
-  for (const auto& r : rows.rows) found[r[0].value_or("")][r[1].value_or("")] = {r[2].value_or(""), r[3].value_or("") == "YES"};
-  auto describe = [](const std::string& type, bool nullable) { return type + (nullable ? " NULL" : " NOT NULL"); };
+  GL_ASSIGN_OR_RETURN(
+      PgRows rows,
+      conn.query(
+          "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
+          "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"));
+  std::map<std::string, std::map<std::string, std::pair<std::string, bool>>>
+      found;  // table -> column -> (type, nullable)
+  for (const auto& r : rows.rows)
+    found[r[0].value_or("")][r[1].value_or("")] = {r[2].value_or(""), r[3].value_or("") == "YES"};
+  auto describe = [](const std::string& type, bool nullable) {
+    return type + (nullable ? " NULL" : " NOT NULL");
+  };
   std::vector<SchemaDrift> drift;
   for (const SinkTable& t : sink_tables()) {
     auto table = found.find(t.name);
@@ -161,10 +179,12 @@ Result<std::vector<SchemaDrift>> schema_drift(PgConnection& conn) {
         continue;
       }
       if (col->second.first != c.type || col->second.second != c.nullable)
-        drift.push_back({t.name, c.name, describe(c.type, c.nullable), describe(col->second.first, col->second.second)});
+        drift.push_back({t.name, c.name, describe(c.type, c.nullable),
+                         describe(col->second.first, col->second.second)});
       columns.erase(col);
     }
-    for (const auto& [name, extra] : columns) drift.push_back({t.name, name, "no such column", describe(extra.first, extra.second)});
+    for (const auto& [name, extra] : columns)
+      drift.push_back({t.name, name, "no such column", describe(extra.first, extra.second)});
   }
   return drift;
 }

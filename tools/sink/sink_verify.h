@@ -36,7 +36,7 @@ struct VerifyOptions {
 
 struct VerifyReport {
   uint64_t applied_commits = 0;
-  uint64_t checks = 0;  // figures compared
+  uint64_t checks = 0;                      // figures compared
   std::vector<SinkDifference> differences;  // empty: the database matches the ledger
 };
 
