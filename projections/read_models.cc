@@ -7,6 +7,7 @@
 #include "ledger/initiative.h"
 #include "ledger/money.h"
 #include "projections/builder.h"
+#include "projections/claim_change.h"
 #include "projections/claim_history.h"
 #include "projections/journal_key.h"
 #include "projections/reversal_chain.h"
@@ -91,48 +92,18 @@ class ClaimHistoryProjection : public Projection {
   ClaimHistoryProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
   Status apply(const CommitRecord& c, uint64_t index, schema::Event::Reader event, const std::vector<Posting>&) override {
     auto body = event.getBody();
-    ClaimChange change{index, event.getEffectiveDate(), c.info.sequence, ClaimStatus::kClaimed, "", "", "", Ore{}};
-    switch (body.which()) {
-      case Which::COURSE_PAYMENT_RECORDED: {
-        auto p = body.getCoursePaymentRecorded();
-        put(Bytes("payment/") + p.getPaymentId().cStr(), p.getEmployerCode().cStr());
-        return Status::ok();
-      }
-      case Which::REIMBURSEMENT_CLAIMED: {
-        auto e = body.getReimbursementClaimed();
-        GL_ASSIGN_OR_RETURN(std::string employer, lookup("payment/", e.getPaymentId().cStr()));
-        put(Bytes("claim/") + e.getClaimId().cStr(), employer);
-        change.programme = e.getProgrammeCode().cStr();
-        change.payment_id = e.getPaymentId().cStr();
-        change.amount_ore = Ore{e.getAmountOre()};
-        return record(e.getClaimId().cStr(), change);
-      }
-      case Which::REIMBURSEMENT_APPROVED:
-        change.state = ClaimStatus::kApproved;
-        return record(body.getReimbursementApproved().getClaimId().cStr(), change);
-      case Which::REIMBURSEMENT_REJECTED:
-        change.state = ClaimStatus::kRejected;
-        change.text = body.getReimbursementRejected().getReason().cStr();
-        return record(body.getReimbursementRejected().getClaimId().cStr(), change);
-      case Which::REIMBURSEMENT_PAID:
-        change.state = ClaimStatus::kPaid;
-        change.text = body.getReimbursementPaid().getPaymentReference().cStr();
-        return record(body.getReimbursementPaid().getClaimId().cStr(), change);
-      case Which::REIMBURSEMENT_CANCELLED:
-        change.state = ClaimStatus::kCancelled;
-        return record(body.getReimbursementCancelled().getClaimId().cStr(), change);
-      case Which::EVENT_REVERSED: {
-        GL_ASSIGN_OR_RETURN(ReversalOrigin origin, chains_.origin(index, body.getEventReversed()));
-        GL_ASSIGN_OR_RETURN(DecodedMessage msg, read_event(origin.index));
-        auto b = msg.root<schema::Event>().getBody();
-        if (b.which() != Which::REIMBURSEMENT_PAID) return Status::ok();
-        auto paid = b.getReimbursementPaid();
-        change.state = origin.restores() ? ClaimStatus::kPaid : ClaimStatus::kApproved;
-        if (origin.restores()) change.text = paid.getPaymentReference().cStr();
-        return record(paid.getClaimId().cStr(), change);
-      }
-      default: return Status::ok();
+    if (body.which() == Which::COURSE_PAYMENT_RECORDED) {
+      auto p = body.getCoursePaymentRecorded();
+      put(Bytes("payment/") + p.getPaymentId().cStr(), p.getEmployerCode().cStr());
+      return Status::ok();
     }
+    GL_ASSIGN_OR_RETURN(std::optional<ClaimEventChange> changed, claim_change_of(c.info.sequence, index, event, chains_));
+    if (!changed) return Status::ok();
+    if (body.which() == Which::REIMBURSEMENT_CLAIMED) {
+      GL_ASSIGN_OR_RETURN(std::string employer, lookup("payment/", changed->change.payment_id));
+      put(Bytes("claim/") + changed->claim_id, employer);
+    }
+    return record(changed->claim_id, changed->change);
   }
   void reset() override { chains_.clear(); }
 

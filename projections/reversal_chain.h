@@ -36,6 +36,8 @@ class ReversalChains {
   // reversal that restores its original, -1 for a reversal that undoes it.
   Result<int64_t> count_delta(uint64_t index, schema::Event::Reader event);
   void clear() { known_.clear(); }
+  // The event at `index`, through the ReadEvent this was made with.
+  Result<DecodedMessage> read_event(uint64_t index) const { return read_event_(index); }
 
   static constexpr size_t kMaxRemembered = 1'000'000;
 

@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev capnproto libcapnp-dev libssl-dev libspdlog-dev
   catch2 nlohmann-json3-dev libcli11-dev libxml2-dev libcpp-httplib-dev
+  libpq-dev
   ccache
 )
 # The tests also read our exported journal with two independent accounting tools, and check a
@@ -13,8 +14,10 @@ packages=(
 # The sanitizer, fuzzing and ThreadSanitizer builds use clang 14 with its runtimes (libFuzzer)
 # and llvm-symbolizer for readable stack traces. The web page's tests drive a real headless
 # Chromium through ChromeDriver.
+# The [postgres] tests start a real PostgreSQL 15 (initdb, pg_ctl; psql comes with it) in a
+# temporary directory, as user nobody through runuser (util-linux, always installed).
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(hledger ledger openssl clang-14 libclang-rt-14-dev llvm-14 rocksdb-tools chromium chromium-driver)
+  packages+=(hledger ledger openssl clang-14 libclang-rt-14-dev llvm-14 rocksdb-tools chromium chromium-driver postgresql-15)
 fi
 missing=()
 for p in "${packages[@]}"; do
