@@ -35,6 +35,7 @@ void add_serve(CLI::App& app, Action* action);
 void add_submit(CLI::App& app, Action* action);
 void add_login(CLI::App& app, Action* action);
 void add_witness(CLI::App& app, Action* action);
+void add_mirror(CLI::App& app, Action* action);
 
 // The query commands (log, checkpoint, balance, history, claims, export, projections status, prove,
 // reconcile history) on `app`, reading through `env`: what `serve` answers queries with.
