@@ -7,6 +7,7 @@
 
 #include "ledger/canonical.h"
 #include "ledger/checkpoint.h"
+#include "ledger/durable_file.h"
 #include "ledger/event_json.h"
 #include "ledger/ledger.h"
 #include "ledger/postings.h"
@@ -41,23 +42,34 @@ Status write_synced(Store& store, rocksdb::WriteBatch* batch, const char* what) 
 
 }  // namespace
 
-Result<std::unique_ptr<Replica>> Replica::open(const std::string& dir, const std::string& origin, const PublicKey& log_key) {
+Result<std::unique_ptr<Replica>> Replica::open(const std::string& data_dir, const std::string& origin, const PublicKey& log_key) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::unique_ptr<Replica> r(new Replica());
   r->origin_ = origin;
   r->log_key_ = log_key;
+  std::string dir = data_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   const bool fresh = !fs::exists(dir, ec) || fs::is_empty(dir, ec);
   if (fresh) {
     if (origin.empty() || origin.size() > kMaxOriginBytes || origin.find_first_of(" \n") != std::string::npos)
       return Status::invalid_argument("origin: must be one non-empty line without spaces, at most " +
                                       std::to_string(kMaxOriginBytes) + " bytes");
-    GL_ASSIGN_OR_RETURN(auto created, Store::open(dir, Store::Mode::kCreate));
-    rocksdb::WriteBatch meta;
-    meta.Put(created->cf(Cf::kMeta), "format", kFormatVersion);
-    meta.Put(created->cf(Cf::kMeta), "origin", origin);
-    meta.Put(created->cf(Cf::kMeta), "log_public_key", log_key.raw());
-    GL_RETURN_IF_ERROR(write_synced(*created, &meta, "write the replica's meta"));
+    // Created aside and renamed into place once its meta is durable: a copy killed while being
+    // created leaves no half-made database under `dir`, only a folder the next open removes.
+    const std::string aside = dir + ".creating";
+    fs::remove_all(aside, ec);
+    {
+      GL_ASSIGN_OR_RETURN(auto created, Store::open(aside, Store::Mode::kCreate));
+      rocksdb::WriteBatch meta;
+      meta.Put(created->cf(Cf::kMeta), "format", kFormatVersion);
+      meta.Put(created->cf(Cf::kMeta), "origin", origin);
+      meta.Put(created->cf(Cf::kMeta), "log_public_key", log_key.raw());
+      GL_RETURN_IF_ERROR(write_synced(*created, &meta, "write the replica's meta"));
+    }
+    fs::rename(aside, dir, ec);
+    if (ec) return Status::io_error("cannot rename " + aside + " to " + dir + ": " + ec.message());
+    GL_RETURN_IF_ERROR(sync_directory(fs::absolute(dir).parent_path().string()));
   }
   // Read-write without a writer (no log key); the head is checked below, once there is one.
   GL_ASSIGN_OR_RETURN(r->ledger_, Ledger::open(dir, {.writer = false, .check_head = false}));

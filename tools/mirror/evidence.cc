@@ -1,41 +1,15 @@
 #include "tools/mirror/evidence.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <ctime>
 #include <filesystem>
+
+#include "ledger/durable_file.h"
 
 namespace grantledger::mirror {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-Status sync_path(const fs::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return Status::io_error("cannot open " + path.string() + " to sync it");
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok ? Status::ok() : Status::io_error("cannot sync " + path.string());
-}
-
-Status write_synced(const fs::path& path, const std::string& content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::io_error("cannot create " + path.string());
-  size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return Status::io_error("cannot write " + path.string());
-    }
-    done += static_cast<size_t>(n);
-  }
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok ? Status::ok() : Status::io_error("cannot sync " + path.string());
-}
 
 std::string utc_stamp() {
   const std::time_t now = std::time(nullptr);
@@ -59,16 +33,16 @@ Result<std::string> keep_evidence(const std::string& data_dir, const ForkEvidenc
     if (fs::create_directory(folder, ec)) break;
     if (ec) return Status::io_error("cannot create " + folder.string() + ": " + ec.message());
   }
-  GL_RETURN_IF_ERROR(write_synced(folder / "reason.txt", evidence.reason + "\n"));
-  GL_RETURN_IF_ERROR(write_synced(folder / "verified.checkpoint", evidence.verified_checkpoint));
-  GL_RETURN_IF_ERROR(write_synced(folder / "served.checkpoint", evidence.served_checkpoint));
+  GL_RETURN_IF_ERROR(write_new_file_durably((folder / "reason.txt").string(), evidence.reason + "\n"));
+  GL_RETURN_IF_ERROR(write_new_file_durably((folder / "verified.checkpoint").string(), evidence.verified_checkpoint));
+  GL_RETURN_IF_ERROR(write_new_file_durably((folder / "served.checkpoint").string(), evidence.served_checkpoint));
   if (!evidence.verified_commit_hex.empty())
-    GL_RETURN_IF_ERROR(write_synced(folder / "verified.commit.hex", evidence.verified_commit_hex + "\n"));
+    GL_RETURN_IF_ERROR(write_new_file_durably((folder / "verified.commit.hex").string(), evidence.verified_commit_hex + "\n"));
   if (!evidence.served_commit_hex.empty())
-    GL_RETURN_IF_ERROR(write_synced(folder / "served.commit.hex", evidence.served_commit_hex + "\n"));
-  GL_RETURN_IF_ERROR(sync_path(folder, O_RDONLY | O_DIRECTORY));
-  GL_RETURN_IF_ERROR(sync_path(parent, O_RDONLY | O_DIRECTORY));
-  GL_RETURN_IF_ERROR(sync_path(fs::path(data_dir), O_RDONLY | O_DIRECTORY));
+    GL_RETURN_IF_ERROR(write_new_file_durably((folder / "served.commit.hex").string(), evidence.served_commit_hex + "\n"));
+  GL_RETURN_IF_ERROR(sync_directory(folder.string()));
+  GL_RETURN_IF_ERROR(sync_directory(parent.string()));
+  GL_RETURN_IF_ERROR(sync_directory(data_dir));
   return folder.string();
 }
 

@@ -104,6 +104,8 @@ Result<RoundResult> Mirror::catch_up() {
   if (!served)
     return served.error().with_context(options_.from + "/v1/checkpoint does not verify with the log key given (--log-key): ");
   if (!replica_) {
+    // Asked before anything is created: a key that may not read the whole log makes no copy.
+    GL_RETURN_IF_ERROR(fetch("/v1/log/raw?from=0&limit=1").status());
     GL_ASSIGN_OR_RETURN(replica_, Replica::open(options_.data, served->origin, *log_key_));
   }
   if (served->origin != replica_->origin())
