@@ -180,6 +180,11 @@ TEST_CASE("mirror: a served log whose history was truncated and re-grown is refu
       CHECK(m.w.stop().exit_code == 0);
       auto audit = run_cli(m.w.tmp, {"audit", "--data", copy});
       CHECK(audit.exit_code == 0);
+      // ... and serves what it had verified.
+      m.w.dir = copy;
+      m.w.start({"--read-only"});
+      CHECK(remote_at(m, m.w.url, {"checkpoint"}, "admin").out == verified_checkpoint);
+      CHECK(m.w.stop().exit_code == 0);
     }
   }
 }

@@ -14,9 +14,10 @@ Result<std::string> raw_log_ndjson(Ledger& ledger, uint64_t from_sequence, uint6
   for (const CommitRecord& c : commits) {
     GL_ASSIGN_OR_RETURN(std::vector<Bytes> events, ledger.events_of(c));
     GL_ASSIGN_OR_RETURN(std::string note, ledger.checkpoint(c.info.first_event_index + c.info.event_count));
-    json line{{"commit", to_hex(c.bytes)}, {"events", json::array()}, {"checkpoint", note}};
-    for (const Bytes& e : events) line["events"].push_back(to_hex(e));
-    std::string text = line.dump() + "\n";
+    // Written by hand: hex needs no escaping, and the JSON writer escapes byte by byte.
+    std::string text = "{\"commit\":\"" + to_hex(c.bytes) + "\",\"events\":[";
+    for (size_t i = 0; i < events.size(); ++i) text += (i ? ",\"" : "\"") + to_hex(events[i]) + "\"";
+    text += "],\"checkpoint\":" + json(note).dump() + "}\n";
     if (!out.empty() && out.size() + text.size() > kMaxRawBytes) break;
     out += text;
   }
