@@ -235,3 +235,33 @@ TEST_CASE("serve --read-only on a mirror answers the read routes as the source d
         log_before);
   CHECK(m.w.stop().exit_code == 0);
 }
+
+TEST_CASE("mirror: bad flags and unreadable keys exit 2 and create nothing", "[mirror]") {
+  TempDir tmp;
+  const std::string copy = tmp / "copy";
+  REQUIRE(run_cli(tmp, {"keygen", "--out", tmp / "k"}).exit_code == 0);
+  auto with_keys = [&](const std::string& key, const std::string& log_key) {
+    return std::vector<std::string>{"mirror", "--from", "http://127.0.0.1:9", "--key", key, "--log-key", log_key, "--data", copy};
+  };
+  const std::vector<std::string> base = with_keys(tmp / "k.pem", tmp / "k.pub.pem");
+  for (const auto& [extra, needle] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--batch", "0"}, "--batch"},
+           {{"--batch", "1001"}, "--batch"},
+           {{"--batch", "-1"}, "--batch"},
+           {{"--interval", "0"}, "--interval"},
+           {with_keys(tmp / "missing.pem", tmp / "k.pub.pem"), "missing.pem"},
+           {with_keys(tmp / "k.pub.pem", tmp / "k.pub.pem"), "k.pub.pem"},
+           {with_keys(tmp / "k.pem", tmp / "missing.pub.pem"), "missing.pub.pem"}}) {
+    std::vector<std::string> args = extra.size() > 2 ? extra : base;
+    if (extra.size() <= 2) args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_cli(tmp, args);
+    INFO(needle << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(needle) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(copy));
+  }
+  // A log that cannot be reached: exit 4, nothing created.
+  auto unreachable = run_cli(tmp, base);
+  CHECK(unreachable.exit_code == 4);
+  CHECK_FALSE(std::filesystem::exists(copy));
+}
