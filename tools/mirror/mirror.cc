@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 #include <nlohmann/json.hpp>
 
 #include "ledger/checkpoint.h"
@@ -17,7 +19,8 @@ Result<std::unique_ptr<Mirror>> Mirror::create(MirrorOptions options, std::share
   if (options.batch_commits == 0 || options.batch_commits > kMaxReplicatedCommits)
     return Status::invalid_argument("batch: between 1 and " + std::to_string(kMaxReplicatedCommits) + " commits");
   std::unique_ptr<Mirror> m(new Mirror());
-  GL_ASSIGN_OR_RETURN(m->client_, server::Client::create({options.from, options.tls_ca}, std::move(key)));
+  GL_ASSIGN_OR_RETURN(m->client_, server::Client::create({options.from, options.tls_ca}, key));
+  GL_ASSIGN_OR_RETURN(m->prefetch_client_, server::Client::create({options.from, options.tls_ca}, std::move(key)));
   m->options_ = std::move(options);
   m->log_key_ = std::move(log_key);
   return m;
@@ -25,8 +28,8 @@ Result<std::unique_ptr<Mirror>> Mirror::create(MirrorOptions options, std::share
 
 Mirror::~Mirror() = default;
 
-Result<server::Response> Mirror::fetch(const std::string& target) {
-  GL_ASSIGN_OR_RETURN(server::Response r, client_->get(target));
+Result<server::Response> Mirror::fetch(const std::string& target, server::Client* client) {
+  GL_ASSIGN_OR_RETURN(server::Response r, (client ? client : client_.get())->get(target));
   Status s = r.error();
   if (!s.is_ok()) return s.with_context(options_.from + target + ": ");
   return r;
@@ -112,14 +115,25 @@ Result<RoundResult> Mirror::catch_up() {
     return Status::corruption(options_.from + " serves the log " + served->origin + ", this mirror copies " + replica_->origin());
   GL_RETURN_IF_ERROR(check_against_head(latest.body, *served));
   RoundResult result;
+  // The next batch is fetched (on its own connection) while the current one is verified and stored.
+  auto request = [this](uint64_t from) {
+    return std::async(std::launch::async, [this, from] {
+      return fetch("/v1/log/raw?from=" + std::to_string(from) + "&limit=" + std::to_string(options_.batch_commits),
+                   prefetch_client_.get());
+    });
+  };
+  std::future<Result<server::Response>> pending;
+  if (replica_->head().tree_size < served->tree_size) pending = request(replica_->head().commit_count);
   while (replica_->head().tree_size < served->tree_size) {
     const Head head = replica_->head();
-    GL_ASSIGN_OR_RETURN(server::Response raw, fetch("/v1/log/raw?from=" + std::to_string(head.commit_count) +
-                                                    "&limit=" + std::to_string(options_.batch_commits)));
+    GL_ASSIGN_OR_RETURN(server::Response raw, pending.get());
     GL_ASSIGN_OR_RETURN(std::vector<ReplicatedCommit> batch, server::parse_raw_log(raw.body));
     if (batch.empty())
       return Status::corruption(options_.from + " signed tree size " + std::to_string(served->tree_size) + " but serves no commit after " +
                                 std::to_string(head.commit_count) + " commits");
+    auto end = verify_checkpoint(batch.back().checkpoint, *log_key_);
+    if (!end) return end.error().with_context(options_.from + ": the checkpoint of commit " + std::to_string(head.commit_count + batch.size() - 1) + ": ");
+    if (end->tree_size < served->tree_size) pending = request(head.commit_count + batch.size());
     // The batch must continue this mirror's chain, and the log must prove its end consistent with
     // the last checkpoint this mirror verified, before anything of it is verified and stored.
     auto first = decode_commit(batch.front().commit);
@@ -127,8 +141,6 @@ Result<RoundResult> Mirror::catch_up() {
       return refuse("its commit " + std::to_string(head.commit_count) + " does not chain to commit " +
                         std::to_string(head.commit_count - 1) + " as this mirror verified it",
                     batch.front().checkpoint);
-    auto end = verify_checkpoint(batch.back().checkpoint, *log_key_);
-    if (!end) return end.error().with_context(options_.from + ": the checkpoint of commit " + std::to_string(head.commit_count + batch.size() - 1) + ": ");
     if (head.commit_count > 0) GL_RETURN_IF_ERROR(check_consistency(batch.back().checkpoint, *end));
     GL_RETURN_IF_ERROR(replica_->append_replicated(batch).with_context(options_.from + ": "));
     result.commits_stored += batch.size();

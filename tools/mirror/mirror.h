@@ -7,7 +7,7 @@
 // from M that does not verify with its own note at M is a rewritten history: both signed
 // checkpoints are kept as evidence (tools/mirror/evidence.h), nothing is stored, and the round
 // fails with corruption. Otherwise it fetches the commits after its head (GET /v1/log/raw) in
-// batches and, for each, checks a consistency proof from M to the batch's last checkpoint
+// batches (the next one fetched while the current one is verified) and, for each, checks a consistency proof from M to the batch's last checkpoint
 // before the replica verifies and stores the batch (one fsync'd write).
 #pragma once
 
@@ -49,7 +49,8 @@ class Mirror {
 
  private:
   Mirror() = default;
-  Result<server::Response> fetch(const std::string& target);
+  // GET `target` on `client` (client_ when null); a non-2xx answer is its Status.
+  Result<server::Response> fetch(const std::string& target, server::Client* client = nullptr);
   // Checks the served latest checkpoint `served` against the mirror's head; corruption with evidence
   // kept if it contradicts it.
   Status check_against_head(const std::string& served_note, const Checkpoint& served);
@@ -59,6 +60,7 @@ class Mirror {
 
   MirrorOptions options_;
   std::unique_ptr<server::Client> client_;
+  std::unique_ptr<server::Client> prefetch_client_;  // the next raw batch, fetched on its own thread
   std::optional<PublicKey> log_key_;
   std::unique_ptr<Replica> replica_;
 };
