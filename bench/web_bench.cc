@@ -26,19 +26,13 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "bench/bench_child.h"
+
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 std::string capture(const std::string& cmd) {
   std::string out;
@@ -98,12 +92,7 @@ int main(int argc, char** argv) {
     posix_spawn_file_actions_addopen(&fa, 1, (tmp + "/serve.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, (tmp + "/serve.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (posix_spawn(&server.pid, cli.c_str(), &fa, nullptr, argv_c.data(), environ) != 0) return 1;
-    for (int i = 0; i < 600 && url.empty(); ++i) {
-      const std::string out = read_file(tmp + "/serve.out");
-      if (auto at = out.find("listening "); at != std::string::npos && out.find('\n', at) != std::string::npos)
-        url = out.substr(at + 10, out.find('\n', at) - at - 10);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    url = grantledger::bench::wait_for_listening(tmp + "/serve.out", 60000);
     if (url.empty()) return 1;
   }
 

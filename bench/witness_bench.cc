@@ -23,24 +23,17 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/bench_child.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "tools/witness/add_checkpoint.h"
 
-extern char** environ;
 
 using namespace grantledger;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -99,13 +92,7 @@ int main(int argc, char** argv) {
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = -1;
   if (posix_spawn(&pid, cli.c_str(), &fa, nullptr, argv_c.data(), environ) != 0) return 1;
-  std::string url;
-  for (int i = 0; i < 300 && url.empty(); ++i) {
-    const std::string out = read_file(tmp + "/w.out");
-    if (auto at = out.find("listening "); at != std::string::npos && out.find('\n', at) != std::string::npos)
-      url = out.substr(at + 10, out.find('\n', at) - at - 10);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const std::string url = grantledger::bench::wait_for_listening(tmp + "/w.out", 15000);
   if (url.empty()) return 1;
 
   httplib::Client client(url);

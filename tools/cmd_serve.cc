@@ -1,5 +1,5 @@
 // grantledger serve --data DIR --listen HOST:PORT (--tls-cert C --tls-key K | --insecure-http)
-//   [--max-body-bytes N] [--connections N] [--request-timeout S] [--witness URL=VKEY ...]
+//   [--max-body-bytes N] [--connections N] [--request-timeout S] [--witness URL=VKEY ...] [--read-only]
 // The ledger as a network service (spec/SERVER.md). Prints "listening URL" on stdout once it
 // accepts connections; SIGTERM or SIGINT stops it: no new requests, the ones in flight finish
 // (each submission acknowledged and durable, or refused), exit 0.
@@ -70,6 +70,7 @@ void add_serve(CLI::App& app, Action* action) {
   cmd->add_option("--request-timeout", o->request_timeout_seconds, "seconds to read or write one request")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  cmd->add_flag("--read-only", o->read_only, "serve a copy (a mirror's): reads only, submissions refused (spec/MIRROR.md)");
   cmd->add_option("--witness", o->witnesses, "collect cosignatures from a C2SP witness: URL=NAME+KEYID+KEY (repeatable)");
   cmd->add_option("--witness-tls-ca", o->witness_tls_ca, "CA file (PEM) for https witnesses; default: the system's");
   cmd->callback([action, o] {

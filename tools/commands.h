@@ -37,6 +37,7 @@ void add_login(CLI::App& app, Action* action);
 void add_witness(CLI::App& app, Action* action);
 // `sink postgres` and `sink verify`: PostgreSQL read models (tools/sink/, spec/POSTGRES.md).
 void add_sink(CLI::App& app, Action* action);
+void add_mirror(CLI::App& app, Action* action);
 
 // The query commands (log, checkpoint, balance, history, claims, export, projections status, prove,
 // reconcile history) on `app`, reading through `env`: what `serve` answers queries with.

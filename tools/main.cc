@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   grantledger::cli::add_login(app, &action);
   grantledger::cli::add_witness(app, &action);
   grantledger::cli::add_sink(app, &action);
+  grantledger::cli::add_mirror(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,6 +19,7 @@
 #include "tools/server/http_listener.h"
 #include "tools/server/http_signature.h"
 #include "tools/server/nonce_cache.h"
+#include "tools/server/raw_log.h"
 #include "tools/server/tar_archive.h"
 #include "tools/web/web_ui.h"
 #include "tools/server/witness_collector.h"
@@ -170,6 +171,8 @@ class Service::Impl {
   }
 
   void submit(const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+    if (options.read_only)
+      return answer_error(res, 403, "read_only", "read-only mirror: submit to the log it mirrors (spec/MIRROR.md)");
     auto key = authenticate(req, res, key_id);
     if (!key) return;
     Status allowed = may_submit(*key);
@@ -283,6 +286,25 @@ class Service::Impl {
     answer_json(res, 200, reconcile::ledger_view_to_json(*view));
   }
 
+  // GET /v1/log/raw?from=SEQ&limit=N: stored commits as they are, for mirrors (spec/MIRROR.md).
+  void raw_log(const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+    auto key = authenticate(req, res, key_id);
+    if (!key) return;
+    Status allowed = may_read(*key, QueryCall{{"log", "raw"}, {}});
+    if (!allowed.is_ok()) return answer_error(res, 403, "forbidden", allowed.message());
+    uint64_t from = 0, limit = kMaxRawCommits;
+    for (const auto& [k, v] : req.params) {
+      const bool number = !v.empty() && v.size() <= 19 && v.find_first_not_of("0123456789") == std::string::npos;
+      if ((k != "from" && k != "limit") || !number)
+        return answer_error(res, 400, "invalid_argument", "GET /v1/log/raw takes from=SEQUENCE and limit=N (whole numbers)");
+      (k == "from" ? from : limit) = std::stoull(v);
+    }
+    auto body = raw_log_ndjson(*ledger, from, limit);
+    if (!body) return answer_status(res, body.error());
+    res.status = 200;
+    res.set_content(std::move(*body), "application/x-ndjson");
+  }
+
   void public_checkpoint(httplib::Response& res, std::optional<uint64_t> size) {
     auto note = ledger->checkpoint(size);
     if (!note) return answer_status(res, note.error());
@@ -359,6 +381,9 @@ class Service::Impl {
     http->Get("/v1/bundle", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
       bundle(req, res, key_id);
     }));
+    http->Get("/v1/log/raw", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
+      raw_log(req, res, key_id);
+    }));
     http->Get(R"(/v1/commits/(\d{1,19}))", logged([this](const httplib::Request& req, httplib::Response& res, std::string* key_id) {
       query(req, res, QueryCall{{"log"}, {{"from", req.matches[1]}, {"limit", "1"}, {"format", "json"}}}, key_id);
     }));
@@ -396,7 +421,8 @@ std::vector<Route> service_routes() {
                             {"GET", "/v1/commits/{sequence}", true},
                             {"GET", "/v1/events/{index}", true},
                             {"GET", "/v1/bundle", true},
-                            {"GET", "/v1/reconcile/view", true}};
+                            {"GET", "/v1/reconcile/view", true},
+                            {"GET", "/v1/log/raw", true}};
   for (const auto& command : query_commands()) {
     std::string path = "/v1";
     for (const auto& c : command) path += "/" + c;
@@ -426,6 +452,8 @@ Result<std::unique_ptr<Service>> Service::open(ServeOptions options, QueryRunner
     GL_ASSIGN_OR_RETURN(WitnessEndpoint w, parse_witness_flag(flag));
     witnesses.push_back(std::move(w));
   }
+  // A read-only service (a mirror's copy) holds no writer and needs no log key (spec/MIRROR.md).
+  if (options.read_only) options.ledger.writer = false;
   GL_ASSIGN_OR_RETURN(impl->ledger, Ledger::open(options.data, options.ledger));
   // Catch the projections up before the first answer, so queries start current.
   Status projected = projections::Builder(*impl->ledger).catch_up();

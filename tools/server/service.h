@@ -34,6 +34,8 @@ struct ServeOptions {
   size_t connections = kDefaultConnections;
   int request_timeout_seconds = kDefaultRequestTimeoutSeconds;
   LedgerOptions ledger;
+  // Serve a copy (a mirror's, spec/MIRROR.md): every read route; submissions refused with 403.
+  bool read_only = false;
   // Witnesses to collect cosignatures from: URL=NAME+KEYID+KEY (tools/server/witness_collector.h).
   std::vector<std::string> witnesses;
   std::string witness_tls_ca;  // CA file for https witnesses; empty: the system's
