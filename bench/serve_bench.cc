@@ -28,12 +28,12 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_child.h"
 #include "ledger/date.h"
 #include "ledger/jsonl_input.h"
 #include "ledger/submission.h"
 #include "tools/server/client.h"
 
-extern char** environ;
 
 using namespace grantledger;
 namespace fs = std::filesystem;
@@ -50,13 +50,6 @@ std::vector<int> parse_list(const std::string& s) {
 }
 
 int run(const std::string& cmd) { return std::system(cmd.c_str()); }
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 struct Server {
   pid_t pid = -1;
@@ -106,25 +99,12 @@ int main(int argc, char** argv) {
   std::sort(codes.begin(), codes.end());
 
   Server server;
-  {
-    std::vector<std::string> args = {cli, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key",
-                                     cert_key, "--connections", "96"};
-    std::vector<char*> argv_c;
-    for (auto& a : args) argv_c.push_back(a.data());
-    argv_c.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, (tmp + "/serve.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, (tmp + "/serve.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&server.pid, cli.c_str(), &fa, nullptr, argv_c.data(), environ) != 0) return 1;
-    for (int i = 0; i < 600 && server.url.empty(); ++i) {
-      std::string out = read_file(tmp + "/serve.out");
-      if (auto at = out.find("listening "); at != std::string::npos && out.find('\n', at) != std::string::npos)
-        server.url = out.substr(at + 10, out.find('\n', at) - at - 10);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (server.url.empty()) return 1;
-  }
+  server.pid = bench::spawn_child({cli, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", cert_key,
+                                   "--connections", "96"},
+                                  tmp + "/serve.out", tmp + "/serve.err");
+  if (server.pid <= 0) return 1;
+  server.url = bench::wait_for_listening(tmp + "/serve.out", 60000);
+  if (server.url.empty()) return 1;
   auto origin_client = server::Client::create({server.url, cert}, nullptr).value();
   std::string note = origin_client->get("/v1/checkpoint")->body;
   const std::string origin = note.substr(0, note.find('\n'));

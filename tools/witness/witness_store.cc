@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/durable_file.h"
 #include "ledger/sha256.h"
 #include "tools/witness/signed_note.h"
 
@@ -19,39 +20,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status fsync_path(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return Status::io_error("open " + path + ": " + std::strerror(errno));
-  const bool ok = ::fsync(fd) == 0;
-  const int err = errno;
-  ::close(fd);
-  if (!ok) return Status::io_error("fsync " + path + ": " + std::strerror(err));
-  return Status::ok();
-}
-
+// Replaces `dir`/`name` atomically: a new file written and fsync'd, renamed over it, the directory
+// fsync'd (ledger/durable_file.h).
 Status write_durably(const std::string& dir, const std::string& name, const std::string& bytes) {
   const std::string path = dir + "/" + name, tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::io_error("witness state: cannot write " + tmp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Status::io_error("witness state: writing " + tmp + " failed: " + why);
-    }
-    done += static_cast<size_t>(w);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  if (::close(fd) != 0 || !synced) {
+  ::unlink(tmp.c_str());  // a crash's leftover: the new file must not exist
+  Status written = write_new_file_durably(tmp, bytes);
+  if (!written.is_ok()) {
     ::unlink(tmp.c_str());
-    return Status::io_error("witness state: cannot make " + tmp + " durable");
+    return written.with_context("witness state: ");
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::io_error("witness state: rename " + tmp + ": " + std::strerror(errno));
-  return fsync_path(dir, O_RDONLY | O_DIRECTORY);
+  return sync_directory(dir);
 }
 
 }  // namespace
