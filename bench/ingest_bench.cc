@@ -131,6 +131,7 @@ struct Ingest {
   size_t events = 0;
   size_t commits = 0;
   double seconds = 0;
+  double read_s = 0, sign_s = 0, append_s = 0, project_s = 0;  // the phases, summed over the files
   double per_s() const { return static_cast<double>(events) / seconds; }
 };
 
@@ -149,14 +150,19 @@ Ingest ingest_grantledger(const std::string& dir, const bench::Workload& w) {
   auto t0 = Clock::now();
   for (const auto& f : w.files) {
     // As `grantledger append --data DIR --key KEY --input FILE` (tools/cmd_append.cc).
+    auto t = Clock::now();
     auto events = read_events_jsonl(f.jsonl_path);
     if (!events) fail(events.error(), "read");
+    out.read_s += seconds_since(t), t = Clock::now();
     auto submissions = cli::sign_events(*events, kEventsPerCommit, keys.at(f.key_path), ledger.origin(), "", now_utc_ns());
     if (!submissions) fail(submissions.error(), "sign");
+    out.sign_s += seconds_since(t), t = Clock::now();
     auto infos = ledger.append(cli::requests_for(std::move(submissions).value(), *events));
     if (!infos) fail(infos.error(), f.jsonl_path.c_str());
+    out.append_s += seconds_since(t), t = Clock::now();
     Status projected = projections::Builder(ledger).catch_up();
     if (!projected.is_ok()) fail(projected, "projections");
+    out.project_s += seconds_since(t);
     out.events += events->size();
     out.commits += infos->size();
   }
@@ -205,16 +211,20 @@ Ingest ingest_sqlite(const std::string& path, const std::string& origin, const b
   Ingest out;
   auto t0 = Clock::now();
   for (const auto& f : w.files) {
+    auto t = Clock::now();
     auto events = read_events_jsonl(f.jsonl_path);
     if (!events) fail(events.error(), "read");
+    out.read_s += seconds_since(t), t = Clock::now();
     auto submissions = cli::sign_events(*events, kEventsPerCommit, keys.at(f.key_path), origin, "", now_utc_ns());
     if (!submissions) fail(submissions.error(), "sign");
+    out.sign_s += seconds_since(t), t = Clock::now();
     for (const Submission& s : *submissions) {
       Status st = db.append(s, now_utc_ns());
       if (!st.is_ok()) fail(st, f.jsonl_path.c_str());
       out.events += s.events.size();
       out.commits++;
     }
+    out.append_s += seconds_since(t);
   }
   out.seconds = seconds_since(t0);
   return out;
@@ -305,6 +315,10 @@ int main(int argc, char** argv) {
     std::printf("SQLite:      %zu events in %zu commits in %.2f s = %.0f events/s (WAL, synchronous=FULL, one transaction per commit)\n",
                 sq.events, sq.commits, sq.seconds, sq.per_s());
   }
+  for (const auto& [name, r] : {std::pair<const char*, const Ingest*>{"grantledger", &gl}, {"SQLite", &sq}})
+    if (r->events)
+      std::printf("  %-11s phases: read JSONL %.2f s, sign %.2f s, append %.2f s, projections %.2f s\n", name, r->read_s, r->sign_s,
+                  r->append_s, r->project_s);
   if (gl.events && sq.events) std::printf("ratio grantledger / SQLite: %.2fx\n", gl.per_s() / sq.per_s());
   if (limits.rocksdb_records_per_s > 0) {
     std::printf("\nas a fraction of the limits (records/s, hashing events/s, verification events/s):\n");
