@@ -1,7 +1,7 @@
 // ingest_bench: ingest at the machine's limits, beside a SQLite build of the same ledger (issue 16),
 // not a test.
 //
-//   ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]...
+//   ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]... [--reuse-demo]
 //
 // Prints, in one run:
 //   1. the machine's limits: raw synced RocksDB WriteBatch writes (1,000 one-key records of 256
@@ -16,7 +16,8 @@
 //      (bench/ingest_sqlite.h), one transaction per commit;
 // with the ratio, and each result as a fraction of the limits. The ledger starts as a small demo
 // ledger (tools/demo: entities, keys, the 2019 earmark and its allocations), made before timing.
-// --only runs just the named parts (for profiling one of them).
+// --only runs just the named parts (for profiling one of them); --reuse-demo keeps the demo ledger
+// PATH/demo of an earlier run (so a profile of one part holds no demo writes).
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -243,12 +244,14 @@ int main(int argc, char** argv) {
   size_t events = 100000;
   std::string dir = (std::filesystem::temp_directory_path() / "grantledger-ingest-bench").string();
   std::set<std::string> only;
+  bool reuse = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--events") && i + 1 < argc) events = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only.insert(argv[++i]);
+    else if (!std::strcmp(argv[i], "--reuse-demo")) reuse = true;
     else {
-      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]...\n");
+      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]... [--reuse-demo]\n");
       return 2;
     }
   }
@@ -269,11 +272,18 @@ int main(int argc, char** argv) {
   // The demo ledger and the workload, before any timing.
   const std::string demo_dir = dir + "/demo", work_dir = dir + "/workload", gl_dir = dir + "/grantledger",
                     sqlite_path = dir + "/sqlite.db";
-  std::filesystem::remove_all(demo_dir);
   std::filesystem::remove_all(work_dir);
-  std::ostringstream demo_log;
-  auto demo = demo::run_demo(demo_dir, {.seed = 20122013, .course_payments = 100}, demo_log);
-  if (!demo) fail(demo.error(), "demo");
+  if (!reuse || !std::filesystem::exists(demo_dir)) {
+    std::filesystem::remove_all(demo_dir);
+    std::ostringstream demo_log;
+    auto demo = demo::run_demo(demo_dir, {.seed = 20122013, .course_payments = 100}, demo_log);
+    if (!demo) fail(demo.error(), "demo");
+    // Its projections too, so the timed catch-ups apply only the workload's commits.
+    auto ledger = Ledger::open(demo_dir);
+    if (!ledger) fail(ledger.error(), "open demo");
+    Status projected = projections::Builder(**ledger).catch_up();
+    if (!projected.is_ok()) fail(projected, "demo projections");
+  }
   uint64_t base_tree_size = 0;
   std::string origin;
   std::map<std::string, int64_t> available;
