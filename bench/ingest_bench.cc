@@ -2,6 +2,7 @@
 // not a test.
 //
 //   ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]... [--reuse-demo]
+//                [--block-cache-mib N] [--state-cache-entries N]
 //
 // Prints, in one run:
 //   1. the machine's limits: raw synced RocksDB WriteBatch writes (1,000 one-key records of 256
@@ -17,7 +18,9 @@
 // with the ratio, and each result as a fraction of the limits. The ledger starts as a small demo
 // ledger (tools/demo: entities, keys, the 2019 earmark and its allocations), made before timing.
 // --only runs just the named parts (for profiling one of them); --reuse-demo keeps the demo ledger
-// PATH/demo of an earlier run (so a profile of one part holds no demo writes).
+// PATH/demo of an earlier run (so a profile of one part holds no demo writes). The ledger is opened
+// as `append` opens it; --block-cache-mib and --state-cache-entries set what `append`'s flags of
+// the same names set.
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -136,8 +139,8 @@ struct Ingest {
   double per_s() const { return static_cast<double>(events) / seconds; }
 };
 
-Ingest ingest_grantledger(const std::string& dir, const bench::Workload& w) {
-  auto opened = Ledger::open(dir);
+Ingest ingest_grantledger(const std::string& dir, const bench::Workload& w, const LedgerOptions& options) {
+  auto opened = Ledger::open(dir, options);
   if (!opened) fail(opened.error(), "open");
   Ledger& ledger = **opened;
   std::map<std::string, PrivateKey> keys;
@@ -245,13 +248,17 @@ int main(int argc, char** argv) {
   std::string dir = (std::filesystem::temp_directory_path() / "grantledger-ingest-bench").string();
   std::set<std::string> only;
   bool reuse = false;
+  LedgerOptions ledger_options;  // as `append` opens it, unless the two flags below say otherwise
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--events") && i + 1 < argc) events = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only.insert(argv[++i]);
     else if (!std::strcmp(argv[i], "--reuse-demo")) reuse = true;
+    else if (!std::strcmp(argv[i], "--block-cache-mib") && i + 1 < argc) ledger_options.block_cache_mib = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--state-cache-entries") && i + 1 < argc) ledger_options.state_cache_entries = std::strtoull(argv[++i], nullptr, 10);
     else {
-      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]... [--reuse-demo]\n");
+      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]... [--reuse-demo]\n"
+                   "                    [--block-cache-mib N] [--state-cache-entries N]\n");
       return 2;
     }
   }
@@ -312,7 +319,7 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(gl_dir);
     std::filesystem::copy(demo_dir, gl_dir, std::filesystem::copy_options::recursive);
     const uint64_t before = bytes_under(gl_dir);
-    gl = ingest_grantledger(gl_dir, w);
+    gl = ingest_grantledger(gl_dir, w, ledger_options);
     std::printf("\ngrantledger: %zu events in %zu commits in %.2f s = %.0f events/s (durable, signed, projected), %.0f bytes on disk/event\n",
                 gl.events, gl.commits, gl.seconds, gl.per_s(), static_cast<double>(bytes_under(gl_dir) - before) / static_cast<double>(gl.events));
   }
