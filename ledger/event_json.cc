@@ -4,6 +4,7 @@
 #include <capnp/schema.h>
 
 #include <limits>
+#include <map>
 
 #include "ledger/bytes.h"
 #include "ledger/date.h"
@@ -30,6 +31,70 @@ std::string field_name(capnp::StructSchema::Field field) {
   return camel_to_snake(field.getProto().getName().cStr());
 }
 
+// What the mapping needs of one field, worked out once per struct type (reflection over the
+// schema and the snake_case names are not redone for every field of every event).
+struct FieldInfo {
+  capnp::StructSchema::Field field;
+  std::string name;  // as JSON spells it
+  bool is_group, is_date, is_ore, is_optional;
+};
+
+struct StructInfo {
+  std::vector<FieldInfo> fields;        // non-union fields, in schema order
+  std::vector<FieldInfo> union_fields;  // union members, in schema order
+  const FieldInfo* find(std::string_view name) const {
+    for (const auto& f : fields)
+      if (f.name == name) return &f;
+    return nullptr;
+  }
+};
+
+struct EnumInfo {
+  std::vector<std::pair<std::string, capnp::EnumSchema::Enumerant>> values;  // JSON name, enumerant
+  std::string allowed;                                                        // "a, b, c"
+};
+
+// Every struct and enum reachable from Event, indexed by schema ID. Built once, then only read.
+class SchemaIndex {
+ public:
+  SchemaIndex() { add(capnp::Schema::from<schema::Event>()); }
+  const StructInfo& of(capnp::StructSchema s) const { return structs_.at(s.getProto().getId()); }
+  const EnumInfo& of(capnp::EnumSchema e) const { return enums_.at(e.getProto().getId()); }
+
+ private:
+  FieldInfo info(capnp::StructSchema::Field f) {
+    return {f, field_name(f), f.getProto().isGroup(), has_annotation(f, kDateAnnotation), has_annotation(f, kOreAnnotation),
+            has_annotation(f, kOptionalAnnotation)};
+  }
+  void add(capnp::Type t) {
+    if (t.isList()) return add(t.asList().getElementType());
+    if (t.isEnum()) {
+      auto e = t.asEnum();
+      if (enums_.count(e.getProto().getId())) return;
+      EnumInfo& info = enums_[e.getProto().getId()];
+      for (auto v : e.getEnumerants()) {
+        info.values.emplace_back(camel_to_snake(v.getProto().getName().cStr()), v);
+        info.allowed += (info.allowed.empty() ? "" : ", ") + info.values.back().first;
+      }
+    }
+    if (t.isStruct()) add(t.asStruct());
+  }
+  void add(capnp::StructSchema s) {
+    if (structs_.count(s.getProto().getId())) return;
+    StructInfo& out = structs_[s.getProto().getId()];
+    for (auto f : s.getNonUnionFields()) out.fields.push_back(info(f));
+    for (auto f : s.getUnionFields()) out.union_fields.push_back(info(f));
+    for (auto f : s.getFields()) add(f.getType());  // std::map: `out` stays valid
+  }
+  std::map<uint64_t, StructInfo> structs_;
+  std::map<uint64_t, EnumInfo> enums_;
+};
+
+const SchemaIndex& schema_index() {
+  static const SchemaIndex index;  // immutable after this thread-safe initialisation
+  return index;
+}
+
 std::string json_kind(const json& v) {
   switch (v.type()) {
     case json::value_t::null: return "null";
@@ -51,15 +116,15 @@ Status field_error(const std::string& path, const std::string& why) {
 // Reads an integer JSON value within [lo, hi].
 Result<int64_t> json_int(const json& v, const std::string& path, int64_t lo, int64_t hi,
                          const char* unit) {
-  std::string range = " (" + std::to_string(lo) + ".." + std::to_string(hi) + ")";
+  auto range = [&] { return " (" + std::to_string(lo) + ".." + std::to_string(hi) + ")"; };
   if (v.is_number_unsigned()) {
     uint64_t u = v.get<uint64_t>();
-    if (u > static_cast<uint64_t>(hi)) return field_error(path, std::string("out of range for ") + unit + range);
+    if (u > static_cast<uint64_t>(hi)) return field_error(path, std::string("out of range for ") + unit + range());
     return static_cast<int64_t>(u);
   }
   if (v.is_number_integer()) {
     int64_t i = v.get<int64_t>();
-    if (i < lo || i > hi) return field_error(path, std::string("out of range for ") + unit + range);
+    if (i < lo || i > hi) return field_error(path, std::string("out of range for ") + unit + range());
     return i;
   }
   if (v.is_number_float())
@@ -68,25 +133,21 @@ Result<int64_t> json_int(const json& v, const std::string& path, int64_t lo, int
   return field_error(path, std::string("expected an integer ") + unit + ", got " + json_kind(v));
 }
 
-Status set_struct(const json& obj, capnp::DynamicStruct::Builder out, const std::string& prefix,
-                  const std::vector<std::string>& reserved);
+Status set_struct(const json& obj, capnp::DynamicStruct::Builder out, const std::string& prefix);
 
 Result<capnp::DynamicEnum> parse_enum(const json& v, capnp::EnumSchema schema, const std::string& path) {
   if (!v.is_string()) return field_error(path, "expected a string, got " + json_kind(v));
-  std::string allowed;
-  for (auto e : schema.getEnumerants()) {
-    std::string name = camel_to_snake(e.getProto().getName().cStr());
-    if (name == v.get<std::string>()) return capnp::DynamicEnum(e);
-    allowed += (allowed.empty() ? "" : ", ") + name;
-  }
-  return field_error(path, "unknown value \"" + v.get<std::string>() + "\" (one of: " + allowed + ")");
+  const EnumInfo& info = schema_index().of(schema);
+  const std::string& given = v.get_ref<const std::string&>();
+  for (const auto& [name, e] : info.values)
+    if (name == given) return capnp::DynamicEnum(e);
+  return field_error(path, "unknown value \"" + given + "\" (one of: " + info.allowed + ")");
 }
 
 // Sets one scalar-or-text value (not struct, not list) of `type` at `path`.
 template <typename Setter>
-Status set_value(const json& v, capnp::Type type, capnp::StructSchema::Field* field,
-                 const std::string& path, Setter&& set) {
-  bool is_date = field && has_annotation(*field, kDateAnnotation);
+Status set_value(const json& v, capnp::Type type, const FieldInfo* field, const std::string& path, Setter&& set) {
+  bool is_date = field && field->is_date;
   switch (type.which()) {
     case CType::BOOL:
       if (!v.is_boolean()) return field_error(path, "expected true or false, got " + json_kind(v));
@@ -96,7 +157,7 @@ Status set_value(const json& v, capnp::Type type, capnp::StructSchema::Field* fi
     case CType::UINT8: case CType::UINT16: case CType::UINT32: case CType::UINT64: {
       if (is_date) {
         if (!v.is_string()) return field_error(path, "expected a date \"YYYY-MM-DD\", got " + json_kind(v));
-        auto d = parse_date(v.get<std::string>());
+        auto d = parse_date(v.get_ref<const std::string&>());
         if (!d) return field_error(path, d.error().message());
         set(capnp::DynamicValue::Reader(static_cast<int32_t>(*d)));
         return Status::ok();
@@ -112,7 +173,7 @@ Status set_value(const json& v, capnp::Type type, capnp::StructSchema::Field* fi
         case CType::UINT32: hi = UINT32_MAX; break;
         default: break;  // UINT64 is limited to int64's range in JSON
       }
-      bool is_ore = field && has_annotation(*field, kOreAnnotation);
+      bool is_ore = field && field->is_ore;
       GL_ASSIGN_OR_RETURN(int64_t i, json_int(v, path, lo, hi, is_ore ? "amount in øre" : "number"));
       if (type.which() == CType::UINT64 || type.which() == CType::UINT32 ||
           type.which() == CType::UINT16 || type.which() == CType::UINT8)
@@ -149,12 +210,12 @@ Status set_value(const json& v, capnp::Type type, capnp::StructSchema::Field* fi
   }
 }
 
-Status set_field(const json& v, capnp::DynamicStruct::Builder out, capnp::StructSchema::Field field,
-                 const std::string& path) {
+Status set_field(const json& v, capnp::DynamicStruct::Builder out, const FieldInfo& info, const std::string& path) {
+  capnp::StructSchema::Field field = info.field;
   capnp::Type type = field.getType();
   if (type.isStruct()) {
     if (!v.is_object()) return field_error(path, "expected an object, got " + json_kind(v));
-    return set_struct(v, out.init(field).as<capnp::DynamicStruct>(), path + ".", {});
+    return set_struct(v, out.init(field).as<capnp::DynamicStruct>(), path + ".");
   }
   if (type.isList()) {
     if (!v.is_array()) return field_error(path, "expected an array, got " + json_kind(v));
@@ -166,7 +227,7 @@ Status set_field(const json& v, capnp::DynamicStruct::Builder out, capnp::Struct
       std::string item_path = path + "[" + std::to_string(i) + "]";
       if (elem.isStruct()) {
         if (!v[i].is_object()) return field_error(item_path, "expected an object, got " + json_kind(v[i]));
-        GL_RETURN_IF_ERROR(set_struct(v[i], list[i].as<capnp::DynamicStruct>(), item_path + ".", {}));
+        GL_RETURN_IF_ERROR(set_struct(v[i], list[i].as<capnp::DynamicStruct>(), item_path + "."));
       } else {
         GL_RETURN_IF_ERROR(set_value(v[i], elem, nullptr, item_path,
                                      [&](capnp::DynamicValue::Reader r) { list.set(i, r); }));
@@ -174,31 +235,31 @@ Status set_field(const json& v, capnp::DynamicStruct::Builder out, capnp::Struct
     }
     return Status::ok();
   }
-  return set_value(v, type, &field, path, [&](capnp::DynamicValue::Reader r) { out.set(field, r); });
+  return set_value(v, type, &info, path, [&](capnp::DynamicValue::Reader r) { out.set(field, r); });
 }
 
-// Sets every non-union field of `out` from `obj`; keys in `reserved` are handled by the caller.
-Status set_struct(const json& obj, capnp::DynamicStruct::Builder out, const std::string& prefix,
-                  const std::vector<std::string>& reserved) {
-  capnp::StructSchema schema = out.getSchema();
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    bool known = false;
-    for (const auto& r : reserved) known |= (r == it.key());
-    for (auto f : schema.getNonUnionFields())
-      known |= !f.getProto().isGroup() && field_name(f) == it.key();
-    if (!known) return field_error(prefix + it.key(), "unknown field");
-  }
-  for (auto f : schema.getNonUnionFields()) {
-    std::string name = field_name(f);
-    if (f.getProto().isGroup()) continue;  // the event body union, handled by the caller
-    auto it = obj.find(name);
+// Sets every non-union, non-group field of `out` (described by `info`) from `obj`.
+Status set_fields(const json& obj, capnp::DynamicStruct::Builder out, const StructInfo& info, const std::string& prefix) {
+  for (const FieldInfo& f : info.fields) {
+    if (f.is_group) continue;  // the event body union, handled by the caller
+    auto it = obj.find(f.name);
     if (it == obj.end()) {
-      if (has_annotation(f, kOptionalAnnotation)) continue;
-      return field_error(prefix + name, "missing");
+      if (f.is_optional) continue;
+      return field_error(prefix + f.name, "missing");
     }
-    GL_RETURN_IF_ERROR(set_field(*it, out, f, prefix + name));
+    GL_RETURN_IF_ERROR(set_field(*it, out, f, prefix + f.name));
   }
   return Status::ok();
+}
+
+// Sets every non-union field of `out` from `obj`, which must hold no other keys.
+Status set_struct(const json& obj, capnp::DynamicStruct::Builder out, const std::string& prefix) {
+  const StructInfo& info = schema_index().of(out.getSchema());
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    const FieldInfo* f = info.find(it.key());
+    if (!f || f->is_group) return field_error(prefix + it.key(), "unknown field");
+  }
+  return set_fields(obj, out, info, prefix);
 }
 
 json value_to_json(capnp::DynamicValue::Reader v, capnp::Type type, bool is_date);
@@ -280,32 +341,30 @@ Status event_from_json(const json& obj, schema::Event::Builder event) {
   const std::string& type = type_it->get_ref<const std::string&>();
 
   capnp::DynamicStruct::Builder dyn = capnp::toDynamic(event);
-  capnp::StructSchema body = body_schema();
-  kj::Maybe<capnp::StructSchema::Field> member;
-  for (auto f : body.getUnionFields())
-    if (field_name(f) == type) member = f;
-  capnp::StructSchema::Field* chosen = nullptr;
-  KJ_IF_MAYBE(f, member) { chosen = f; }
+  const SchemaIndex& index = schema_index();
+  const StructInfo& event_info = index.of(dyn.getSchema());
+  const StructInfo& body_info = index.of(body_schema());
+  const FieldInfo* chosen = nullptr;
+  for (const auto& f : body_info.union_fields)
+    if (f.name == type) chosen = &f;
   if (chosen == nullptr) {
     std::string all;
-    for (const auto& n : event_type_names()) all += (all.empty() ? "" : ", ") + n;
+    for (const auto& f : body_info.union_fields) all += (all.empty() ? "" : ", ") + f.name;
     return field_error("type", "unknown event type \"" + type + "\" (one of: " + all + ")");
   }
   // Top level: "type" plus Event's own fields plus the member's fields, all in one object.
   auto body_builder = dyn.get("body").as<capnp::DynamicStruct>();
-  auto member_builder = body_builder.init(*chosen).as<capnp::DynamicStruct>();
-  std::vector<std::string> member_fields;
-  for (auto f : member_builder.getSchema().getNonUnionFields()) member_fields.push_back(field_name(f));
-  std::vector<std::string> reserved = member_fields;
-  reserved.push_back("type");
-  GL_RETURN_IF_ERROR(set_struct(obj, dyn, "", reserved));
-
-  json member_obj = json::object();
+  auto member_builder = body_builder.init(chosen->field).as<capnp::DynamicStruct>();
+  const StructInfo& member_info = index.of(member_builder.getSchema());
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    for (const auto& n : member_fields)
-      if (n == it.key()) member_obj[it.key()] = it.value();
+    if (it.key() == "type") continue;
+    const FieldInfo* m = member_info.find(it.key());
+    if (m && !m->is_group) continue;
+    const FieldInfo* f = m ? nullptr : event_info.find(it.key());
+    if (!f || f->is_group) return field_error(it.key(), "unknown field");
   }
-  return set_struct(member_obj, member_builder, "", {});
+  GL_RETURN_IF_ERROR(set_fields(obj, dyn, event_info, ""));
+  return set_fields(obj, member_builder, member_info, "");
 }
 
 json event_to_json(schema::Event::Reader event) {

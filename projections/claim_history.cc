@@ -1,5 +1,6 @@
 #include "projections/claim_history.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace grantledger::projections {
@@ -52,7 +53,70 @@ Bytes claim_change_key(std::string_view employer, std::string_view claim_id, uin
   return key;
 }
 
+namespace {
+
+bool ascii(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+// A JSON string exactly as nlohmann::json::dump() writes one of ASCII text.
+void append_json_string(Bytes* out, std::string_view s) {
+  out->push_back('"');
+  for (char ch : s) {
+    switch (ch) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(ch));
+          *out += escaped;
+        } else {
+          out->push_back(ch);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
 Bytes claim_change_value(const ClaimChange& c) {
+  // The common case, written directly (this runs for every claim event the builder applies): the
+  // same bytes as claim_change_json, keys in its (sorted) order. Text with non-ASCII
+  // bytes takes the general path, which also validates the UTF-8.
+  if (ascii(c.text) && ascii(c.programme) && ascii(c.payment_id)) {
+    Bytes out;
+    out.reserve(128 + c.text.size() + c.programme.size() + c.payment_id.size());
+    out += '{';
+    if (c.state == ClaimStatus::kClaimed) out += "\"amount_ore\":" + std::to_string(c.amount_ore.value) + ",";
+    out += "\"commit\":" + std::to_string(c.commit_sequence) + ",\"date\":" + std::to_string(c.effective_date);
+    if (c.state == ClaimStatus::kClaimed) {
+      out += ",\"payment\":";
+      append_json_string(&out, c.payment_id);
+      out += ",\"programme\":";
+      append_json_string(&out, c.programme);
+    }
+    out += ",\"state\":";
+    append_json_string(&out, claim_status_name(c.state));
+    if (!c.text.empty()) {
+      out += ",\"text\":";
+      append_json_string(&out, c.text);
+    }
+    out += '}';
+    return out;
+  }
+  return claim_change_json(c);
+}
+
+Bytes claim_change_json(const ClaimChange& c) {
   // nlohmann::json orders keys, so equal changes give equal bytes (the digest depends on it).
   nlohmann::json j = {{"state", claim_status_name(c.state)}, {"date", c.effective_date}, {"commit", c.commit_sequence}};
   if (!c.text.empty()) j["text"] = c.text;

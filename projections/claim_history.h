@@ -40,6 +40,9 @@ inline constexpr std::string_view kClaimChangePrefix = "change/";
 
 Bytes claim_change_key(std::string_view employer, std::string_view claim_id, uint64_t event_index);
 Bytes claim_change_value(const ClaimChange& change);
+// The same bytes through nlohmann::json (keys sorted, strict UTF-8): the general path, which
+// claim_change_value takes for non-ASCII text and writes directly otherwise.
+Bytes claim_change_json(const ClaimChange& change);
 // The prefix of every change of `employer`'s claims.
 Bytes claim_changes_of_entity(std::string_view employer);
 // false when the key or value is not one claim_change_key / claim_change_value made.

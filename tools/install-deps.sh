@@ -7,6 +7,7 @@ packages=(
   librocksdb-dev capnproto libcapnp-dev libssl-dev libspdlog-dev
   catch2 nlohmann-json3-dev libcli11-dev libxml2-dev libcpp-httplib-dev
   libpq-dev
+  libsqlite3-dev
   ccache
 )
 # The tests also read our exported journal with two independent accounting tools, and check a
