@@ -67,7 +67,7 @@ TEST_CASE("balance and history print the golden table, JSON and CSV", "[projecti
   });
 }
 
-TEST_CASE("balance --group sums the programme rows by theme or kind; the total stays the same", "[projections][cli][initiative]") {
+TEST_CASE("balance --group sums the programme rows by theme or kind, and the total stays the same", "[projections][cli][initiative]") {
   TempDir tmp;
   record_fixed_history(tmp);
   const std::string data = tmp / "l";
