@@ -54,17 +54,20 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-void walk_value(capnp::DynamicValue::Reader value, int depth);
+void walk_value(capnp::DynamicValue::Reader value, int depth, uint64_t* elements_left);
 
 // Reads everything the schema reaches in `s`; throws kj::Exception (or returns false through the
-// text check) on anything malformed.
-void walk_struct(capnp::DynamicStruct::Reader s, int depth) {
+// text check) on anything malformed. `elements_left`: how many more list elements the message may
+// hold. Every real element takes at least one bit of the message, so a message of B bytes holds at
+// most 8 B of them; a list of zero-sized elements (which takes no bytes and which no field of ours
+// has) claiming more is refused, so a few bytes cannot make a reader visit millions of elements.
+void walk_struct(capnp::DynamicStruct::Reader s, int depth, uint64_t* elements_left) {
   KJ_REQUIRE(depth < kMaxDepth, "message nests too deeply");
-  for (auto field : s.getSchema().getNonUnionFields()) walk_value(s.get(field), depth + 1);
-  KJ_IF_MAYBE(active, s.which()) { walk_value(s.get(*active), depth + 1); }
+  for (auto field : s.getSchema().getNonUnionFields()) walk_value(s.get(field), depth + 1, elements_left);
+  KJ_IF_MAYBE(active, s.which()) { walk_value(s.get(*active), depth + 1, elements_left); }
 }
 
-void walk_value(capnp::DynamicValue::Reader value, int depth) {
+void walk_value(capnp::DynamicValue::Reader value, int depth, uint64_t* elements_left) {
   switch (value.getType()) {
     case capnp::DynamicValue::TEXT: {
       capnp::Text::Reader t = value.as<capnp::Text>();
@@ -74,10 +77,12 @@ void walk_value(capnp::DynamicValue::Reader value, int depth) {
     case capnp::DynamicValue::DATA: value.as<capnp::Data>(); break;
     case capnp::DynamicValue::LIST: {
       auto list = value.as<capnp::DynamicList>();
-      for (auto element : list) walk_value(element, depth + 1);
+      KJ_REQUIRE(list.size() <= *elements_left, "a list holds more elements than the message has bits");
+      *elements_left -= list.size();
+      for (auto element : list) walk_value(element, depth + 1, elements_left);
       break;
     }
-    case capnp::DynamicValue::STRUCT: walk_struct(value.as<capnp::DynamicStruct>(), depth); break;
+    case capnp::DynamicValue::STRUCT: walk_struct(value.as<capnp::DynamicStruct>(), depth, elements_left); break;
     default: break;
   }
 }
@@ -101,7 +106,8 @@ Result<DecodedMessage> DecodedMessage::decode(std::string_view bytes, Kind kind)
     capnp::StructSchema schema = kind == Kind::kEvent    ? capnp::Schema::from<schema::Event>().asStruct()
                                  : kind == Kind::kCommit ? capnp::Schema::from<schema::Commit>().asStruct()
                                                          : capnp::Schema::from<schema::SubmissionFile>().asStruct();
-    walk_struct(reader->getRoot<capnp::DynamicStruct>(schema), 0);
+    uint64_t elements_left = uint64_t{8} * bytes.size();
+    walk_struct(reader->getRoot<capnp::DynamicStruct>(schema), 0, &elements_left);
     out.reader_ = std::move(reader);
   } catch (const kj::Exception& e) {
     return Status::corruption(std::string("message does not decode: ") + e.getDescription().cStr());

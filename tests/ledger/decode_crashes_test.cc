@@ -41,6 +41,17 @@ TEST_CASE("fuzz reproducers: events that crashed the decoder are refused or prin
   }
 }
 
+TEST_CASE("a list of zero-sized elements claiming more elements than the message has bits is refused", "[ledger][fuzz]") {
+  // 72 bytes whose list of empty structs claimed about 4 million elements: printing it took 27 s
+  // (a fuzzer's timeout). Decoding now refuses it before any reader walks the list.
+  const std::string bytes = read_file(std::string(GL_TEST_DATA_DIR) + "/../fuzz/crashes/event_decode_fuzz/zero_size_struct_list_4m.bin");
+  REQUIRE(bytes.size() == 72);
+  auto message = DecodedMessage::decode(bytes);
+  REQUIRE(!message.has_value());
+  CHECK(message.error().code() == StatusCode::kCorruption);
+  CHECK(message.error().message().find("more elements than the message has bits") != std::string::npos);
+}
+
 TEST_CASE("fuzz reproducers: commits that crashed the decoder are refused as corruption", "[ledger][fuzz]") {
   const auto files = crash_files("commit_decode_fuzz");
   REQUIRE(files.size() >= 2);
