@@ -3,6 +3,10 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "tools/stop_signals.h"
 
 namespace grantledger::cli {
@@ -16,11 +20,20 @@ void block_stop_signals() {
 }
 
 Status serve_until_signal(const std::function<Status()>& run, const std::function<void()>& stop) {
-  StopSignals signals([&stop](int sig) {
+  std::atomic<bool> returned{false};
+  // A stop that comes between binding and the start of the accept loop is lost by the HTTP
+  // server (it stops only a running loop), so after a signal `stop` is repeated until `run`
+  // has returned.
+  StopSignals signals([&stop, &returned](int sig) {
     spdlog::info("signal {}: stopping (requests in flight finish)", sig);
-    stop();
+    while (!returned.load()) {
+      stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   });
-  return run();  // also returns when listening fails; ~StopSignals then stops waiting
+  Status s = run();  // also returns when listening fails
+  returned.store(true);
+  return s;  // ~StopSignals then stops waiting and joins its thread
 }
 
 }  // namespace grantledger::cli

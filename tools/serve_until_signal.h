@@ -14,7 +14,8 @@ namespace grantledger::cli {
 void block_stop_signals();
 
 // Runs `run` on this thread while a watcher thread waits for SIGTERM or SIGINT and then calls
-// `stop` (which must make `run` return). REQUIRES: block_stop_signals() was called.
+// `stop` (which must make `run` return), again every 50 ms until `run` has returned (a stop before
+// the server's accept loop began would be lost). REQUIRES: block_stop_signals() was called.
 Status serve_until_signal(const std::function<Status()>& run, const std::function<void()>& stop);
 
 }  // namespace grantledger::cli
