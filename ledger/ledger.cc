@@ -3,7 +3,9 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "ledger/acknowledged_head.h"
 #include "ledger/canonical.h"
@@ -99,11 +101,12 @@ Status verify_head(Store& store, const rocksdb::Snapshot* snap, const std::strin
 // The database must reach the last checkpoint the writer acknowledged (kept outside RocksDB), with
 // the same root there: a WAL cut short at a record boundary opens as a shorter, consistent log.
 Status verify_acknowledged(Store& store, const rocksdb::Snapshot* snap, const std::vector<std::string>& notes,
-                           const PublicKey& log_key, const Head& head) {
+                           const PublicKey& log_key, const Head& head, bool* behind) {
   GL_ASSIGN_OR_RETURN(std::optional<AcknowledgedCheckpoint> read, AcknowledgedHead::choose(notes, store.dir(), log_key));
   if (!read) return Status::ok();
   const Checkpoint* acked = &read->checkpoint;
-  if (acked->tree_size > head.tree_size)
+  *behind = acked->tree_size > head.tree_size;
+  if (*behind)
     return Status::corruption("the database ends at tree size " + std::to_string(head.tree_size) + " but tree size " +
                               std::to_string(acked->tree_size) + " was acknowledged (" + AcknowledgedHead::path_in(store.dir()) +
                               "): acknowledged commits are missing, e.g. from a damaged write-ahead log (spec/LOG.md, \"Damage\")");
@@ -243,6 +246,20 @@ Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origi
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptions options) {
+  // A read-only open beside a writer can read the acknowledged head, then a database whose
+  // MANIFEST predates a flush and whose write-ahead log that flush has just dropped: a consistent
+  // but older view. It tries again on a fresh view before it calls acknowledged commits missing.
+  for (int attempt = 0;; ++attempt) {
+    bool behind = false;
+    auto opened = open_once(dir, options, &behind);
+    if (opened || !behind || !options.read_only || attempt == 5) return opened;
+    spdlog::debug("open {} read-only: {}; trying again", dir, opened.error().message());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
+  }
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::open_once(const std::string& dir, const LedgerOptions& options,
+                                                  bool* behind_acknowledged) {
   if (!options.read_only && options.check_head) {
     // Damage is found by a read-only open first: a read-write open of a damaged database may
     // already have deleted files its damaged MANIFEST no longer lists, or flushed over them.
@@ -278,7 +295,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptio
     GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_source(store, snap.get()), head.tree_size));
     Sha256 sha;
     GL_RETURN_IF_ERROR(verify_head(store, snap.get(), ledger->origin_, *ledger->log_public_, head, frontier.root(sha)));
-    GL_RETURN_IF_ERROR(verify_acknowledged(store, snap.get(), acknowledged_notes, *ledger->log_public_, head));
+    GL_RETURN_IF_ERROR(verify_acknowledged(store, snap.get(), acknowledged_notes, *ledger->log_public_, head, behind_acknowledged));
   }
   if (!options.read_only && store.postings_pending()) GL_RETURN_IF_ERROR(ledger->write_missing_postings());
   if (options.read_only || !options.writer) return ledger;

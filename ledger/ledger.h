@@ -190,6 +190,10 @@ class Ledger {
 
  private:
   Ledger() = default;
+  // One attempt of open(); sets *behind_acknowledged when the database opened ended before the
+  // acknowledged checkpoint (a reader's view of a writer between flushing and dropping a log).
+  static Result<std::unique_ptr<Ledger>> open_once(const std::string& dir, const LedgerOptions& options,
+                                                   bool* behind_acknowledged);
   // Upgrading a ledger from before postings were stored: derives and writes them (spec/LOG.md).
   Status write_missing_postings();
   Status replay_checking_postings(LedgerState* state);
