@@ -1,7 +1,7 @@
 // ingest_bench: ingest at the machine's limits, beside a SQLite build of the same ledger (issue 16),
 // not a test.
 //
-//   ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]... [--reuse-demo]
+//   ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|rebuild]... [--reuse-demo]
 //                [--block-cache-mib N] [--state-cache-entries N]
 //
 // Prints, in one run:
@@ -15,6 +15,9 @@
 //      (durable, signed commits) -> projections::Builder::catch_up (projections current);
 //   3. the same files through the same parsing and signing into a SQLite build of the same ledger
 //      (bench/ingest_sqlite.h), one transaction per commit;
+//   4. on the ledger grantledger ingested: the full audit (`grantledger audit --data`: every hash,
+//      signature, rule, index and projection, 2 threads) and the projection rebuild
+//      (`grantledger projections rebuild`), in events/s of the whole log;
 // with the ratio, and each result as a fraction of the limits. The ledger starts as a small demo
 // ledger (tools/demo: entities, keys, the 2019 earmark and its allocations), made before timing.
 // --only runs just the named parts (for profiling one of them); --reuse-demo keeps the demo ledger
@@ -38,6 +41,8 @@
 #include "ledger/account.h"
 #include "ledger/date.h"
 #include "ledger/jsonl_input.h"
+#include "tools/audit/audit.h"
+#include "tools/audit/audit_source.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
 #include "projections/builder.h"
@@ -241,6 +246,47 @@ uint64_t bytes_under(const std::string& dir) {
   return total;
 }
 
+// On the ledger grantledger ingested (PATH/grantledger: demo + workload), the whole log: the full
+// audit and the projection rebuild.
+void audit_and_rebuild(const std::string& dir, const LedgerOptions& ledger_options, const Limits& limits, bool audit, bool rebuild) {
+  // The audit and the rebuild read the whole log grantledger ingested (demo + workload).
+  const std::string gl_dir = dir + "/grantledger";
+  if ((audit || rebuild) && std::filesystem::exists(gl_dir)) {
+    uint64_t tree_size = 0;
+    {
+      auto ledger = Ledger::open(gl_dir, {.read_only = true});
+      if (!ledger) fail(ledger.error(), "open");
+      tree_size = (*ledger)->head().value().tree_size;
+    }
+    std::printf("\non the ledger grantledger ingested (%llu events):\n", static_cast<unsigned long long>(tree_size));
+    if (audit) {
+      auto t = Clock::now();
+      auto source = audit::open_ledger_source(gl_dir, std::nullopt);
+      if (!source) fail(source.error(), "audit source");
+      auto report = audit::run_audit(**source, {.threads = 2, .scratch_dir = dir + "/audit-scratch"});
+      if (!report) fail(report.error(), "audit");
+      const double s = seconds_since(t);
+      if (!report->clean()) fail(Status::corruption("the audit has findings"), "audit");
+      std::printf("  audit (2 threads, projections recomputed): %.2f s = %.0f events/s, clean", s, static_cast<double>(tree_size) / s);
+      if (limits.hash_events_per_s > 0)
+        std::printf("; %.3f of SHA-256, %.4f of Ed25519", static_cast<double>(tree_size) / s / limits.hash_events_per_s,
+                    static_cast<double>(tree_size) / s * limits.verify_us_per_event / 1e6);
+      std::printf("\n");
+    }
+    if (rebuild) {
+      auto ledger = Ledger::open(gl_dir, ledger_options);
+      if (!ledger) fail(ledger.error(), "open");
+      auto t = Clock::now();
+      Status rebuilt = projections::Builder(**ledger).rebuild();
+      if (!rebuilt.is_ok()) fail(rebuilt, "rebuild");
+      const double s = seconds_since(t);
+      std::printf("  projection rebuild: %.2f s = %.0f events/s", s, static_cast<double>(tree_size) / s);
+      if (limits.rocksdb_records_per_s > 0) std::printf("; %.3f of RocksDB", static_cast<double>(tree_size) / s / limits.rocksdb_records_per_s);
+      std::printf("\n");
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -257,7 +303,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--block-cache-mib") && i + 1 < argc) ledger_options.block_cache_mib = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--state-cache-entries") && i + 1 < argc) ledger_options.state_cache_entries = std::strtoull(argv[++i], nullptr, 10);
     else {
-      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite]... [--reuse-demo]\n"
+      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|rebuild]... [--reuse-demo]\n"
                    "                    [--block-cache-mib N] [--state-cache-entries N]\n");
       return 2;
     }
@@ -274,7 +320,10 @@ int main(int argc, char** argv) {
     std::printf("  Ed25519 verification, one per 1,000-event commit: %.3f us/event (%.0f events/s)\n", limits.verify_us_per_event,
                 1e6 / limits.verify_us_per_event);
   }
-  if (!runs("grantledger") && !runs("sqlite")) return 0;
+  if (!runs("grantledger") && !runs("sqlite")) {
+    audit_and_rebuild(dir, ledger_options, limits, runs("audit"), runs("rebuild"));
+    return 0;
+  }
 
   // The demo ledger and the workload, before any timing.
   const std::string demo_dir = dir + "/demo", work_dir = dir + "/workload", gl_dir = dir + "/grantledger",
@@ -345,6 +394,7 @@ int main(int argc, char** argv) {
                   r->per_s() / limits.hash_events_per_s, r->per_s() * limits.verify_us_per_event / 1e6);
     }
   }
+  audit_and_rebuild(dir, ledger_options, limits, runs("audit"), runs("rebuild"));
   std::printf("\nload average at end: %s\n", load_average().c_str());
   return 0;
 }
