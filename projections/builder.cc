@@ -7,13 +7,13 @@
 #include "ledger/log_reader.h"
 #include "ledger/sha256.h"
 #include "ledger/stored_value.h"
+#include "projections/projection.h"
 #include "projections/projection_store.h"
 #include "projections/registry.h"
 
 namespace grantledger::projections {
 
 namespace {
-std::string applied_key(const std::string& name) { return "applied/" + name; }
 std::string error_key(const std::string& name) { return "error/" + name; }
 const std::string_view kKeySpaceEnd("\xff", 1);
 }  // namespace
@@ -30,9 +30,11 @@ std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, Projec
 // A projection's applied position in proj_meta: absent (0) or exactly 8 bytes.
 Result<uint64_t> stored_position(const std::optional<Bytes>& value, const std::string& name) {
   if (!value) return uint64_t{0};
-  return decode_stored_u64("proj_meta", applied_key(name), *value);
+  return decode_stored_u64("proj_meta", applied_position_key(name), *value);
 }
 }  // namespace
+
+std::string applied_position_key(const std::string& name) { return "applied/" + name; }
 
 bool projection_present(Ledger& ledger, const ProjectionEntry& entry) { return ledger.store().cf(entry.cf) != nullptr; }
 
@@ -67,7 +69,7 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
   std::vector<Progress> progress;
   uint64_t from = UINT64_MAX, to = 0;
   for (auto& p : projections_) {
-    GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, store.get(Cf::kProjMeta, applied_key(p->name())));
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, store.get(Cf::kProjMeta, applied_position_key(p->name())));
     GL_ASSIGN_OR_RETURN(uint64_t applied, stored_position(applied_bytes, p->name()));
     uint64_t target = max_commits >= head.commit_count ? head.commit_count : std::min(head.commit_count, applied + max_commits);
     progress.push_back({p.get(), applied, target});
@@ -117,11 +119,8 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
         if (!e) break;
         for (Progress& pr : progress) {
           if (pr.failed || c->info.sequence < pr.applied || c->info.sequence >= pr.target) continue;
-          Status s = pr.p->apply(*c, e->index, e->event(), e->postings);
-          // This projection stops here; the others go on.
-          if (!s.is_ok())
-            record_failure(pr, s.with_context("projection " + pr.p->name() + ": event " + std::to_string(e->index) + " (commit " +
-                                              std::to_string(c->info.sequence) + "): "));
+          Status s = apply_event(*pr.p, *c, e->index, e->event(), e->postings);
+          if (!s.is_ok()) record_failure(pr, s);  // this projection stops here; the others go on
         }
       }
       events_in_batch += c->info.event_count;
@@ -134,7 +133,7 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
       if (pr.failed || next <= pr.applied) continue;
       uint64_t position = std::min(next, pr.target);
       pr.p->flush(&batch);
-      batch.put(Cf::kProjMeta, applied_key(pr.p->name()), u64_be(position));
+      batch.put(Cf::kProjMeta, applied_position_key(pr.p->name()), u64_be(position));
       batch.remove(Cf::kProjMeta, error_key(pr.p->name()));
       pr.applied = position;
     }
@@ -169,19 +168,26 @@ Status Builder::clear() {
     }
     ProjectionBatch batch = store.batch();
     batch.clear(p->cf());
-    batch.remove(Cf::kProjMeta, applied_key(p->name()));
+    batch.remove(Cf::kProjMeta, applied_position_key(p->name()));
     batch.remove(Cf::kProjMeta, error_key(p->name()));
     GL_RETURN_IF_ERROR(store.write(batch, "clear projection " + p->name()));
   }
   return Status::ok();
 }
 
+Result<uint64_t> applied_position(const ProjectionStore::View& view, const std::string& name) {
+  GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, view.get(Cf::kProjMeta, applied_position_key(name)));
+  return stored_position(applied_bytes, name);
+}
+
 Result<Hash32> projection_digest(Ledger& ledger, const std::string& name, Cf cf) {
   ProjectionStore store(ledger);
-  ProjectionStore::View view = store.view();
+  return projection_digest(store.view(), name, cf);
+}
+
+Result<Hash32> projection_digest(const ProjectionStore::View& view, const std::string& name, Cf cf) {
   Sha256 sha;
-  GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, view.get(Cf::kProjMeta, applied_key(name)));
-  GL_ASSIGN_OR_RETURN(uint64_t applied, stored_position(applied_bytes, name));
+  GL_ASSIGN_OR_RETURN(uint64_t applied, applied_position(view, name));
   sha.update(name);
   sha.update(u64_be(applied));
   ProjectionCursor it = view.cursor(cf);
@@ -195,11 +201,11 @@ Result<Hash32> projection_digest(Ledger& ledger, const std::string& name, Cf cf)
   return sha.finish();
 }
 
-Result<std::string> first_differing_key(Ledger& stored, Ledger& recomputed, const std::string& name) {
+Result<std::string> first_differing_key(const ProjectionStore::View& stored, const ProjectionStore::View& recomputed,
+                                        const std::string& name) {
   const ProjectionEntry* entry = find_projection(name);
   if (!entry) return std::string();
-  ProjectionStore a(stored), b(recomputed);
-  ProjectionCursor x = a.cursor(entry->cf), y = b.cursor(entry->cf);
+  ProjectionCursor x = stored.cursor(entry->cf), y = recomputed.cursor(entry->cf);
   x.seek_to_first();
   y.seek_to_first();
   std::string found;
@@ -226,7 +232,7 @@ Result<uint64_t> applied_commits(Ledger& ledger) {
   for (const ProjectionEntry& e : projection_registry()) {
     if (!projection_present(ledger, e)) continue;  // a read-only open of a ledger from before it
     const std::string name = e.name;
-    GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, store.get(Cf::kProjMeta, applied_key(name)));
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, store.get(Cf::kProjMeta, applied_position_key(name)));
     GL_ASSIGN_OR_RETURN(uint64_t applied, stored_position(applied_bytes, name));
     lowest = std::min<uint64_t>(lowest, applied);
     // A stopped projection answers nothing: its figures stop at a commit it could not apply.
@@ -245,7 +251,7 @@ Result<std::vector<ProjectionStatus>> Builder::status() {
   for (auto& p : projections_) {
     ProjectionStatus s;
     s.name = p->name();
-    GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, store.get(Cf::kProjMeta, applied_key(p->name())));
+    GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, store.get(Cf::kProjMeta, applied_position_key(p->name())));
     GL_ASSIGN_OR_RETURN(s.applied_commits, stored_position(applied_bytes, p->name()));
     s.lag_commits = head.commit_count - s.applied_commits;
     GL_ASSIGN_OR_RETURN(std::optional<Bytes> error, store.get(Cf::kProjMeta, error_key(p->name())));

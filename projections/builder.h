@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
+#include "projections/projection_store.h"
 
 namespace grantledger::projections {
 
@@ -33,7 +34,6 @@ struct ProjectionStatus {
 };
 
 class Projection;
-class ProjectionStore;
 
 class Builder {
  public:
@@ -90,10 +90,20 @@ inline constexpr const char* kFirstEffectiveDateKey = "log/first_effective_date"
 // The projection's digest: SHA-256 over its position and every key and value of its family.
 // Reads one snapshot of the projection's families. corruption if its position is not 8 bytes.
 Result<Hash32> projection_digest(Ledger& ledger, const std::string& name, Cf cf);
+// The same, over a snapshot already taken.
+Result<Hash32> projection_digest(const ProjectionStore::View& view, const std::string& name, Cf cf);
 
-// The first key in which projection `name` differs between two ledgers (the audited one and the
-// audit's recomputation), for a person: "KEY (values differ)", "KEY (stored, not recomputed)",
-// "KEY (recomputed, not stored)"; empty when the families are equal or `name` is no projection.
-Result<std::string> first_differing_key(Ledger& stored, Ledger& recomputed, const std::string& name);
+// The first key in which projection `name` differs between two snapshots (the audited ledger's
+// and the audit's recomputation), for a person: "KEY (values differ)", "KEY (stored, not
+// recomputed)", "KEY (recomputed, not stored)"; empty when the families are equal or `name` is no
+// projection.
+Result<std::string> first_differing_key(const ProjectionStore::View& stored, const ProjectionStore::View& recomputed,
+                                        const std::string& name);
+
+// The proj_meta key of a projection's applied position.
+std::string applied_position_key(const std::string& name);
+// A projection's applied position as proj_meta stores it (0 when absent); corruption if it is not
+// 8 bytes.
+Result<uint64_t> applied_position(const ProjectionStore::View& view, const std::string& name);
 
 }  // namespace grantledger::projections

@@ -98,4 +98,13 @@ class Projection {
   std::map<Bytes, Bytes> overlay_;
 };
 
+// Applies one event to `p`; a failure names the projection, the event and its commit.
+inline Status apply_event(Projection& p, const CommitRecord& c, uint64_t index, schema::Event::Reader event,
+                          const std::vector<Posting>& postings) {
+  Status s = p.apply(c, index, event, postings);
+  if (s.is_ok()) return s;
+  return s.with_context("projection " + p.name() + ": event " + std::to_string(index) + " (commit " + std::to_string(c.info.sequence) +
+                        "): ");
+}
+
 }  // namespace grantledger::projections

@@ -30,10 +30,12 @@ void ProjectionBatch::remove(Cf cf, std::string_view key) { batch_.Delete(store_
 void ProjectionBatch::clear(Cf cf) { batch_.DeleteRange(store_.cf(cf), rocksdb::Slice(), kKeySpaceEnd); }
 
 ProjectionStore::ProjectionStore(Ledger& ledger) : store_(ledger.store()) {}
+ProjectionStore::ProjectionStore(Store& store, Scratch) : store_(store), scratch_(true) {}
 ProjectionStore::~ProjectionStore() = default;
 
 ProjectionStore::View::View(Store& store) : store_(store), snap_(std::make_unique<Snapshot>(store.db())) {}
 ProjectionStore::View::~View() = default;
+ProjectionStore::View::View(View&&) noexcept = default;
 
 Result<std::optional<Bytes>> ProjectionStore::View::get(Cf cf, std::string_view key) const {
   return get_optional(store_, cf, key, snap_->get());
@@ -52,7 +54,9 @@ ProjectionCursor ProjectionStore::cursor(Cf cf) const {
 }
 
 Status ProjectionStore::write(ProjectionBatch& batch, const std::string& what) {
-  return from_rocks(store_.db()->Write(rocksdb::WriteOptions(), &batch.batch_), what);
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = scratch_;
+  return from_rocks(store_.db()->Write(wo, &batch.batch_), what);
 }
 
 }  // namespace grantledger::projections

@@ -57,12 +57,17 @@ class ProjectionStore {
  public:
   // REQUIRES: `ledger` outlives the store. Writes need a read-write open.
   explicit ProjectionStore(Ledger& ledger);
+  // The projection families of `store`, which is no ledger's (the audit's scratch store): its
+  // writes skip the write-ahead log, since nothing of it outlives the process.
+  struct Scratch {};
+  ProjectionStore(Store& store, Scratch);
   ~ProjectionStore();
 
   // A snapshot of the projection families (and of the ledger's head).
   class View {
    public:
     ~View();
+    View(View&&) noexcept;
     Result<std::optional<Bytes>> get(Cf cf, std::string_view key) const;
     ProjectionCursor cursor(Cf cf) const;
 
@@ -82,6 +87,7 @@ class ProjectionStore {
 
  private:
   Store& store_;
+  bool scratch_ = false;
 };
 
 }  // namespace grantledger::projections

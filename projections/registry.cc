@@ -6,13 +6,13 @@ namespace grantledger::projections {
 
 const std::vector<ProjectionEntry>& projection_registry() {
   static const std::vector<ProjectionEntry> kProjections = {
-      {"balances", Cf::kProjBalances, make_balances, 0},
-      {"journal", Cf::kProjJournal, make_journal, 0},
-      {"claims", Cf::kProjClaims, make_claims, 1},
-      {"providers", Cf::kProjProviders, make_providers, 1},
-      {"registry", Cf::kProjRegistry, make_registry, 0},
-      {"totals", Cf::kProjTotals, make_totals, 1},
-      {"claim_history", Cf::kProjClaimHistory, make_claim_history, 0},
+      {"balances", Cf::kProjBalances, make_balances},
+      {"journal", Cf::kProjJournal, make_journal},
+      {"claims", Cf::kProjClaims, make_claims},
+      {"providers", Cf::kProjProviders, make_providers},
+      {"registry", Cf::kProjRegistry, make_registry},
+      {"totals", Cf::kProjTotals, make_totals},
+      {"claim_history", Cf::kProjClaimHistory, make_claim_history},
   };
   return kProjections;
 }

@@ -16,9 +16,6 @@ struct ProjectionEntry {
   const char* name;
   Cf cf;
   ProjectionFactory make;
-  // Which of the audit's two builders recomputes it (0 or 1): the halves weigh about the same
-  // (per-projection build times measured with bench/audit_bench's log).
-  unsigned audit_half;
 };
 
 // Every projection, in the order `projections status` lists them.

@@ -239,3 +239,62 @@ TEST_CASE("tamper: a rolled-back tail fails against a checkpoint the auditor kep
   CHECK(r.findings.front().tree_size == head.tree_size);
   CHECK(r.summary.kept_checkpoints_checked == 2);
 }
+
+TEST_CASE("projections stored behind the log are recomputed to their own position, and damage after it does not touch them",
+          "[audit][tamper]") {
+  AuditWorld w;  // projections built: they stand at the head
+  const uint64_t projected = w.ledger->head().value().commit_count;
+  CommitInfo later = w.ok(w.lemvig, {w.payment("B9", "665", 200000)});  // not projected
+  w.close();
+  {
+    auto clean = audit_dir(w.dir);
+    INFO(describe(clean));
+    CHECK(clean.clean());
+    REQUIRE(!clean.projections.empty());
+    for (const auto& p : clean.projections) {
+      CHECK(p.applied_commits == projected);
+      CHECK(p.equal);
+    }
+  }
+  {
+    auto s = raw_store(w.dir);
+    Bytes e = get(*s, Cf::kEvents, u64_be(later.first_event_index));
+    e[e.size() - 3] ^= 0x01;  // the unprojected commit's event: hashes differently
+    put(*s, Cf::kEvents, u64_be(later.first_event_index), e);
+  }
+  for (int threads : {1, 2}) {
+    auto r = audit_dir(w.dir, {.threads = threads});
+    INFO(describe(r));
+    CHECK(r.findings.front().cls == FindingClass::kLeafHash);
+    CHECK(r.first(FindingClass::kProjection) == nullptr);
+    REQUIRE(r.projections.size() == projections::projection_names().size());
+    for (const auto& p : r.projections) CHECK(p.equal);
+  }
+}
+
+TEST_CASE("a damaged event before the projections' position stops their recomputation there, naming the event",
+          "[audit][tamper]") {
+  AuditWorld w;
+  w.close();
+  {
+    auto s = raw_store(w.dir);
+    Bytes e = get(*s, Cf::kEvents, u64_be(w.payment_event));
+    e[e.size() - 3] ^= 0x01;
+    put(*s, Cf::kEvents, u64_be(w.payment_event), e);
+  }
+  for (int threads : {1, 2}) {
+    auto r = audit_dir(w.dir, {.threads = threads});
+    INFO(describe(r));
+    CHECK(r.first(FindingClass::kLeafHash) != nullptr);
+    size_t not_recomputed = 0;
+    for (const auto& f : r.findings) {
+      if (f.cls != FindingClass::kProjection) continue;
+      ++not_recomputed;
+      CHECK(f.reason.find("cannot be recomputed from the log") != std::string::npos);
+      CHECK(f.reason.find("event " + std::to_string(w.payment_event) + " does not hash to the leaf commit " +
+                          std::to_string(w.payment_commit) + " signed") != std::string::npos);
+    }
+    CHECK(not_recomputed == projections::projection_names().size());
+    CHECK(r.projections.empty());  // nothing was compared
+  }
+}

@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "ledger/canonical.h"
-#include "ledger/log_image.h"
 #include "ledger/log_reader.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
@@ -22,6 +21,7 @@
 #include "ledger/sha256.h"
 #include "projections/builder.h"
 #include "projections/registry.h"
+#include "tools/audit/recompute.h"
 
 namespace grantledger::audit {
 
@@ -55,6 +55,7 @@ struct EventWork {
   bool present = false;
   Bytes bytes;
   std::optional<DecodedMessage> msg;  // nullopt: missing or does not decode (already reported)
+  bool leaf_ok = false;               // the bytes hash to the leaf the commit signed
 };
 
 // One commit as the reader hands it to the replayer.
@@ -62,6 +63,8 @@ struct CommitWork {
   uint64_t sequence = 0;
   std::optional<CommitRecord> record;  // nullopt: did not decode (already reported)
   std::vector<EventWork> events;
+  // Filled by the replayer: per event, the postings the rules derived (empty when not applied).
+  std::vector<std::vector<Posting>> derived;
 };
 
 // A bounded queue between the two threads (limit: kMaxQueuedEvents events in flight).
@@ -301,7 +304,8 @@ class Reader {
         findings_.add(FindingClass::kDecode, seq, index, "event of " + std::to_string(ev.bytes.size()) +
                                                              " bytes exceeds the limit of " + std::to_string(kMaxEventBytes));
       Hash32 leaf = merkle_leaf_hash(sha_, ev.bytes);
-      if (leaf != c.event_hashes[i])
+      ev.leaf_ok = leaf == c.event_hashes[i];
+      if (!ev.leaf_ok)
         findings_.add(FindingClass::kLeafHash, seq, index,
                       "stored bytes hash to " + short_hex(leaf) + " but commit " + std::to_string(seq) +
                           " signed leaf hash " + short_hex(c.event_hashes[i]) + " for it");
@@ -383,15 +387,18 @@ class Reader {
 };
 
 // The replayer: signers as registered at each point, commit signatures, domain rules, postings;
-// and the scratch database the projections are recomputed in.
+// and the projections recomputed from what it replayed.
 class Replayer {
  public:
   explicit Replayer(AuditSource& source) : source_(source) {}
 
-  Status apply(const CommitWork& w) {
+  // Replays `w` and leaves the postings it derived in w.derived.
+  Status apply(CommitWork& w) {
+    ++commit_count_;
+    w.derived.assign(w.events.size(), {});
     if (!w.record) {
       // Its events cannot be attributed to a signer; their stored postings are not compared.
-      return write_scratch(w, {});
+      return Status::ok();
     }
     const CommitRecord& c = *w.record;
     const uint64_t seq = w.sequence;
@@ -408,7 +415,7 @@ class Replayer {
         apply_events = false;  // an unknown signer has no role: its events are not history
       }
     }
-    std::vector<std::vector<Posting>> derived(w.events.size());
+    std::vector<std::vector<Posting>>& derived = w.derived;
     std::vector<bool> applied(w.events.size(), false);
     if (apply_events) {
       for (size_t i = 0; i < w.events.size(); ++i) {
@@ -432,7 +439,7 @@ class Replayer {
     state_.release();  // nothing is rolled back during an audit; keep the undo log empty
     for (size_t i = 0; i < w.events.size(); ++i)
       GL_RETURN_IF_ERROR(compare_postings(seq, w.events[i].index, applied[i] ? &derived[i] : nullptr));
-    return write_scratch(w, derived);
+    return Status::ok();
   }
 
   Status finish() {
@@ -447,12 +454,9 @@ class Replayer {
         GL_RETURN_IF_ERROR(next_posting());
       }
     }
-    GL_RETURN_IF_ERROR(flush_scratch());
     return Status::ok();
   }
 
-  // Where the events, commits and derived postings go for the projections; null: nowhere.
-  void set_scratch(LogImage* scratch) { scratch_ = scratch; }
   FindingList& findings() { return findings_; }
   const LedgerState& state() const { return state_; }
   uint64_t commit_count() const { return commit_count_; }
@@ -544,29 +548,7 @@ class Replayer {
     return Status::ok();
   }
 
-  Status write_scratch(const CommitWork& w, const std::vector<std::vector<Posting>>& derived) {
-    ++commit_count_;
-    if (!scratch_) return Status::ok();
-    for (size_t i = 0; i < w.events.size(); ++i) {
-      const EventWork& ev = w.events[i];
-      if (ev.present) scratch_->add_event(ev.index, ev.bytes);
-      if (i < derived.size() && !derived[i].empty()) scratch_->add_postings(ev.index, derived[i]);
-    }
-    if (w.record) scratch_->add_commit(w.sequence, w.record->info.first_event_index, w.record->bytes);
-    batched_events_ += w.events.size() + 1;
-    if (batched_events_ >= 20000) return flush_scratch();
-    return Status::ok();
-  }
-
-  Status flush_scratch() {
-    if (!scratch_ || batched_events_ == 0) return Status::ok();
-    GL_RETURN_IF_ERROR(scratch_->write());
-    batched_events_ = 0;
-    return Status::ok();
-  }
-
   AuditSource& source_;
-  LogImage* scratch_ = nullptr;
   FindingList findings_;
   LedgerState state_;
   std::map<Bytes, PublicKey> keys_;  // raw public key -> parsed key
@@ -574,9 +556,19 @@ class Replayer {
   std::unique_ptr<LogReader> postings_reader_;
   std::optional<LogReader::Cursor> postings_;            // declared after its reader: destroyed first
   std::optional<std::pair<Bytes, Bytes>> posting_;        // the next stored postings not yet compared
-  uint64_t batched_events_ = 0;
   uint64_t commit_count_ = 0;
 };
+
+// Feeds a replayed commit to the projections' recomputation.
+Status recompute(Recomputation& recomputation, const CommitWork& w) {
+  std::vector<ReplayedEvent> events;
+  events.reserve(w.events.size());
+  for (size_t i = 0; i < w.events.size(); ++i) {
+    const EventWork& ev = w.events[i];
+    events.push_back({ev.index, ev.msg ? &*ev.msg : nullptr, ev.leaf_ok, &w.derived[i]});
+  }
+  return recomputation.add(w.sequence, w.record ? &*w.record : nullptr, events);
+}
 
 // The derived indexes against what the reader recomputed.
 void check_indexes(Ledger& ledger, Reader& reader, FindingList* out) {
@@ -694,92 +686,6 @@ class ScratchDir {
   std::string path_;
 };
 
-// Recomputes every projection in the scratch database up to the position the stored one has
-// reached, and compares digests; a mismatch names the first differing key.
-// With two threads the projections are recomputed by two builders over disjoint halves, each
-// reading the log once (projections/registry.h says which half recomputes which projection).
-std::vector<std::vector<std::string>> projection_halves() {
-  std::vector<std::vector<std::string>> halves(2);
-  for (const projections::ProjectionEntry& e : projections::projection_registry()) halves[e.audit_half % 2].push_back(e.name);
-  return halves;
-}
-
-// Brings every builder `max_commits` further and computes its digests, each on its own thread
-// (the first on this one).
-Result<std::vector<projections::ProjectionStatus>> build_in_parallel(std::vector<std::unique_ptr<projections::Builder>>& builders,
-                                                                     uint64_t max_commits, Status* build_error) {
-  std::vector<Status> built(builders.size(), Status::ok());
-  std::vector<Result<std::vector<projections::ProjectionStatus>>> statuses(builders.size(), std::vector<projections::ProjectionStatus>{});
-  auto run = [&](size_t i) {
-    built[i] = builders[i]->catch_up_limited(max_commits);
-    statuses[i] = builders[i]->status();
-  };
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < builders.size(); ++i) threads.emplace_back(run, i);
-  run(0);
-  for (auto& t : threads) t.join();
-  std::vector<projections::ProjectionStatus> all;
-  for (size_t i = 0; i < builders.size(); ++i) {
-    if (!built[i].is_ok() && build_error->is_ok()) *build_error = built[i];
-    GL_RETURN_IF_ERROR(statuses[i].status());
-    all.insert(all.end(), statuses[i]->begin(), statuses[i]->end());
-  }
-  return all;
-}
-
-Status check_projections(Ledger& audited, const std::vector<projections::ProjectionStatus>& stored,
-                         const std::string& scratch_dir, uint64_t commit_count, int threads, AuditReport* report,
-                         FindingList* out) {
-  GL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> scratch, Ledger::open(scratch_dir + "/db", {.writer = false, .check_head = false}));
-  std::vector<std::unique_ptr<projections::Builder>> builders;
-  if (threads == 1)
-    builders.push_back(std::make_unique<projections::Builder>(*scratch));
-  else
-    for (const auto& half : projection_halves()) builders.push_back(std::make_unique<projections::Builder>(*scratch, half));
-  std::map<uint64_t, std::vector<const projections::ProjectionStatus*>> by_position;
-  for (const auto& s : stored) {
-    if (s.applied_commits > commit_count) {
-      out->add(FindingClass::kProjection, std::nullopt, std::nullopt,
-               "projection " + s.name + " claims " + std::to_string(s.applied_commits) + " applied commits; the log has " +
-                   std::to_string(commit_count),
-               std::nullopt, s.name);
-      continue;
-    }
-    by_position[s.applied_commits].push_back(&s);
-  }
-  uint64_t position = 0;
-  Status build_error = Status::ok();
-  for (const auto& [target, list] : by_position) {
-    std::vector<projections::ProjectionStatus> fresh;
-    if (build_error.is_ok()) {
-      GL_ASSIGN_OR_RETURN(fresh, build_in_parallel(builders, target - position, &build_error));
-    }
-    position = target;
-    if (!build_error.is_ok()) {
-      for (const auto* s : list)
-        out->add(FindingClass::kProjection, std::nullopt, std::nullopt,
-                 "projection " + s->name + " cannot be recomputed from the log: " + build_error.message(), std::nullopt, s->name);
-      continue;
-    }
-    for (const auto* s : list) {
-      ProjectionCheck check{s->name, s->applied_commits, s->digest, {}, false};
-      for (const auto& f : fresh)
-        if (f.name == s->name) check.recomputed_digest = f.digest;
-      check.equal = check.recomputed_digest == check.stored_digest;
-      if (!check.equal) {
-        GL_ASSIGN_OR_RETURN(std::string key, projections::first_differing_key(audited, *scratch, s->name));
-        out->add(FindingClass::kProjection, std::nullopt, std::nullopt,
-                 "projection " + s->name + " at " + std::to_string(s->applied_commits) + " commits: stored digest " +
-                     short_hex(s->digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
-                     (key.empty() ? "" : "; first differing key " + key),
-                 std::nullopt, s->name);
-      }
-      report->projections.push_back(std::move(check));
-    }
-  }
-  return Status::ok();
-}
-
 }  // namespace
 
 Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) {
@@ -812,20 +718,27 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   const bool projections = ledger != nullptr && options.check_projections;
   report.summary.projections_checked = projections;
   ScratchDir scratch_dir;
-  std::unique_ptr<LogImage> scratch;
+  std::unique_ptr<Recomputation> recomputation;
+  // Where the stored projections are: the recomputation keeps a snapshot at each of these positions.
+  std::map<std::string, uint64_t> stored_positions;
   if (projections) {
     GL_ASSIGN_OR_RETURN(scratch_dir, ScratchDir::create(options.scratch_dir));
+    projections::ProjectionStore store(*ledger);
+    const projections::ProjectionStore::View view = store.view();
+    for (const projections::ProjectionEntry& e : projections::projection_registry()) {
+      if (!projections::projection_present(*ledger, e)) continue;
+      GL_ASSIGN_OR_RETURN(stored_positions[e.name], projections::applied_position(view, e.name));
+    }
   }
   spdlog::info("audit phase=setup elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
 
   Reader reader(source, &kept, options, ledger != nullptr);
   Replayer replayer(source);
   // Creating the scratch database takes a few hundred milliseconds: with two threads the
-  // replayer does it while the reader already reads.
+  // projections' thread does it while the reader already reads.
   auto open_scratch = [&]() -> Status {
     if (!projections) return Status::ok();
-    GL_ASSIGN_OR_RETURN(scratch, LogImage::create(scratch_dir.path() + "/db", source.origin(), source.log_key()));
-    replayer.set_scratch(scratch.get());
+    GL_ASSIGN_OR_RETURN(recomputation, Recomputation::create(*ledger, scratch_dir.path() + "/db", stored_positions));
     return Status::ok();
   };
   // The stored projections' digests, computed by the reader's thread once it is done.
@@ -838,9 +751,10 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   Status reader_status = Status::ok(), replayer_status = Status::ok();
   FindingList index_findings;
 
+  Status projection_status = Status::ok();
   if (options.threads == 1) {
     replayer_status = open_scratch();
-    for (; replayer_status.is_ok();) {
+    for (; replayer_status.is_ok() && projection_status.is_ok();) {
       auto work = reader.next();
       if (!work) {
         reader_status = work.error();
@@ -848,34 +762,45 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
       }
       if (!*work) break;
       replayer_status = replayer.apply(**work);
-      if (!replayer_status.is_ok()) break;
+      if (replayer_status.is_ok() && recomputation) projection_status = recompute(*recomputation, **work);
     }
     if (reader_status.is_ok() && replayer_status.is_ok()) reader_status = reader.finish();
     if (reader_status.is_ok() && replayer_status.is_ok()) replayer_status = replayer.finish();
     if (reader_status.is_ok() && ledger) check_indexes(*ledger, reader, &index_findings);
     read_stored_projections();
   } else {
-    WorkQueue queue;
-    std::thread replay_thread([&] {
-      replayer_status = open_scratch();
-      if (!replayer_status.is_ok()) {
-        queue.cancel();
-        return;
+    // A pipeline: the reader (this thread) -> the replayer -> the projections' recomputation.
+    WorkQueue queue, replayed;
+    auto cancel_all = [&] {
+      queue.cancel();
+      replayed.cancel();
+    };
+    std::thread projection_thread([&] {
+      projection_status = open_scratch();
+      while (projection_status.is_ok()) {
+        auto w = replayed.pop();
+        if (!w) break;
+        if (recomputation) projection_status = recompute(*recomputation, *w);
       }
+      if (!projection_status.is_ok()) cancel_all();
+    });
+    std::thread replay_thread([&] {
       while (auto w = queue.pop()) {
         replayer_status = replayer.apply(*w);
         if (!replayer_status.is_ok()) {
-          queue.cancel();
+          cancel_all();
           return;
         }
+        replayed.push(std::move(w));
       }
+      replayed.close();
       replayer_status = replayer.finish();
     });
     for (;;) {
       auto work = reader.next();
       if (!work) {
         reader_status = work.error();
-        queue.cancel();
+        cancel_all();
         break;
       }
       if (!*work) break;
@@ -887,9 +812,11 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
     if (reader_status.is_ok() && ledger) check_indexes(*ledger, reader, &index_findings);
     if (reader_status.is_ok()) read_stored_projections();
     replay_thread.join();
+    projection_thread.join();
   }
   GL_RETURN_IF_ERROR(reader_status);
   GL_RETURN_IF_ERROR(replayer_status);
+  GL_RETURN_IF_ERROR(projection_status);
   GL_RETURN_IF_ERROR(stored_projections.status());
   // The stored rule state is a cache of the replay's (spec/AUDIT.md, "state"): every entry must
   // be the one the replay derived.
@@ -910,15 +837,9 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
 
   FindingList projection_findings;
   if (projections) {
-    // Close the scratch database so the projection builder can open it as a ledger.
-    Head head;
-    head.commit_count = replayer.commit_count();
-    head.tree_size = reader.tree_size();
-    GL_RETURN_IF_ERROR(scratch->finish(head));
-    scratch.reset();
-    spdlog::info("audit phase=scratch_closed elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
-    GL_RETURN_IF_ERROR(check_projections(*ledger, *stored_projections, scratch_dir.path(), replayer.commit_count(), options.threads, &report,
-                                         &projection_findings));
+    std::vector<Finding> found;
+    GL_RETURN_IF_ERROR(recomputation->compare(*ledger, *stored_projections, replayer.commit_count(), &report.projections, &found));
+    for (Finding& f : found) projection_findings.add(f.cls, f.commit_sequence, f.event_index, std::move(f.reason), f.tree_size, std::move(f.key));
     spdlog::info("audit phase=projections elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
   }
   source.final_checks(&general.list());

@@ -1,0 +1,100 @@
+#include "tools/audit/recompute.h"
+
+#include "ledger/sha256.h"
+#include "projections/registry.h"
+
+namespace grantledger::audit {
+
+namespace {
+std::string short_hex(const Hash32& h) { return to_hex(h).substr(0, 16); }
+}  // namespace
+
+Result<std::unique_ptr<Recomputation>> Recomputation::create(Ledger& audited, const std::string& scratch_dir,
+                                                             const std::map<std::string, uint64_t>& positions) {
+  std::unique_ptr<Recomputation> r(new Recomputation());
+  GL_ASSIGN_OR_RETURN(r->scratch_, Store::open(scratch_dir, Store::Mode::kCreate));
+  r->feed_ = std::make_unique<projections::Feed>(audited, *r->scratch_, std::vector<std::string>{});
+  for (const auto& [name, position] : positions) r->targets_[position].push_back(name);
+  GL_RETURN_IF_ERROR(r->take_views());
+  return r;
+}
+
+Recomputation::~Recomputation() {
+  taken_.clear();  // the snapshots before the store they are of
+  feed_.reset();
+}
+
+Status Recomputation::take_views() {
+  auto it = targets_.find(position_);
+  if (it == targets_.end()) return Status::ok();
+  GL_ASSIGN_OR_RETURN(projections::ProjectionStore::View view, feed_->view());
+  auto shared = std::make_shared<projections::ProjectionStore::View>(std::move(view));
+  for (const std::string& name : it->second) taken_[name] = Taken{shared, feed_->error(name)};
+  return Status::ok();
+}
+
+Status Recomputation::add(uint64_t sequence, const CommitRecord* record, const std::vector<ReplayedEvent>& events) {
+  // Commits the log lacks (already findings): the projections cannot pass them.
+  while (position_ < sequence) {
+    feed_->stop(Status::corruption("commit " + std::to_string(position_) + " is missing"));
+    ++position_;
+    GL_RETURN_IF_ERROR(take_views());
+  }
+  Status unreadable = Status::ok();
+  if (!record) unreadable = Status::corruption("commit " + std::to_string(sequence) + " does not decode");
+  std::vector<projections::FedEvent> fed;
+  fed.reserve(events.size());
+  for (const ReplayedEvent& e : events) {
+    if (!unreadable.is_ok()) break;
+    if (!e.msg)
+      unreadable = Status::corruption("event " + std::to_string(e.index) + " is missing or does not decode");
+    else if (!e.leaf_ok)
+      unreadable = Status::corruption("event " + std::to_string(e.index) + " does not hash to the leaf commit " +
+                                      std::to_string(sequence) + " signed");
+    else
+      fed.push_back({e.index, e.msg->root<schema::Event>(), e.postings});
+  }
+  if (unreadable.is_ok()) {
+    GL_RETURN_IF_ERROR(feed_->apply(*record, fed));
+  } else {
+    feed_->stop(unreadable);
+  }
+  ++position_;
+  return take_views();
+}
+
+Status Recomputation::compare(Ledger& audited, const std::vector<projections::ProjectionStatus>& stored, uint64_t commit_count,
+                              std::vector<ProjectionCheck>* checks, std::vector<Finding>* findings) {
+  auto finding = [&](const std::string& name, std::string reason) {
+    findings->push_back(Finding{FindingClass::kProjection, std::nullopt, std::nullopt, std::nullopt, name, std::move(reason)});
+  };
+  projections::ProjectionStore audited_store(audited);
+  const projections::ProjectionStore::View audited_view = audited_store.view();
+  for (const auto& s : stored) {
+    if (s.applied_commits > commit_count) {
+      finding(s.name, "projection " + s.name + " claims " + std::to_string(s.applied_commits) + " applied commits; the log has " +
+                          std::to_string(commit_count));
+      continue;
+    }
+    auto it = taken_.find(s.name);
+    const projections::ProjectionEntry* entry = projections::find_projection(s.name);
+    GL_ASSERT(it != taken_.end() && entry);  // every stored position up to commit_count was passed
+    if (!it->second.error.empty()) {
+      finding(s.name, "projection " + s.name + " cannot be recomputed from the log: " + it->second.error);
+      continue;
+    }
+    ProjectionCheck check{s.name, s.applied_commits, s.digest, {}, false};
+    GL_ASSIGN_OR_RETURN(check.recomputed_digest, projections::projection_digest(*it->second.view, s.name, entry->cf));
+    check.equal = check.recomputed_digest == check.stored_digest;
+    if (!check.equal) {
+      GL_ASSIGN_OR_RETURN(std::string key, projections::first_differing_key(audited_view, *it->second.view, s.name));
+      finding(s.name, "projection " + s.name + " at " + std::to_string(s.applied_commits) + " commits: stored digest " +
+                          short_hex(s.digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
+                          (key.empty() ? "" : "; first differing key " + key));
+    }
+    checks->push_back(std::move(check));
+  }
+  return Status::ok();
+}
+
+}  // namespace grantledger::audit
