@@ -83,14 +83,16 @@ Status Recomputation::compare(Ledger& audited, const std::vector<projections::Pr
       finding(s.name, "projection " + s.name + " cannot be recomputed from the log: " + it->second.error);
       continue;
     }
-    ProjectionCheck check{s.name, s.applied_commits, s.digest, {}, false};
-    GL_ASSIGN_OR_RETURN(check.recomputed_digest, projections::projection_digest(*it->second.view, s.name, entry->cf));
-    check.equal = check.recomputed_digest == check.stored_digest;
-    if (!check.equal) {
-      GL_ASSIGN_OR_RETURN(std::string key, projections::first_differing_key(audited_view, *it->second.view, s.name));
+    ProjectionCheck check{s.name, s.applied_commits, s.digest, s.digest, true};
+    // The families are compared key by key; the recomputed digest (over the same position, keys and
+    // values) is worked out only when they differ: when they do not, it is the stored one.
+    GL_ASSIGN_OR_RETURN(std::string key, projections::first_differing_key(audited_view, *it->second.view, s.name));
+    if (!key.empty()) {
+      GL_ASSIGN_OR_RETURN(check.recomputed_digest, projections::projection_digest(*it->second.view, s.name, entry->cf));
+      check.equal = false;
       finding(s.name, "projection " + s.name + " at " + std::to_string(s.applied_commits) + " commits: stored digest " +
                           short_hex(s.digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
-                          (key.empty() ? "" : "; first differing key " + key));
+                          "; first differing key " + key);
     }
     checks->push_back(std::move(check));
   }
