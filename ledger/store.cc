@@ -48,6 +48,15 @@ rocksdb::ColumnFamilyOptions cf_options(const std::shared_ptr<rocksdb::Cache>& c
     t.block_cache = cache;
     t.cache_index_and_filter_blocks = true;
     t.pin_l0_filter_and_index_blocks_in_cache = true;
+    // A small cache beside a large log: one index and one filter block per table file (about 1 %
+    // of the file) would evict each other and the data blocks on every point read. Partitioned,
+    // only the top level stays pinned and a read loads the one partition it needs; index and
+    // filter blocks go to the cache's high-priority pool, so data blocks are evicted first.
+    t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    t.partition_filters = true;
+    t.metadata_block_size = 4096;
+    t.pin_top_level_index_and_filter = true;
+    t.cache_index_and_filter_blocks_with_high_priority = true;
   }
   o.write_buffer_size = 16 << 20;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
@@ -137,7 +146,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   // left in the write-ahead log to table files and drops that log, so only the newest log can
   // hold unflushed commits. Kept logs would let a damaged older one lose commits in the middle of
   // the log, which the open's head checks cannot see (tests/ledger/integrity_test.cc, "WAL cut").
-  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(std::max<size_t>(block_cache_mib, 1) << 20);
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(std::max<size_t>(block_cache_mib, 1) << 20, /*num_shard_bits=*/-1, /*strict_capacity_limit=*/false,
+                           /*high_pri_pool_ratio=*/0.5);
   // spec/LOG.md, "Damage": a damaged WAL record is refused, never skipped. Point-in-time recovery
   // (RocksDB's default) stops replaying at the first bad record and opens without it and every
   // later commit, acknowledged or not. Here only an incomplete record at the very end of the WAL
