@@ -1,7 +1,7 @@
 // ingest_bench: ingest at the machine's limits, beside a SQLite build of the same ledger (issue 16),
 // not a test.
 //
-//   ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|rebuild]... [--reuse-demo]
+//   ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|queries|rebuild]... [--reuse-demo]
 //                [--block-cache-mib N] [--state-cache-entries N]
 //
 // Prints, in one run:
@@ -17,7 +17,9 @@
 //      (bench/ingest_sqlite.h), one transaction per commit;
 //   4. on the ledger grantledger ingested: the full audit (`grantledger audit --data`: every hash,
 //      signature, rule, index and projection, 2 threads) and the projection rebuild
-//      (`grantledger projections rebuild`), in events/s of the whole log;
+//      (`grantledger projections rebuild`), in events/s of the whole log; and the latency of two
+//      queries as a finance officer runs them (whole `grantledger balance` processes, the binary
+//      beside this one; median of 5): balances by municipality now, and as of 2020-12-31;
 // with the ratio, and each result as a fraction of the limits. The ledger starts as a small demo
 // ledger (tools/demo: entities, keys, the 2019 earmark and its allocations), made before timing.
 // --only runs just the named parts (for profiling one of them); --reuse-demo keeps the demo ledger
@@ -28,8 +30,10 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -248,10 +252,11 @@ uint64_t bytes_under(const std::string& dir) {
 
 // On the ledger grantledger ingested (PATH/grantledger: demo + workload), the whole log: the full
 // audit and the projection rebuild.
-void audit_and_rebuild(const std::string& dir, const LedgerOptions& ledger_options, const Limits& limits, bool audit, bool rebuild) {
+void audit_and_rebuild(const std::string& dir, const LedgerOptions& ledger_options, const Limits& limits, bool audit, bool rebuild,
+                       const std::string& cli) {
   // The audit and the rebuild read the whole log grantledger ingested (demo + workload).
   const std::string gl_dir = dir + "/grantledger";
-  if ((audit || rebuild) && std::filesystem::exists(gl_dir)) {
+  if ((audit || rebuild || !cli.empty()) && std::filesystem::exists(gl_dir)) {
     uint64_t tree_size = 0;
     {
       auto ledger = Ledger::open(gl_dir, {.read_only = true});
@@ -272,6 +277,19 @@ void audit_and_rebuild(const std::string& dir, const LedgerOptions& ledger_optio
         std::printf("; %.3f of SHA-256, %.4f of Ed25519", static_cast<double>(tree_size) / s / limits.hash_events_per_s,
                     static_cast<double>(tree_size) / s * limits.verify_us_per_event / 1e6);
       std::printf("\n");
+    }
+    if (!cli.empty()) {
+      for (const char* as_of : {"", " --as-of 2020-12-31"}) {
+        const std::string command = cli + " balance --data " + gl_dir + " --by municipality --format json" + as_of + " > /dev/null";
+        std::vector<double> ms;
+        for (int i = 0; i < 5; ++i) {
+          auto t = Clock::now();
+          if (std::system(command.c_str()) != 0) fail(Status::io_error(command), "query");
+          ms.push_back(seconds_since(t) * 1e3);
+        }
+        std::sort(ms.begin(), ms.end());
+        std::printf("  query `balance --by municipality%s` (whole process): %.1f ms median of 5\n", as_of, ms[2]);
+      }
     }
     if (rebuild) {
       auto ledger = Ledger::open(gl_dir, ledger_options);
@@ -303,12 +321,15 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--block-cache-mib") && i + 1 < argc) ledger_options.block_cache_mib = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--state-cache-entries") && i + 1 < argc) ledger_options.state_cache_entries = std::strtoull(argv[++i], nullptr, 10);
     else {
-      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|rebuild]... [--reuse-demo]\n"
+      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|queries|rebuild]... [--reuse-demo]\n"
                    "                    [--block-cache-mib N] [--state-cache-entries N]\n");
       return 2;
     }
   }
   std::filesystem::create_directories(dir);
+  // The CLI built beside this bench (queries); empty when it is not there.
+  std::string cli = (std::filesystem::path(argv[0]).parent_path() / "grantledger").string();
+  if (!std::filesystem::exists(cli)) cli.clear();
   auto runs = [&](const char* part) { return only.empty() || only.count(part); };
   std::printf("load average at start: %s\n", load_average().c_str());
   Limits limits;
@@ -321,7 +342,7 @@ int main(int argc, char** argv) {
                 1e6 / limits.verify_us_per_event);
   }
   if (!runs("grantledger") && !runs("sqlite")) {
-    audit_and_rebuild(dir, ledger_options, limits, runs("audit"), runs("rebuild"));
+    audit_and_rebuild(dir, ledger_options, limits, runs("audit"), runs("rebuild"), runs("queries") ? cli : "");
     return 0;
   }
 
@@ -394,7 +415,7 @@ int main(int argc, char** argv) {
                   r->per_s() / limits.hash_events_per_s, r->per_s() * limits.verify_us_per_event / 1e6);
     }
   }
-  audit_and_rebuild(dir, ledger_options, limits, runs("audit"), runs("rebuild"));
+  audit_and_rebuild(dir, ledger_options, limits, runs("audit"), runs("rebuild"), runs("queries") ? cli : "");
   std::printf("\nload average at end: %s\n", load_average().c_str());
   return 0;
 }
