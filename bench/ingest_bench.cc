@@ -250,11 +250,10 @@ uint64_t bytes_under(const std::string& dir) {
   return total;
 }
 
-// On the ledger grantledger ingested (PATH/grantledger: demo + workload), the whole log: the full
-// audit and the projection rebuild.
+// On the whole log grantledger ingested (PATH/grantledger: demo + workload): the full audit, the
+// queries (`cli`: the CLI's path; empty: none) and the projection rebuild.
 void audit_and_rebuild(const std::string& dir, const LedgerOptions& ledger_options, const Limits& limits, bool audit, bool rebuild,
                        const std::string& cli) {
-  // The audit and the rebuild read the whole log grantledger ingested (demo + workload).
   const std::string gl_dir = dir + "/grantledger";
   if ((audit || rebuild || !cli.empty()) && std::filesystem::exists(gl_dir)) {
     uint64_t tree_size = 0;

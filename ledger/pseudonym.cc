@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "ledger/utf8.h"
+
 namespace grantledger {
 
 namespace {
@@ -213,36 +215,6 @@ bool is_letter(char32_t cp) {
   return in(std::begin(kLetters), std::end(kLetters), cp);
 }
 
-// The code point starting at text[*pos], advancing *pos past it; false if the bytes there are not
-// well-formed UTF-8 (RFC 3629).
-bool next_code_point(std::string_view text, size_t* pos, char32_t* out) {
-  auto byte = [&](size_t i) { return static_cast<uint8_t>(text[i]); };
-  uint8_t lead = byte(*pos);
-  size_t length;
-  char32_t cp, min;
-  if (lead < 0x80) {
-    length = 1, cp = lead, min = 0;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2, cp = lead & 0x1F, min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, cp = lead & 0x0F, min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, cp = lead & 0x07, min = 0x10000;
-  } else {
-    return false;  // a continuation byte without a lead, or 0xF8..0xFF
-  }
-  if (text.size() - *pos < length) return false;
-  for (size_t i = 1; i < length; ++i) {
-    uint8_t b = byte(*pos + i);
-    if ((b & 0xC0) != 0x80) return false;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return false;  // overlong, too large, surrogate
-  *pos += length;
-  *out = cp;
-  return true;
-}
 
 }  // namespace
 

@@ -3,45 +3,13 @@
 #include <cstdio>
 
 #include "ledger/sha256.h"
+#include "ledger/utf8.h"
 
 namespace grantledger::witness {
 
 namespace {
 
 constexpr std::string_view kDash = "\xE2\x80\x94 ";  // U+2014 EM DASH, then a space
-
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t more;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c >> 5) == 0x6) {
-      more = 1, cp = c & 0x1F;
-    } else if ((c >> 4) == 0xE) {
-      more = 2, cp = c & 0x0F;
-    } else if ((c >> 3) == 0x1E) {
-      more = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + more >= s.size()) return false;
-    for (size_t k = 1; k <= more; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc >> 6) != 0x2) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values above U+10FFFF are not UTF-8.
-    if ((more == 1 && cp < 0x80) || (more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += more + 1;
-  }
-  return true;
-}
 
 uint32_t be32(std::string_view b) {
   return (uint32_t{static_cast<uint8_t>(b[0])} << 24) | (uint32_t{static_cast<uint8_t>(b[1])} << 16) |
