@@ -16,7 +16,8 @@ namespace grantledger {
 
 Result<Bytes> event_bytes_from_json_line(std::string_view line) {
   GL_ASSIGN_OR_RETURN(nlohmann::json obj, parse_strict_json(line));
-  capnp::MallocMessageBuilder message;
+  // A first segment of 1 KiB holds a typical event (capnp's default, 8 KiB, is zeroed per line).
+  capnp::MallocMessageBuilder message(128);
   auto event = message.initRoot<schema::Event>();
   GL_RETURN_IF_ERROR(event_from_json(obj, event));
   return canonical_bytes(event.asReader());

@@ -6,12 +6,14 @@
 
 namespace grantledger {
 
-Result<nlohmann::json> parse_strict_json(std::string_view text) {
-  using json = nlohmann::json;
-  // One set of keys per open object: a key seen twice in the same object is refused. The last key
-  // read names the field of a number that does not fit.
+namespace {
+using json = nlohmann::json;
+
+// The first key, in document order, that appears twice in one object; empty when none does. The
+// slow path: it keeps every object's keys, so parse_strict_json runs it only once it knows there is one.
+std::string first_duplicate_key(std::string_view text) {
   std::vector<std::set<std::string>> open_objects;
-  std::string last_key, duplicate;
+  std::string duplicate;
   auto track = [&](int, json::parse_event_t event, json& parsed) -> bool {
     switch (event) {
       case json::parse_event_t::object_start: open_objects.emplace_back(); break;
@@ -19,9 +21,40 @@ Result<nlohmann::json> parse_strict_json(std::string_view text) {
         if (!open_objects.empty()) open_objects.pop_back();
         break;
       case json::parse_event_t::key:
-        last_key = parsed.get<std::string>();
-        if (!open_objects.empty() && !open_objects.back().insert(last_key).second && duplicate.empty())
-          duplicate = last_key;
+        if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty())
+          duplicate = parsed.get<std::string>();
+        break;
+      default: break;
+    }
+    return true;
+  };
+  try {
+    json ignored = json::parse(text.begin(), text.end(), track);
+  } catch (const json::exception&) {
+  }
+  return duplicate;
+}
+}  // namespace
+
+Result<nlohmann::json> parse_strict_json(std::string_view text) {
+  // Each open object counts the keys read for it; an object that ends with fewer members than
+  // keys read had a key twice (nlohmann keeps the last). The last key read names the field of a
+  // number that does not fit.
+  std::vector<size_t> keys_read;
+  std::string last_key;
+  bool duplicate = false;
+  auto track = [&](int, json::parse_event_t event, json& parsed) -> bool {
+    switch (event) {
+      case json::parse_event_t::object_start: keys_read.push_back(0); break;
+      case json::parse_event_t::object_end:
+        if (!keys_read.empty()) {
+          if (parsed.size() != keys_read.back()) duplicate = true;
+          keys_read.pop_back();
+        }
+        break;
+      case json::parse_event_t::key:
+        if (!keys_read.empty()) ++keys_read.back();
+        last_key.assign(parsed.get_ref<const std::string&>());
         break;
       default: break;
     }
@@ -37,8 +70,8 @@ Result<nlohmann::json> parse_strict_json(std::string_view text) {
   } catch (const json::exception& e) {
     return Status::invalid_argument(std::string("malformed JSON: ") + e.what());
   }
-  if (!duplicate.empty())
-    return Status::invalid_argument("field " + duplicate + ": appears twice in one object (each key once)");
+  if (duplicate)
+    return Status::invalid_argument("field " + first_duplicate_key(text) + ": appears twice in one object (each key once)");
   return out;
 }
 

@@ -32,14 +32,17 @@ class Projection {
   void flush(ProjectionBatch* batch) {
     for (const auto& [k, v] : overlay_) batch->put(cf_, k, v);
     overlay_.clear();
+    cursor_.reset();  // the batch is about to change the family the cursor reads
   }
   void discard() {
     overlay_.clear();
+    cursor_.reset();
     reset();
   }
   // After a return that wrote nothing more: drops changes not flushed (and then the caches, which
   // may hold them); a no-op when everything was flushed.
   void discard_unwritten() {
+    cursor_.reset();  // holds a version of the store alive; the next batch makes its own
     if (!overlay_.empty()) discard();
   }
   // Drops any cache a projection keeps beside its column family (after a failure or a rebuild).
@@ -58,7 +61,10 @@ class Projection {
     KeyValue best;
     auto o = overlay_.lower_bound(prefix);
     if (o != overlay_.end() && o->first.starts_with(prefix)) best = *o;
-    ProjectionCursor it = store_.cursor(cf_);
+    // One cursor per batch: until flush() the family holds only what earlier batches wrote, and
+    // this batch's writes are in the overlay. (A cursor costs more to make than a seek.)
+    if (!cursor_) cursor_.emplace(store_.cursor(cf_));
+    ProjectionCursor& it = *cursor_;
     it.seek(prefix);
     if (it.valid() && it.key().starts_with(prefix) && (!best || it.key() < std::string_view(best->first)))
       best = std::make_pair(Bytes(it.key()), Bytes(it.value()));
@@ -96,6 +102,7 @@ class Projection {
   std::string name_;
   Cf cf_;
   std::map<Bytes, Bytes> overlay_;
+  std::optional<ProjectionCursor> cursor_;
 };
 
 // Applies one event to `p`; a failure names the projection, the event and its commit.

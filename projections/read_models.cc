@@ -202,9 +202,15 @@ class RegistryProjection : public Projection {
  public:
   RegistryProjection(Ledger& l, ProjectionStore& s, std::string name, Cf cf) : Projection(l, s, std::move(name), cf) {}
   Status apply(const CommitRecord&, uint64_t, schema::Event::Reader event, const std::vector<Posting>&) override {
-    GL_ASSIGN_OR_RETURN(int64_t first, get_i64(kFirstEffectiveDateKey));
+    if (!first_date_) {
+      GL_ASSIGN_OR_RETURN(int64_t stored, get_i64(kFirstEffectiveDateKey));
+      first_date_ = stored;
+    }
     int32_t date = event.getEffectiveDate();
-    if (first == 0 || date < static_cast<int32_t>(first)) put(kFirstEffectiveDateKey, u64_be(static_cast<uint32_t>(date)));
+    if (*first_date_ == 0 || date < static_cast<int32_t>(*first_date_)) {
+      put(kFirstEffectiveDateKey, u64_be(static_cast<uint32_t>(date)));
+      first_date_ = static_cast<uint32_t>(date);
+    }
     auto body = event.getBody();
     switch (body.which()) {
       case Which::ENTITY_REGISTERED: {
@@ -252,6 +258,11 @@ class RegistryProjection : public Projection {
       default: return Status::ok();
     }
   }
+  void reset() override { first_date_.reset(); }
+
+ private:
+  // The earliest effective date as stored (0: none yet), read once: every event compares with it.
+  std::optional<int64_t> first_date_;
 };
 
 template <class ReadModel>

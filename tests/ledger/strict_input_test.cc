@@ -42,6 +42,18 @@ TEST_CASE("strict JSON: one value per key, numbers a double holds", "[ledger][js
   auto nested = parse_strict_json(R"({"rules":[{"k":1,"k":2}]})");
   REQUIRE(!nested.has_value());
   CHECK(nested.error().message().find("field k") != std::string::npos);
+  // The first key repeated in document order is named, whichever object ends first; the same key
+  // in sibling objects, and an empty object, are fine.
+  auto outer_first = parse_strict_json(R"({"a":1,"a":2,"b":{"c":1,"c":2}})");
+  REQUIRE(!outer_first.has_value());
+  CHECK(outer_first.error().message().find("field a: appears twice") != std::string::npos);
+  auto inner_first = parse_strict_json(R"({"b":{"c":1,"c":2},"a":1,"a":2})");
+  REQUIRE(!inner_first.has_value());
+  CHECK(inner_first.error().message().find("field c: appears twice") != std::string::npos);
+  auto deep = parse_strict_json(R"({"x":[{},{"y":{"z":[1,{"q":1,"q":{}}]}}]})");
+  REQUIRE(!deep.has_value());
+  CHECK(deep.error().message().find("field q: appears twice") != std::string::npos);
+  CHECK(parse_strict_json(R"([{"k":1},{"k":2},{}])").has_value());
   auto huge = parse_strict_json(R"({"amount_ore":1e400})");
   REQUIRE(!huge.has_value());
   CHECK(huge.error().code() == StatusCode::kInvalidArgument);
