@@ -267,7 +267,7 @@ void audit_and_rebuild(const std::string& dir, const LedgerOptions& ledger_optio
       auto t = Clock::now();
       auto source = audit::open_ledger_source(gl_dir, std::nullopt);
       if (!source) fail(source.error(), "audit source");
-      auto report = audit::run_audit(**source, {.threads = 2, .scratch_dir = dir + "/audit-scratch"});
+      auto report = audit::run_audit(**source, {.threads = 2});
       if (!report) fail(report.error(), "audit");
       const double s = seconds_since(t);
       if (!report->clean()) fail(Status::corruption("the audit has findings"), "audit");

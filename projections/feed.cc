@@ -9,6 +9,12 @@
 namespace grantledger::projections {
 
 Feed::Feed(Ledger& log, Store& scratch, const std::vector<std::string>& only) : store_(scratch, ProjectionStore::Scratch{}) {
+  add_projections(log, only);
+}
+
+Feed::Feed(Ledger& log, const std::vector<std::string>& only) : store_(ProjectionStore::InMemory{}) { add_projections(log, only); }
+
+void Feed::add_projections(Ledger& log, const std::vector<std::string>& only) {
   for (const ProjectionEntry& e : projection_registry())
     if (only.empty() || std::find(only.begin(), only.end(), e.name) != only.end())
       running_.push_back({e.make(log, store_, e.name, e.cf), {}});

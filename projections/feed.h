@@ -1,8 +1,8 @@
 // Feed: the projections applied from commits the caller has already read and checked, instead of
 // re-read from a log. The audit's replay feeds each commit, with the postings *it* derived, into
-// projections kept in a scratch store (spec/AUDIT.md, "Projections"): the same projection classes,
-// keys and digests as the builder's (projections/builder.h), without writing the log a second
-// time and reading it back.
+// projections kept in memory or in a scratch store (spec/AUDIT.md, "Projections"): the same
+// projection classes, keys and digests as the builder's (projections/builder.h), without writing
+// the log a second time and reading it back.
 #pragma once
 
 #include <memory>
@@ -29,6 +29,8 @@ class Feed {
   // empty for them, which nothing else writes. Earlier events a projection reads again (what a
   // reversal reverses) come from `log`, checked against their commits' leaf hashes.
   Feed(Ledger& log, Store& scratch, const std::vector<std::string>& only);
+  // The same, kept in memory (ProjectionStore::InMemory).
+  Feed(Ledger& log, const std::vector<std::string>& only);
   ~Feed();
   Feed(const Feed&) = delete;
   Feed& operator=(const Feed&) = delete;
@@ -52,6 +54,7 @@ class Feed {
     std::string error;
   };
   Status write();
+  void add_projections(Ledger& log, const std::vector<std::string>& only);
 
   ProjectionStore store_;
   std::vector<Running> running_;

@@ -30,8 +30,10 @@ class Projection {
                        const std::vector<Posting>& postings) = 0;
 
   void flush(ProjectionBatch* batch) {
-    for (const auto& [k, v] : overlay_) batch->put(cf_, k, v);
-    overlay_.clear();
+    while (!overlay_.empty()) {  // moved, not copied: a batch in memory keeps the strings
+      auto node = overlay_.extract(overlay_.begin());
+      batch->put(cf_, std::move(node.key()), std::move(node.mapped()));
+    }
     cursor_.reset();  // the batch is about to change the family the cursor reads
   }
   void discard() {

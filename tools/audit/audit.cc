@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
 #include <random>
@@ -721,8 +722,14 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   std::unique_ptr<Recomputation> recomputation;
   // Where the stored projections are: the recomputation keeps a snapshot at each of these positions.
   std::map<std::string, uint64_t> stored_positions;
+  // The recomputed projections are kept in memory, or in a scratch database when the log is larger
+  // than memory should hold (spec/AUDIT.md, "Projections") or a scratch directory is asked for.
+  const bool scratch_on_disk =
+      projections && (!options.scratch_dir.empty() || source.head().tree_size > options.in_memory_max_events);
   if (projections) {
-    GL_ASSIGN_OR_RETURN(scratch_dir, ScratchDir::create(options.scratch_dir));
+    if (scratch_on_disk) {
+      GL_ASSIGN_OR_RETURN(scratch_dir, ScratchDir::create(options.scratch_dir));
+    }
     projections::ProjectionStore store(*ledger);
     const projections::ProjectionStore::View view = store.view();
     for (const projections::ProjectionEntry& e : projections::projection_registry()) {
@@ -734,11 +741,12 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
 
   Reader reader(source, &kept, options, ledger != nullptr);
   Replayer replayer(source);
-  // Creating the scratch database takes a few hundred milliseconds: with two threads the
+  // Creating a scratch database takes a few hundred milliseconds: with two threads the
   // projections' thread does it while the reader already reads.
   auto open_scratch = [&]() -> Status {
     if (!projections) return Status::ok();
-    GL_ASSIGN_OR_RETURN(recomputation, Recomputation::create(*ledger, scratch_dir.path() + "/db", stored_positions));
+    GL_ASSIGN_OR_RETURN(recomputation, Recomputation::create(*ledger, scratch_on_disk ? scratch_dir.path() + "/db" : std::string(),
+                                                             stored_positions));
     return Status::ok();
   };
   // The stored projections' digests, computed by the reader's thread once it is done.
@@ -747,6 +755,24 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
     if (!projections) return;
     projections::Builder stored_builder(*ledger);
     stored_projections = stored_builder.status();
+  };
+  // The stored rule state is a cache of the replay's (spec/AUDIT.md, "state"): every entry must
+  // be the one the replay derived. Checked once the replay is done (with two threads, on the
+  // replayer's, while the projections' thread catches up).
+  FindingList state_findings;
+  Status state_status = Status::ok();
+  auto check_state = [&]() -> Status {
+    if (!ledger) return Status::ok();
+    auto differences = ledger->compare_stored_state(replayer.state(), kMaxFindings);
+    if (!differences && differences.error().code() == StatusCode::kNotFound) {
+      report.summary.state = "n/a (" + differences.error().message() + ")";
+      return Status::ok();
+    }
+    GL_RETURN_IF_ERROR(differences.status());
+    report.summary.state = "checked";
+    for (const StateDifference& d : *differences)
+      state_findings.add(FindingClass::kState, std::nullopt, std::nullopt, d.object + ": " + d.reason, std::nullopt, d.object);
+    return Status::ok();
   };
   Status reader_status = Status::ok(), replayer_status = Status::ok();
   FindingList index_findings;
@@ -766,11 +792,13 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
     }
     if (reader_status.is_ok() && replayer_status.is_ok()) reader_status = reader.finish();
     if (reader_status.is_ok() && replayer_status.is_ok()) replayer_status = replayer.finish();
+    if (reader_status.is_ok() && replayer_status.is_ok()) state_status = check_state();
     if (reader_status.is_ok() && ledger) check_indexes(*ledger, reader, &index_findings);
     read_stored_projections();
   } else {
     // A pipeline: the reader (this thread) -> the replayer -> the projections' recomputation.
     WorkQueue queue, replayed;
+    std::promise<bool> reader_done;  // set once, after the reader's last check: whether it read everything
     auto cancel_all = [&] {
       queue.cancel();
       replayed.cancel();
@@ -795,6 +823,8 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
       }
       replayed.close();
       replayer_status = replayer.finish();
+      // Only after a complete read: a reader that stopped early left the replay short.
+      if (replayer_status.is_ok() && reader_done.get_future().get()) state_status = check_state();
     });
     for (;;) {
       auto work = reader.next();
@@ -809,6 +839,7 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
     queue.close();
     // The reader's thread checks the indexes while the replayer catches up.
     if (reader_status.is_ok()) reader_status = reader.finish();
+    reader_done.set_value(reader_status.is_ok());
     if (reader_status.is_ok() && ledger) check_indexes(*ledger, reader, &index_findings);
     if (reader_status.is_ok()) read_stored_projections();
     replay_thread.join();
@@ -818,20 +849,7 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   GL_RETURN_IF_ERROR(replayer_status);
   GL_RETURN_IF_ERROR(projection_status);
   GL_RETURN_IF_ERROR(stored_projections.status());
-  // The stored rule state is a cache of the replay's (spec/AUDIT.md, "state"): every entry must
-  // be the one the replay derived.
-  FindingList state_findings;
-  if (ledger) {
-    auto differences = ledger->compare_stored_state(replayer.state(), kMaxFindings);
-    if (!differences && differences.error().code() == StatusCode::kNotFound) {
-      report.summary.state = "n/a (" + differences.error().message() + ")";
-    } else {
-      GL_RETURN_IF_ERROR(differences.status());
-      report.summary.state = "checked";
-      for (const StateDifference& d : *differences)
-        state_findings.add(FindingClass::kState, std::nullopt, std::nullopt, d.object + ": " + d.reason, std::nullopt, d.object);
-    }
-  }
+  GL_RETURN_IF_ERROR(state_status);
   spdlog::info("audit phase=replay events={} elapsed_s={:.3f}", reader.events_checked(),
                std::chrono::duration<double>(Clock::now() - start).count());
 

@@ -21,14 +21,20 @@
 
 namespace grantledger::audit {
 
+// The largest log whose projections the audit recomputes in memory (about 1 KB per event).
+inline constexpr uint64_t kInMemoryRecomputationEvents = 2'000'000;
+
 struct AuditOptions {
   int threads = 2;  // 1: everything on the calling thread; 2: reader and replayer in parallel
   // Signed notes the auditor kept from earlier: the log must extend each one (kConsistency).
   std::vector<std::string> kept_checkpoints = {};
   bool check_projections = true;  // ignored for sources without a ledger (bundles)
-  // Where projections are recomputed; empty: a fresh directory under the system temp dir. The
-  // directory is created and removed by the audit. REQUIRES: absent or empty.
+  // Projections are recomputed in memory for logs of at most `in_memory_max_events` events, else
+  // in a scratch database in `scratch_dir` (empty: a fresh directory under the system temp dir),
+  // which the audit creates and removes; a `scratch_dir` given is always used.
+  // REQUIRES: `scratch_dir` absent or empty.
   std::string scratch_dir = {};
+  uint64_t in_memory_max_events = kInMemoryRecomputationEvents;
   // Called from the reader about every kProgressEvents events and at the end.
   std::function<void(uint64_t events_done, uint64_t events_total)> progress = {};
 };

@@ -12,8 +12,12 @@ std::string short_hex(const Hash32& h) { return to_hex(h).substr(0, 16); }
 Result<std::unique_ptr<Recomputation>> Recomputation::create(Ledger& audited, const std::string& scratch_dir,
                                                              const std::map<std::string, uint64_t>& positions) {
   std::unique_ptr<Recomputation> r(new Recomputation());
-  GL_ASSIGN_OR_RETURN(r->scratch_, Store::open(scratch_dir, Store::Mode::kCreate));
-  r->feed_ = std::make_unique<projections::Feed>(audited, *r->scratch_, std::vector<std::string>{});
+  if (scratch_dir.empty()) {
+    r->feed_ = std::make_unique<projections::Feed>(audited, std::vector<std::string>{});
+  } else {
+    GL_ASSIGN_OR_RETURN(r->scratch_, Store::open(scratch_dir, Store::Mode::kCreate));
+    r->feed_ = std::make_unique<projections::Feed>(audited, *r->scratch_, std::vector<std::string>{});
+  }
   for (const auto& [name, position] : positions) r->targets_[position].push_back(name);
   GL_RETURN_IF_ERROR(r->take_views());
   return r;

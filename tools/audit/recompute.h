@@ -1,6 +1,6 @@
 // Recomputation: the projections recomputed beside the audit's replay (spec/AUDIT.md,
 // "Projections"). Each replayed commit is fed, with the postings the replay derived, to the
-// projections kept in a scratch store (projections/feed.h); where a stored projection says it is
+// projections kept in memory or a scratch store (projections/feed.h); where a stored projection says it is
 // (its applied position) a snapshot of the recomputed one is kept, and compare() then checks each
 // stored digest against its recomputation and names the first key that differs.
 #pragma once
@@ -29,8 +29,9 @@ struct ReplayedEvent {
 class Recomputation {
  public:
   // `positions`: each stored projection's applied position (Builder::status of the audited
-  // ledger). The scratch store is created in `scratch_dir`, which must not hold one; earlier events
-  // a projection reads again come from `audited`.
+  // ledger). The projections are kept in memory when `scratch_dir` is empty, else in a scratch
+  // store created there (which must not hold one); earlier events a projection reads again come
+  // from `audited`.
   static Result<std::unique_ptr<Recomputation>> create(Ledger& audited, const std::string& scratch_dir,
                                                        const std::map<std::string, uint64_t>& positions);
   ~Recomputation();
