@@ -1,6 +1,6 @@
 #include "ledger/strict_json.h"
 
-#include <set>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -9,70 +9,101 @@ namespace grantledger {
 namespace {
 using json = nlohmann::json;
 
-// The first key, in document order, that appears twice in one object; empty when none does. The
-// slow path: it keeps every object's keys, so parse_strict_json runs it only once it knows there is one.
-std::string first_duplicate_key(std::string_view text) {
-  std::vector<std::set<std::string>> open_objects;
-  std::string duplicate;
-  auto track = [&](int, json::parse_event_t event, json& parsed) -> bool {
-    switch (event) {
-      case json::parse_event_t::object_start: open_objects.emplace_back(); break;
-      case json::parse_event_t::object_end:
-        if (!open_objects.empty()) open_objects.pop_back();
-        break;
-      case json::parse_event_t::key:
-        if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty())
-          duplicate = parsed.get<std::string>();
-        break;
-      default: break;
+// nlohmann's SAX events built into a document as its own DOM parser builds one, noting the first
+// key that repeats in its object (nlohmann's parser keeps the last value) and stopping at a number
+// no double holds (where nlohmann's parser throws out_of_range).
+class StrictDocument {
+ public:
+  json root;
+  std::string last_key;   // the last key read: it names the field of a number that does not fit
+  std::string duplicate;  // the first key, in document order, that appears twice in its object
+  bool out_of_range = false;
+  std::string malformed;  // the parser's message
+
+  bool null() { return add(nullptr); }
+  bool boolean(bool v) { return add(v); }
+  bool number_integer(json::number_integer_t v) { return add(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return add(v); }
+  bool number_float(json::number_float_t v, const json::string_t&) {
+    if (!std::isfinite(v)) {
+      out_of_range = true;
+      return false;
     }
-    return true;
-  };
-  try {
-    json ignored = json::parse(text.begin(), text.end(), track);
-  } catch (const json::exception&) {
+    return add(v);
   }
-  return duplicate;
-}
+  bool string(json::string_t& v) { return add(std::move(v)); }  // the lexer clears its buffer before the next token
+  bool binary(json::binary_t& v) { return add(std::move(v)); }
+  bool start_object(std::size_t) {
+    open_.push_back(place(json::value_t::object));
+    return true;
+  }
+  bool key(json::string_t& k) {
+    last_key = k;
+    auto [it, inserted] = open_.back()->get_ref<json::object_t&>().emplace(std::move(k), nullptr);
+    if (!inserted && duplicate.empty()) duplicate = last_key;
+    member_ = &it->second;
+    return true;
+  }
+  bool end_object() {
+    open_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) {
+    open_.push_back(place(json::value_t::array));
+    return true;
+  }
+  bool end_array() {
+    open_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    if (e.id == 406) {  // the lexer's "number overflow"
+      out_of_range = true;
+      return false;
+    }
+    malformed = e.what();
+    return false;
+  }
+
+ private:
+  template <typename V>
+  bool add(V&& v) {
+    place(std::forward<V>(v));
+    return true;
+  }
+  // The new value's place: the document, the open array's next element or the member whose key
+  // was just read. Open containers are the last value of their parent, so their addresses hold.
+  template <typename V>
+  json* place(V&& v) {
+    if (open_.empty()) {
+      root = json(std::forward<V>(v));
+      return &root;
+    }
+    if (open_.back()->is_array()) {
+      auto& array = open_.back()->get_ref<json::array_t&>();
+      array.emplace_back(std::forward<V>(v));
+      return &array.back();
+    }
+    *member_ = json(std::forward<V>(v));
+    return member_;
+  }
+  std::vector<json*> open_;
+  json* member_ = nullptr;
+};
 }  // namespace
 
 Result<nlohmann::json> parse_strict_json(std::string_view text) {
-  // Each open object counts the keys read for it; an object that ends with fewer members than
-  // keys read had a key twice (nlohmann keeps the last). The last key read names the field of a
-  // number that does not fit.
-  std::vector<size_t> keys_read;
-  std::string last_key;
-  bool duplicate = false;
-  auto track = [&](int, json::parse_event_t event, json& parsed) -> bool {
-    switch (event) {
-      case json::parse_event_t::object_start: keys_read.push_back(0); break;
-      case json::parse_event_t::object_end:
-        if (!keys_read.empty()) {
-          if (parsed.size() != keys_read.back()) duplicate = true;
-          keys_read.pop_back();
-        }
-        break;
-      case json::parse_event_t::key:
-        if (!keys_read.empty()) ++keys_read.back();
-        last_key.assign(parsed.get_ref<const std::string&>());
-        break;
-      default: break;
-    }
-    return true;
-  };
-  json out;
-  try {
-    out = json::parse(text.begin(), text.end(), track);
-  } catch (const json::out_of_range&) {
-    // 406: a number beyond a double (nlohmann throws this even where parse errors do not).
-    std::string where = last_key.empty() ? "" : "field " + last_key + ": ";
+  StrictDocument doc;
+  const bool parsed = json::sax_parse(text.begin(), text.end(), &doc);
+  if (doc.out_of_range) {
+    std::string where = doc.last_key.empty() ? "" : "field " + doc.last_key + ": ";
     return Status::invalid_argument(where + "number out of range (larger than any JSON number we accept)");
-  } catch (const json::exception& e) {
-    return Status::invalid_argument(std::string("malformed JSON: ") + e.what());
   }
-  if (duplicate)
-    return Status::invalid_argument("field " + first_duplicate_key(text) + ": appears twice in one object (each key once)");
-  return out;
+  if (!doc.malformed.empty()) return Status::invalid_argument("malformed JSON: " + doc.malformed);
+  if (!doc.duplicate.empty())
+    return Status::invalid_argument("field " + doc.duplicate + ": appears twice in one object (each key once)");
+  if (!parsed) return Status::invalid_argument("malformed JSON");  // every stop above says why; kept as a guard
+  return std::move(doc.root);
 }
 
 }  // namespace grantledger

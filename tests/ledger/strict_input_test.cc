@@ -3,7 +3,9 @@
 // directory given as the input file.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "ledger/strict_json.h"
 #include "tests/cli_support.h"
@@ -60,6 +62,62 @@ TEST_CASE("strict JSON: one value per key, numbers a double holds", "[ledger][js
   CHECK(huge.error().message().find("field amount_ore: number out of range") != std::string::npos);
   CHECK(!parse_strict_json(R"({"a":-1e400})").has_value());
   CHECK(!parse_strict_json("{not json").has_value());
+}
+
+// parse_strict_json builds its document from nlohmann's SAX events: where nlohmann's own parser
+// accepts a text (and the text has no repeated key and no number beyond a double), the documents are
+// equal; where nlohmann refuses it, so does parse_strict_json.
+TEST_CASE("strict JSON: the same documents as nlohmann's parser, on crafted, fuzz corpus and damaged texts", "[ledger][json][fuzz]") {
+  std::vector<std::string> texts = {
+      "{}", "[]", "0", "-0", "1.5e3", "-12345678901234567890", "18446744073709551615", "18446744073709551616", "1e308",
+      "\"text\"", "true", "false", "null", R"({"a":[1,2,{"b":[[],{}]},"x"],"c":{"d":{"e":null}}})",
+      R"(  { "sp" : [ 1 , 2 ] }  )", R"({"u":"\u00e6\u00f8\u00e5 \ud83d\ude00","esc":"\"\\\/\b\f\n\r\t"})",
+      R"([[[[[[[[1]]]]]]]])", R"({"a":1} x)", R"({"a":})", R"({"a" 1})", R"([1,])", R"({"a":1,})", "", " ", "{", "[",
+      R"({"a":"\x"})", R"({"a":"\ud800"})", "nul", "01", "1.", ".5", "+1", "[1e]", "\"\x01\"", "{\"a\":1}\n",
+      R"({"a":1.7976931348623157e308,"b":-4.9e-324})", R"([{"k":1},{"k":2},{}])", R"({"":""})"};
+  const std::filesystem::path fuzz = std::filesystem::path(GL_TEST_DATA_DIR).parent_path() / "fuzz";
+  for (const char* dir : {"corpus/event_json_fuzz", "corpus/proof_json_fuzz", "crashes/proof_json_fuzz"}) {
+    if (!std::filesystem::exists(fuzz / dir)) continue;
+    for (const auto& f : std::filesystem::directory_iterator(fuzz / dir)) {
+      std::ifstream in(f.path(), std::ios::binary);
+      texts.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+  }
+  // Damaged copies: each text with bytes flipped, cut short or doubled.
+  std::mt19937 rng(16);
+  const size_t originals = texts.size();
+  for (size_t i = 0; i < originals; ++i) {
+    for (int k = 0; k < 40 && !texts[i].empty(); ++k) {
+      std::string t = texts[i];
+      size_t at = rng() % t.size();
+      switch (k % 4) {
+        case 0: t[at] = static_cast<char>(rng() % 256); break;
+        case 1: t.resize(at); break;
+        case 2: t.insert(at, t.substr(at, 1 + rng() % 8)); break;
+        case 3: t[at] = "{}[],:\"0e-"[rng() % 11]; break;
+      }
+      texts.push_back(std::move(t));
+    }
+  }
+  size_t accepted = 0, refused = 0;
+  for (const std::string& t : texts) {
+    INFO(t);
+    nlohmann::json theirs = nlohmann::json::parse(t, nullptr, /*allow_exceptions=*/false);
+    auto ours = parse_strict_json(t);
+    if (theirs.is_discarded()) {
+      CHECK(!ours.has_value());
+      ++refused;
+      continue;
+    }
+    if (!ours.has_value()) {  // only for what nlohmann keeps silently: a repeated key
+      CHECK(ours.error().message().find("appears twice in one object") != std::string::npos);
+      continue;
+    }
+    CHECK(*ours == theirs);
+    ++accepted;
+  }
+  CHECK(accepted > 100);
+  CHECK(refused > 100);
 }
 
 TEST_CASE("append refuses duplicate keys, huge numbers and a directory, writing nothing", "[ledger][json][cli]") {
