@@ -21,8 +21,10 @@
 
 namespace grantledger::audit {
 
-// The largest log whose projections the audit recomputes in memory (about 1 KB per event).
-inline constexpr uint64_t kInMemoryRecomputationEvents = 2'000'000;
+// The largest log whose projections the audit recomputes in memory (about 0.4-0.9 KB per event).
+// At 117k events memory saves 10-20 % of the audit; at 1M it saved nothing and took 0.9 GB more
+// (bench/RESULTS.md, issue 16, third pass), so larger logs use a scratch database.
+inline constexpr uint64_t kInMemoryRecomputationEvents = 250'000;
 
 struct AuditOptions {
   int threads = 2;  // 1: everything on the calling thread; 2: reader and replayer in parallel
