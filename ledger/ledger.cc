@@ -333,12 +333,14 @@ Ledger::~Ledger() {
   // Small writers (one append) leave theirs: flushing every family would cost more than a
   // reader's replay of it. Not after a failed write: RocksDB refuses further writes until it is
   // reopened, and the next open recovers from the log.
-  uint64_t unflushed = 0;
-  if (store_ && !read_only_ &&
-      store_->db()->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &unflushed) &&
-      unflushed > kMaxUnflushedOnClose && !failed) {
-    Status flushed = store_->flush_all();
-    if (!flushed.is_ok()) spdlog::warn("close: {}", flushed.to_string());
+  // Measured as the live write-ahead logs' bytes, not the memtables' (whose size includes their
+  // allocator's and filters' overhead, not what a reader replays).
+  if (store_ && !read_only_ && !failed) {
+    const std::optional<uint64_t> unflushed = store_->live_wal_bytes();
+    if (unflushed && *unflushed > kMaxUnflushedOnClose) {
+      Status flushed = store_->flush_all();
+      if (!flushed.is_ok()) spdlog::warn("close: {}", flushed.to_string());
+    }
   }
 }
 

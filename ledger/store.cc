@@ -306,6 +306,15 @@ Status Store::flush_all() {
   return from_rocks(db_->Flush(fo, all), "flush " + dir_);
 }
 
+std::optional<uint64_t> Store::live_wal_bytes() {
+  rocksdb::VectorLogPtr files;
+  if (!db_->GetSortedWalFiles(files).ok()) return std::nullopt;
+  uint64_t bytes = 0;
+  for (const auto& f : files)
+    if (f->Type() == rocksdb::kAliveLogFile) bytes += f->SizeFileBytes();
+  return bytes;
+}
+
 bool Store::postings_pending() { return get(Cf::kMeta, kPostingsPendingKey).has_value(); }
 
 Status Store::finish_postings_upgrade() {

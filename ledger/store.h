@@ -20,6 +20,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ledger/bytes.h"
@@ -91,6 +92,8 @@ class Store {
   bool has_state_family() const { return cf(Cf::kState) != nullptr; }
   // Writes every memtable to disk, so the next open (a reader's) has no write-ahead log to replay.
   Status flush_all();
+  // Bytes of the live write-ahead logs: what the next open replays. nullopt when RocksDB cannot list them.
+  std::optional<uint64_t> live_wal_bytes();
 
   // Point read; not_found when absent. `snapshot` may be null (latest).
   Result<Bytes> get(Cf which, std::string_view key, const rocksdb::Snapshot* snapshot = nullptr);

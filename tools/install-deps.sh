@@ -8,6 +8,7 @@ packages=(
   catch2 nlohmann-json3-dev libcli11-dev libxml2-dev libcpp-httplib-dev
   libpq-dev
   libsqlite3-dev
+  libjemalloc-dev
   ccache
 )
 # The tests also read our exported journal with two independent accounting tools, and check a

@@ -185,6 +185,27 @@ struct WalLedger {
 
 }  // namespace
 
+TEST_CASE("a writer that closes with more than 1 MiB of write-ahead log flushes it, a small one keeps its log", "[ledger][integrity][wal]") {
+  WalLedger l;  // twenty small appends: the last is only in the live log
+  auto newest_log_bytes = [&] {
+    std::string newest;
+    for (const auto& f : std::filesystem::directory_iterator(l.dir))
+      if (f.path().extension() == ".log" && f.path().string() > newest) newest = f.path().string();
+    REQUIRE(!newest.empty());
+    return std::filesystem::file_size(newest);
+  };
+  CHECK(newest_log_bytes() > 0);
+  CHECK(newest_log_bytes() < kMaxUnflushedOnClose);
+  {
+    std::ofstream big(l.tmp / "e.jsonl");
+    for (int i = 0; i < 6000; ++i)
+      big << R"({"type":"entity_registered","effective_date":"2012-01-01","kind":"provider","code":"big)" << i
+          << R"(","name":"A provider with a long enough name to fill the log"})" << "\n";
+  }
+  REQUIRE(l.append("big").exit_code == 0);
+  CHECK(newest_log_bytes() == 0);  // flushed at close: a reader has nothing to replay
+}
+
 TEST_CASE("integrity: one bit flipped in the WAL is refused by every command, never a shorter ledger", "[ledger][integrity][wal]") {
   WalLedger l;
   const std::string wal = l.wal();

@@ -288,6 +288,13 @@ class DamageFixture {
                first_lines(baseline_log_after_append_, commit_count_);
       }
       if (same) continue;
+      // A write-ahead log cut short loses its last records: when those are the projections' batch
+      // after the last commit (written, not yet synced, after the commit was acknowledged), the
+      // queries answer from the projections' own position and say so (spec/PROJECTIONS.md): the
+      // figures are labelled, not silently different.
+      if (c == kBalance && r.err.find("the projections are") != std::string::npos &&
+          r.err.find("commits behind the log") != std::string::npos)
+        continue;
       CliResult audit = run(kAudit, copies[c]);
       summary += std::string("(differs, audit=") + std::to_string(audit.exit_code) + ")";
       if (audit.exit_code == 0) {
