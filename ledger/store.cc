@@ -239,8 +239,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
     if (skip_claim_history && static_cast<Cf>(i) == Cf::kProjClaimHistory) continue;
     rocksdb::ColumnFamilyOptions o = cf_options(cache);
     // spec/LOG.md: the rule state's and the projections' point reads mostly look for absent keys;
-    // a memtable Bloom filter answers those without a skiplist search.
-    if (static_cast<Cf>(i) >= Cf::kState) {
+    // a memtable Bloom filter answers those without a skiplist search. Not for readers, whose
+    // memtables hold at most a replayed log, and whose open would allocate the filters (5 ms).
+    if (static_cast<Cf>(i) >= Cf::kState && mode != Mode::kReadOnly) {
       o.memtable_whole_key_filtering = true;
       o.memtable_prefix_bloom_size_ratio = 0.02;
     }
