@@ -43,7 +43,7 @@ std::string_view ProjectionCursor::value() const {
 Status ProjectionCursor::status(const std::string& what) const { return it_ ? from_rocks(it_->status(), what) : Status::ok(); }
 
 void ProjectionBatch::put(Cf cf, std::string_view key, std::string_view value) {
-  if (!store_) return ops_.push_back({Op::Kind::kPut, cf, Bytes(key), Bytes(value)});
+  if (!store_) return put(cf, Bytes(key), Bytes(value));
   batch_.Put(store_->cf(cf), slice(key), slice(value));
 }
 void ProjectionBatch::put(Cf cf, Bytes&& key, Bytes&& value) {
