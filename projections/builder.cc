@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "ledger/log_reader.h"
 #include "ledger/sha256.h"
@@ -27,6 +28,18 @@ std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, Projec
   return out;
 }
 
+// The projections in lanes (lanes_by_cost), as pointers into `projections`.
+std::vector<std::vector<Projection*>> split_into_lanes(const std::vector<std::unique_ptr<Projection>>& projections) {
+  std::vector<std::string> names;
+  for (const auto& p : projections) names.push_back(p->name());
+  std::vector<std::vector<Projection*>> out;
+  for (const std::vector<size_t>& lane : lanes_by_cost(names, lanes_here())) {
+    out.emplace_back();
+    for (size_t i : lane) out.back().push_back(projections[i].get());
+  }
+  return out;
+}
+
 // A projection's applied position in proj_meta: absent (0) or exactly 8 bytes.
 Result<uint64_t> stored_position(const std::optional<Bytes>& value, const std::string& name) {
   if (!value) return uint64_t{0};
@@ -45,10 +58,16 @@ std::vector<std::string> projection_names() {
 }
 
 Builder::Builder(Ledger& ledger)
-    : ledger_(ledger), store_(std::make_unique<ProjectionStore>(ledger)), projections_(make_projections(ledger, *store_, nullptr)) {}
+    : ledger_(ledger),
+      store_(std::make_unique<ProjectionStore>(ledger)),
+      projections_(make_projections(ledger, *store_, nullptr)),
+      lanes_(split_into_lanes(projections_)) {}
 
 Builder::Builder(Ledger& ledger, const std::vector<std::string>& only)
-    : ledger_(ledger), store_(std::make_unique<ProjectionStore>(ledger)), projections_(make_projections(ledger, *store_, &only)) {
+    : ledger_(ledger),
+      store_(std::make_unique<ProjectionStore>(ledger)),
+      projections_(make_projections(ledger, *store_, &only)),
+      lanes_(split_into_lanes(projections_)) {
   GL_ASSERT(projections_.size() == only.size());  // the caller names every projection it wants once
 }
 
@@ -57,8 +76,22 @@ Builder::~Builder() = default;
 Status Builder::catch_up() { return catch_up_limited(UINT64_MAX); }
 
 Status Builder::catch_up_limited(uint64_t max_commits) {
-  ProjectionStore& store = *store_;
   GL_ASSIGN_OR_RETURN(Head head, ledger_.head());
+  if (lanes_.size() == 1) return catch_up_lane(lanes_[0], head.commit_count, max_commits);
+  std::vector<Status> results(lanes_.size(), Status::ok());
+  {
+    std::vector<std::jthread> others;
+    for (size_t i = 1; i < lanes_.size(); ++i)
+      others.emplace_back([&, i] { results[i] = catch_up_lane(lanes_[i], head.commit_count, max_commits); });
+    results[0] = catch_up_lane(lanes_[0], head.commit_count, max_commits);
+  }  // joined
+  for (Status& s : results)
+    if (!s.is_ok()) return s;
+  return Status::ok();
+}
+
+Status Builder::catch_up_lane(const std::vector<Projection*>& lane, uint64_t head_commits, uint64_t max_commits) {
+  ProjectionStore& store = *store_;
   // Each projection moves from its own position to at most `max_commits` further; all of them
   // read each event and its postings once.
   struct Progress {
@@ -68,11 +101,11 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
   };
   std::vector<Progress> progress;
   uint64_t from = UINT64_MAX, to = 0;
-  for (auto& p : projections_) {
+  for (Projection* p : lane) {
     GL_ASSIGN_OR_RETURN(std::optional<Bytes> applied_bytes, store.get(Cf::kProjMeta, applied_position_key(p->name())));
     GL_ASSIGN_OR_RETURN(uint64_t applied, stored_position(applied_bytes, p->name()));
-    uint64_t target = max_commits >= head.commit_count ? head.commit_count : std::min(head.commit_count, applied + max_commits);
-    progress.push_back({p.get(), applied, target});
+    uint64_t target = max_commits >= head_commits ? head_commits : std::min(head_commits, applied + max_commits);
+    progress.push_back({p, applied, target});
     from = std::min(from, applied);
     to = std::max(to, target);
   }
@@ -80,11 +113,11 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
   // Changes not yet in a written batch must not outlive a return that did not write them: the next
   // catch-up re-applies those commits from the stored position.
   struct DiscardUnwritten {
-    std::vector<std::unique_ptr<Projection>>& projections;
+    const std::vector<Projection*>& projections;
     ~DiscardUnwritten() {
-      for (auto& p : projections) p->discard_unwritten();
+      for (Projection* p : projections) p->discard_unwritten();
     }
-  } discard_unwritten{projections_};
+  } discard_unwritten{lane};
   auto record_failure = [&](Progress& pr, const Status& failed) {
     pr.p->discard();
     pr.failed = true;
@@ -139,7 +172,7 @@ Status Builder::catch_up_limited(uint64_t max_commits) {
     }
     Status written = store.write(batch, "write projections");
     if (!written.is_ok()) {
-      for (auto& p : projections_) p->discard();
+      for (Projection* p : lane) p->discard();
       return written;
     }
     from = next;

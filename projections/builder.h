@@ -24,6 +24,10 @@ namespace grantledger::projections {
 
 inline constexpr uint64_t kMaxEventsPerProjectionBatch = 20000;
 inline constexpr uint64_t kMaxCommitsPerProjectionBatch = 1000;
+// A catch-up splits the projections into at most this many lanes, each on its own thread with its
+// own reading of the log (at most one lane per hardware thread). Projections read only their own
+// family, so the lanes share nothing but the log they read.
+inline constexpr unsigned kMaxBuilderLanes = 2;
 
 struct ProjectionStatus {
   std::string name;
@@ -45,8 +49,9 @@ class Builder {
   Builder(Ledger& ledger, const std::vector<std::string>& only);
   ~Builder();
 
-  // Applies every commit after each projection's position. Stops at the first failing event,
-  // records the error for `status`, and returns it.
+  // Applies every commit after each projection's position, up to the head when it starts; the
+  // lanes run in parallel. A projection stops at its first failing event (the others go on),
+  // records the error for `status`; the first such error (in lane order) is returned.
   Status catch_up();
   // As catch_up, but applies at most `max_commits` commits (tests simulate a crash with it).
   Status catch_up_limited(uint64_t max_commits);
@@ -57,9 +62,14 @@ class Builder {
   Result<std::vector<ProjectionStatus>> status();
 
  private:
+  // One lane's catch-up: `lane`'s projections to at most `max_commits` past their positions, not
+  // past `head_commits`.
+  Status catch_up_lane(const std::vector<Projection*>& lane, uint64_t head_commits, uint64_t max_commits);
+
   Ledger& ledger_;
   std::unique_ptr<ProjectionStore> store_;  // before projections_, which refer to it
-  std::vector<std::unique_ptr<Projection>> projections_;
+  std::vector<std::unique_ptr<Projection>> projections_;  // registry order
+  std::vector<std::vector<Projection*>> lanes_;           // projections_, split by cost
 };
 
 // The number of commits every projection has applied (the lowest position): what a query's

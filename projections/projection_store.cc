@@ -100,6 +100,7 @@ ProjectionCursor ProjectionStore::cursor(Cf cf) const {
 }
 
 Status ProjectionStore::write(ProjectionBatch& batch, const std::string& what) {
+  std::lock_guard lock(write_mutex_);
   if (store_) {
     rocksdb::WriteOptions wo;
     wo.disableWAL = scratch_;

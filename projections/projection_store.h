@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -112,9 +113,11 @@ class ProjectionStore {
   Result<std::optional<Bytes>> get(Cf cf, std::string_view key) const;
   ProjectionCursor cursor(Cf cf) const;
   ProjectionBatch batch() const { return ProjectionBatch(store_); }
+  // Thread-safe: writes from several threads (the builder's lanes) go to the store one at a time.
   Status write(ProjectionBatch& batch, const std::string& what);
 
  private:
+  std::mutex write_mutex_;
   Store* store_ = nullptr;  // null in memory
   bool scratch_ = false;
   std::shared_ptr<MemoryFamilies> memory_;

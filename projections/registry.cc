@@ -2,17 +2,24 @@
 
 #include "projections/read_models.h"
 
+#include <algorithm>
+#include <thread>
+
+#include "projections/builder.h"
+
 namespace grantledger::projections {
 
 const std::vector<ProjectionEntry>& projection_registry() {
+  // Costs: each projection's own catch-up time beyond reading the log, in units of 10 ms, when
+  // rebuilt alone over the 117k-event ledger of `ingest_bench` (bench/RESULTS.md, issue 16).
   static const std::vector<ProjectionEntry> kProjections = {
-      {"balances", Cf::kProjBalances, make_balances},
-      {"journal", Cf::kProjJournal, make_journal},
-      {"claims", Cf::kProjClaims, make_claims},
-      {"providers", Cf::kProjProviders, make_providers},
-      {"registry", Cf::kProjRegistry, make_registry},
-      {"totals", Cf::kProjTotals, make_totals},
-      {"claim_history", Cf::kProjClaimHistory, make_claim_history},
+      {"balances", Cf::kProjBalances, make_balances, 3},
+      {"journal", Cf::kProjJournal, make_journal, 19},
+      {"claims", Cf::kProjClaims, make_claims, 10},
+      {"providers", Cf::kProjProviders, make_providers, 1},
+      {"registry", Cf::kProjRegistry, make_registry, 1},
+      {"totals", Cf::kProjTotals, make_totals, 22},
+      {"claim_history", Cf::kProjClaimHistory, make_claim_history, 24},
   };
   return kProjections;
 }
@@ -22,5 +29,28 @@ const ProjectionEntry* find_projection(std::string_view name) {
     if (name == e.name) return &e;
   return nullptr;
 }
+
+std::vector<std::vector<size_t>> lanes_by_cost(const std::vector<std::string>& names, size_t max_lanes) {
+  const size_t lanes = std::max<size_t>(1, std::min(max_lanes, names.size()));
+  auto cost = [&](size_t i) {
+    const ProjectionEntry* e = find_projection(names[i]);
+    return e ? e->cost : 1u;
+  };
+  std::vector<size_t> order(names.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return cost(a) > cost(b); });
+  std::vector<unsigned> load(lanes, 0);
+  std::vector<size_t> lane_of(names.size());
+  for (size_t i : order) {
+    size_t least = std::min_element(load.begin(), load.end()) - load.begin();
+    lane_of[i] = least;
+    load[least] += cost(i);
+  }
+  std::vector<std::vector<size_t>> out(lanes);
+  for (size_t i = 0; i < names.size(); ++i) out[lane_of[i]].push_back(i);
+  return out;
+}
+
+size_t lanes_here() { return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kMaxBuilderLanes); }
 
 }  // namespace grantledger::projections

@@ -16,6 +16,9 @@ struct ProjectionEntry {
   const char* name;
   Cf cf;
   ProjectionFactory make;
+  // Its share of a catch-up's work, relative to the others (measured: bench/RESULTS.md, issue 16):
+  // the builder balances its lanes by it.
+  unsigned cost;
 };
 
 // Every projection, in the order `projections status` lists them.
@@ -26,5 +29,12 @@ const std::vector<ProjectionEntry>& projection_registry();
 bool projection_present(Ledger& ledger, const ProjectionEntry& entry);
 // The entry named `name`; nullptr when there is none.
 const ProjectionEntry* find_projection(std::string_view name);
+
+// Projections (named, each once) split into at most `max_lanes` lanes of about equal cost: the
+// costliest first, each to the lane with the least so far. Each lane lists indexes into `names`,
+// in their order; no lane is empty (one empty lane when `names` is).
+std::vector<std::vector<size_t>> lanes_by_cost(const std::vector<std::string>& names, size_t max_lanes);
+// Lanes for this machine: at most kMaxBuilderLanes (projections/builder.h), one per hardware thread.
+size_t lanes_here();
 
 }  // namespace grantledger::projections
