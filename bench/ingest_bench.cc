@@ -2,6 +2,7 @@
 // not a test.
 //
 //   ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|queries|rebuild]... [--reuse-demo]
+//                [--catch-up-after]
 //                [--block-cache-mib N] [--state-cache-entries N]
 //
 // Prints, in one run:
@@ -22,7 +23,8 @@
 //      beside this one; median of 5): balances by municipality now, and as of 2020-12-31;
 // with the ratio, and each result as a fraction of the limits. The ledger starts as a small demo
 // ledger (tools/demo: entities, keys, the 2019 earmark and its allocations), made before timing.
-// --only runs just the named parts (for profiling one of them); --reuse-demo keeps the demo ledger
+// --catch-up-after makes grantledger's projections catch up from the log after each append instead
+// of following its writer (projections/append_feed.h), as `append` did before. --only runs just the named parts (for profiling one of them); --reuse-demo keeps the demo ledger
 // PATH/demo of an earlier run (so a profile of one part holds no demo writes). The ledger is opened
 // as `append` opens it; --block-cache-mib and --state-cache-entries set what `append`'s flags of
 // the same names set.
@@ -49,6 +51,7 @@
 #include "tools/audit/audit_source.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
+#include "projections/append_feed.h"
 #include "projections/builder.h"
 #include "tools/demo/reference_data.h"
 #include "tools/demo/scenario.h"
@@ -145,10 +148,11 @@ struct Ingest {
   size_t commits = 0;
   double seconds = 0;
   double read_s = 0, sign_s = 0, append_s = 0, project_s = 0;  // the phases, summed over the files
+  size_t fed_files = 0;  // files whose projections were fed by the writer (not caught up from the log)
   double per_s() const { return static_cast<double>(events) / seconds; }
 };
 
-Ingest ingest_grantledger(const std::string& dir, const bench::Workload& w, const LedgerOptions& options) {
+Ingest ingest_grantledger(const std::string& dir, const bench::Workload& w, const LedgerOptions& options, bool catch_up_after) {
   auto opened = Ledger::open(dir, options);
   if (!opened) fail(opened.error(), "open");
   Ledger& ledger = **opened;
@@ -170,12 +174,16 @@ Ingest ingest_grantledger(const std::string& dir, const bench::Workload& w, cons
     auto submissions = cli::sign_events(*events, kEventsPerCommit, keys.at(f.key_path), ledger.origin(), "", now_utc_ns());
     if (!submissions) fail(submissions.error(), "sign");
     out.sign_s += seconds_since(t), t = Clock::now();
-    auto infos = ledger.append(cli::requests_for(std::move(submissions).value(), *events));
+    // The projections follow the writer on their own thread (projections/append_feed.h).
+    std::optional<projections::AppendFeed> feed;
+    if (!catch_up_after) feed.emplace(ledger);
+    auto infos = ledger.append(cli::requests_for(std::move(submissions).value(), *events), feed ? feed->observer() : StagedObserver());
     if (!infos) fail(infos.error(), f.jsonl_path.c_str());
     out.append_s += seconds_since(t), t = Clock::now();
-    Status projected = projections::Builder(ledger).catch_up();
+    Status projected = feed ? feed->finish(true) : projections::Builder(ledger).catch_up();
     if (!projected.is_ok()) fail(projected, "projections");
     out.project_s += seconds_since(t);
+    out.fed_files += feed && feed->wrote_fed();
     out.events += events->size();
     out.commits += infos->size();
   }
@@ -310,17 +318,18 @@ int main(int argc, char** argv) {
   size_t events = 100000;
   std::string dir = (std::filesystem::temp_directory_path() / "grantledger-ingest-bench").string();
   std::set<std::string> only;
-  bool reuse = false;
+  bool reuse = false, catch_up_after = false;
   LedgerOptions ledger_options;  // as `append` opens it, unless the two flags below say otherwise
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--events") && i + 1 < argc) events = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only.insert(argv[++i]);
     else if (!std::strcmp(argv[i], "--reuse-demo")) reuse = true;
+    else if (!std::strcmp(argv[i], "--catch-up-after")) catch_up_after = true;
     else if (!std::strcmp(argv[i], "--block-cache-mib") && i + 1 < argc) ledger_options.block_cache_mib = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--state-cache-entries") && i + 1 < argc) ledger_options.state_cache_entries = std::strtoull(argv[++i], nullptr, 10);
     else {
-      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|queries|rebuild]... [--reuse-demo]\n"
+      std::fprintf(stderr, "usage: ingest_bench [--events N] [--dir PATH] [--only limits|grantledger|sqlite|audit|queries|rebuild]... [--reuse-demo] [--catch-up-after]\n"
                    "                    [--block-cache-mib N] [--state-cache-entries N]\n");
       return 2;
     }
@@ -388,7 +397,7 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(gl_dir);
     std::filesystem::copy(demo_dir, gl_dir, std::filesystem::copy_options::recursive);
     const uint64_t before = bytes_under(gl_dir);
-    gl = ingest_grantledger(gl_dir, w, ledger_options);
+    gl = ingest_grantledger(gl_dir, w, ledger_options, catch_up_after);
     std::printf("\ngrantledger: %zu events in %zu commits in %.2f s = %.0f events/s (durable, signed, projected), %.0f bytes on disk/event\n",
                 gl.events, gl.commits, gl.seconds, gl.per_s(), static_cast<double>(bytes_under(gl_dir) - before) / static_cast<double>(gl.events));
   }
@@ -405,6 +414,9 @@ int main(int argc, char** argv) {
     if (r->events)
       std::printf("  %-11s phases: read JSONL %.2f s, sign %.2f s, append %.2f s, projections %.2f s\n", name, r->read_s, r->sign_s,
                   r->append_s, r->project_s);
+  if (gl.events)
+    std::printf("  grantledger's projections were fed by its writer for %zu of %zu files (the rest caught up from the log)\n",
+                gl.fed_files, w.files.size());
   if (gl.events && sq.events) std::printf("ratio grantledger / SQLite: %.2fx\n", gl.per_s() / sq.per_s());
   if (limits.rocksdb_records_per_s > 0) {
     std::printf("\nas a fraction of the limits (records/s, hashing events/s, verification events/s):\n");

@@ -62,8 +62,8 @@ Ledger::Writer::~Writer() {
 
 void Ledger::Writer::start() { thread_ = std::thread([this] { run(); }); }
 
-std::future<Result<std::vector<CommitInfo>>> Ledger::Writer::submit(std::vector<CommitRequest> commits) {
-  Pending p{std::move(commits), {}};
+std::future<Result<std::vector<CommitInfo>>> Ledger::Writer::submit(std::vector<CommitRequest> commits, StagedObserver on_staged) {
+  Pending p{std::move(commits), {}, std::move(on_staged)};
   auto future = p.promise.get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -77,7 +77,7 @@ std::future<Result<std::vector<CommitInfo>>> Ledger::Writer::submit(std::vector<
 Result<std::vector<CommitInfo>> Ledger::Writer::write_now(std::vector<CommitRequest> commits,
                                                           rocksdb::WriteBatch prelude) {
   GL_ASSERT(!thread_.joinable());
-  auto results = process({&commits}, &prelude);
+  auto results = process({Request{&commits, nullptr}}, &prelude);
   return std::move(results[0]);
 }
 
@@ -95,24 +95,23 @@ void Ledger::Writer::run() {
         queue_.pop_front();
       }
     }
-    std::vector<std::vector<CommitRequest>*> requests;
-    for (auto& p : group) requests.push_back(&p.commits);
+    std::vector<Request> requests;
+    for (auto& p : group) requests.push_back({&p.commits, &p.on_staged});
     rocksdb::WriteBatch batch;
     auto results = process(std::move(requests), &batch);
     for (size_t i = 0; i < group.size(); ++i) group[i].promise.set_value(std::move(results[i]));
   }
 }
 
-std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
-    std::vector<std::vector<CommitRequest>*> group, rocksdb::WriteBatch* batch) {
+std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(std::vector<Request> group, rocksdb::WriteBatch* batch) {
   const size_t group_mark = state_.mark();
   const Head head_before = head_;
   const MerkleFrontier frontier_before = frontier_;
   GroupIndex index;
   std::vector<Result<std::vector<CommitInfo>>> results;
   bool wrote_any = false;
-  for (auto* commits : group) {
-    results.push_back(stage_request(*commits, batch, &index));
+  for (const Request& request : group) {
+    results.push_back(stage_request(request, batch, &index));
     if (results.back().has_value())
       for (const auto& info : results.back().value()) wrote_any |= !info.replayed;
   }
@@ -162,9 +161,9 @@ std::vector<Result<std::vector<CommitInfo>>> Ledger::Writer::process(
   return results;
 }
 
-Result<std::vector<CommitInfo>> Ledger::Writer::stage_request(std::vector<CommitRequest>& commits,
-                                                              rocksdb::WriteBatch* batch,
-                                                              GroupIndex* index) {
+Result<std::vector<CommitInfo>> Ledger::Writer::stage_request(Request request, rocksdb::WriteBatch* batch, GroupIndex* index) {
+  std::vector<CommitRequest>& commits = *request.commits;
+  const StagedObserver* on_staged = request.on_staged && *request.on_staged ? request.on_staged : nullptr;
   if (commits.empty()) return Status::invalid_argument("an append needs at least one commit");
   const size_t mark = state_.mark();
   const Head head_before = head_;
@@ -173,7 +172,7 @@ Result<std::vector<CommitInfo>> Ledger::Writer::stage_request(std::vector<Commit
   std::vector<std::string> index_keys;
   std::vector<CommitInfo> infos;
   for (size_t i = 0; i < commits.size(); ++i) {
-    auto info = stage_commit(commits[i], batch, index, &index_keys);
+    auto info = stage_commit(commits[i], batch, index, &index_keys, on_staged);
     if (!info) {
       state_.rollback(mark);
       head_ = head_before;
@@ -193,7 +192,8 @@ Result<std::vector<CommitInfo>> Ledger::Writer::stage_request(std::vector<Commit
 
 Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
                                                 rocksdb::WriteBatch* batch, GroupIndex* index,
-                                                std::vector<std::string>* index_keys) {
+                                                std::vector<std::string>* index_keys,
+                                                const StagedObserver* on_staged) {
   // Preconditions that blame the caller.
   if (request.events.empty()) return Status::invalid_argument("a commit holds at least one event");
   if (request.events.size() > kMaxEventsPerCommit)
@@ -358,6 +358,7 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   batch->Put(store_.cf(Cf::kMeta), "head", slice(head_.encode()));
   batch->Put(store_.cf(Cf::kMeta), kStateHeadKey, slice(u64_be(head_.commit_count)));
   batch->Put(store_.cf(Cf::kMeta), "format", kFormatVersion);  // a v1 ledger becomes v2 with this commit
+  if (on_staged) (*on_staged)(StagedCommit{info, request.events, postings});
   return info;
 }
 

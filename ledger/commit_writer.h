@@ -33,7 +33,7 @@ class Ledger::Writer {
   ~Writer();  // drains the queue, then stops the thread
 
   void start();
-  std::future<Result<std::vector<CommitInfo>>> submit(std::vector<CommitRequest> commits);
+  std::future<Result<std::vector<CommitInfo>>> submit(std::vector<CommitRequest> commits, StagedObserver on_staged = {});
   // Stages and writes one request on the calling thread, after `prelude` (used by init for
   // the genesis commit together with the ledger's metadata). REQUIRES: thread not started.
   Result<std::vector<CommitInfo>> write_now(std::vector<CommitRequest> commits,
@@ -46,6 +46,12 @@ class Ledger::Writer {
   struct Pending {
     std::vector<CommitRequest> commits;
     std::promise<Result<std::vector<CommitInfo>>> promise;
+    StagedObserver on_staged;
+  };
+  // One request of a group: its commits and who watches them being staged.
+  struct Request {
+    std::vector<CommitRequest>* commits;
+    const StagedObserver* on_staged;  // null or empty: nobody
   };
   struct GroupEntry {
     Hash32 content_hash;
@@ -55,12 +61,11 @@ class Ledger::Writer {
 
   void run();
   // Stages every request of `group` into `batch` and writes it; returns one result each.
-  std::vector<Result<std::vector<CommitInfo>>> process(std::vector<std::vector<CommitRequest>*> group,
-                                                       rocksdb::WriteBatch* batch);
-  Result<std::vector<CommitInfo>> stage_request(std::vector<CommitRequest>& commits,
-                                                rocksdb::WriteBatch* batch, GroupIndex* index);
+  std::vector<Result<std::vector<CommitInfo>>> process(std::vector<Request> group, rocksdb::WriteBatch* batch);
+  Result<std::vector<CommitInfo>> stage_request(Request request, rocksdb::WriteBatch* batch, GroupIndex* index);
   Result<CommitInfo> stage_commit(const CommitRequest& request, rocksdb::WriteBatch* batch,
-                                  GroupIndex* index, std::vector<std::string>* index_keys);
+                                  GroupIndex* index, std::vector<std::string>* index_keys,
+                                  const StagedObserver* on_staged);
 
   Store& store_;
   std::string origin_;

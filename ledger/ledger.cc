@@ -504,16 +504,16 @@ Status Ledger::write_missing_postings() {
   return Status::ok();
 }
 
-std::future<Result<std::vector<CommitInfo>>> Ledger::append_async(std::vector<CommitRequest> commits) {
+std::future<Result<std::vector<CommitInfo>>> Ledger::append_async(std::vector<CommitRequest> commits, StagedObserver on_staged) {
   GL_ASSERT(writer_ != nullptr);
   sign_requests(origin_, &commits);
-  return writer_->submit(std::move(commits));
+  return writer_->submit(std::move(commits), std::move(on_staged));
 }
 
 
-Result<std::vector<CommitInfo>> Ledger::append(std::vector<CommitRequest> commits) {
+Result<std::vector<CommitInfo>> Ledger::append(std::vector<CommitRequest> commits, StagedObserver on_staged) {
   if (!writer_) return Status::invalid_argument("the ledger was opened read-only");
-  return append_async(std::move(commits)).get();
+  return append_async(std::move(commits), std::move(on_staged)).get();
 }
 
 const LedgerState& Ledger::state() const {

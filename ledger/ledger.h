@@ -77,6 +77,20 @@ struct CommitRecord {
   Bytes bytes;  // canonical Commit bytes as stored
 };
 
+// A commit as the writer staged it, before it is durable: for a caller that derives from it on
+// another thread while the writer goes on (projections fed by `append`, projections/append_feed.h).
+// The references are valid during the observer's call only.
+struct StagedCommit {
+  const CommitInfo& info;
+  const std::vector<Bytes>& events;                 // canonical Event bytes, decoded and checked
+  const std::vector<std::vector<Posting>>& postings;  // one list per event, as the rules derived
+};
+// Called on the writer's thread for each commit of a request, in order, as it is staged. A staged
+// commit is durable only if append() then returns it: a request that fails (a later commit breaks
+// a rule, the write fails) leaves nothing, and its observer is not told (the caller knows it from
+// the result). Commits an idempotent retry returns (`replayed`) are not staged.
+using StagedObserver = std::function<void(const StagedCommit&)>;
+
 struct LedgerOptions {
   bool read_only = false;  // no writer, no log key needed; audit tools open this way
   // Read-write without a writer: no replay, no log key; for projection builders and queries.
@@ -119,8 +133,9 @@ class Ledger {
   // Appends commits atomically: all of them become durable in one WriteBatch, or none does.
   // A rejected request writes nothing; its error names the commit, the event and the rule.
   // REQUIRES: not opened read-only.
-  Result<std::vector<CommitInfo>> append(std::vector<CommitRequest> commits);
-  std::future<Result<std::vector<CommitInfo>>> append_async(std::vector<CommitRequest> commits);
+  // `on_staged`, when set, sees each commit of this request as it is staged (StagedObserver).
+  Result<std::vector<CommitInfo>> append(std::vector<CommitRequest> commits, StagedObserver on_staged = {});
+  std::future<Result<std::vector<CommitInfo>>> append_async(std::vector<CommitRequest> commits, StagedObserver on_staged = {});
 
   // --- reads: each call sees one consistent snapshot ---------------------------------------
   Result<Head> head();

@@ -15,9 +15,10 @@
 namespace grantledger::projections {
 
 namespace {
-std::string error_key(const std::string& name) { return "error/" + name; }
 const std::string_view kKeySpaceEnd("\xff", 1);
 }  // namespace
+
+std::string error_key(const std::string& name) { return "error/" + name; }
 
 namespace {
 std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, ProjectionStore& store, const std::vector<std::string>* only) {

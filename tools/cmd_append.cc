@@ -8,7 +8,7 @@
 #include "ledger/date.h"
 #include "ledger/jsonl_input.h"
 #include "ledger/ledger.h"
-#include "projections/builder.h"
+#include "projections/append_feed.h"
 #include "tools/commands.h"
 #include "tools/output_path.h"
 #include "tools/remote_submit.h"
@@ -71,12 +71,15 @@ void add_append(CLI::App& app, Action* action) {
       // The same path as a remote submitter: sign, then submit (spec/LOG.md, "Submissions").
       GL_ASSIGN_OR_RETURN(auto submissions,
                           sign_events(events, o->batch, key, ledger->origin(), o->idempotency_key, now_utc_ns()));
-      GL_ASSIGN_OR_RETURN(auto infos, ledger->append(requests_for(std::move(submissions), events)));
+      // The projections follow the commits as the writer stages them (projections/append_feed.h).
+      projections::AppendFeed feed(*ledger);
+      auto infos = ledger->append(requests_for(std::move(submissions), events), feed.observer());
+      Status projected = feed.finish(infos.has_value());
+      GL_RETURN_IF_ERROR(infos.status());
       GL_ASSIGN_OR_RETURN(Head head, ledger->head());
-      print_acknowledged(infos, head.tree_size, std::cout);
+      print_acknowledged(*infos, head.tree_size, std::cout);
       // The commits are durable: a projection that cannot follow is reported (and shown by
       // `projections status`), not turned into a failed append.
-      Status projected = projections::Builder(*ledger).catch_up();
       if (!projected.is_ok()) spdlog::error("projections stopped: {}", projected.to_string());
       return Status::ok();
     };
