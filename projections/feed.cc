@@ -1,7 +1,6 @@
 #include "projections/feed.h"
 
 #include <algorithm>
-#include <thread>
 
 #include "projections/builder.h"
 #include "projections/projection.h"
@@ -19,37 +18,20 @@ void Feed::add_projections(Ledger& log, const std::vector<std::string>& only) {
   for (const ProjectionEntry& e : projection_registry())
     if (only.empty() || std::find(only.begin(), only.end(), e.name) != only.end())
       running_.push_back({e.make(log, store_, e.name, e.cf), {}});
-  std::vector<std::string> names;
-  for (const Running& r : running_) names.push_back(r.projection->name());
-  for (const std::vector<size_t>& lane : lanes_by_cost(names, lanes_here())) {
-    lanes_.emplace_back();
-    for (size_t i : lane) lanes_.back().push_back(&running_[i]);
-  }
 }
 
 Feed::~Feed() = default;
 
-void Feed::apply_lane(const std::vector<Running*>& lane, const CommitRecord& c, const std::vector<FedEvent>& events) {
+Status Feed::apply(const CommitRecord& c, const std::vector<FedEvent>& events) {
   for (const FedEvent& e : events) {
-    for (Running* r : lane) {
-      if (!r->error.empty()) continue;
-      Status s = apply_event(*r->projection, c, e.index, e.event, *e.postings);
+    for (Running& r : running_) {
+      if (!r.error.empty()) continue;
+      Status s = apply_event(*r.projection, c, e.index, e.event, *e.postings);
       if (!s.is_ok()) {
-        r->projection->discard();
-        r->error = s.to_string();
+        r.projection->discard();
+        r.error = s.to_string();
       }
     }
-  }
-}
-
-Status Feed::apply(const CommitRecord& c, const std::vector<FedEvent>& events) {
-  if (lanes_.size() > 1 && events.size() >= kMinEventsForLanes) {
-    // Projections read only their own families and the log: the lanes share nothing they write.
-    std::vector<std::jthread> others;
-    for (size_t i = 1; i < lanes_.size(); ++i) others.emplace_back([&, i] { apply_lane(lanes_[i], c, events); });
-    apply_lane(lanes_[0], c, events);
-  } else {
-    for (const std::vector<Running*>& lane : lanes_) apply_lane(lane, c, events);
   }
   ++commits_;
   unwritten_events_ += events.size() + 1;

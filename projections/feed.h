@@ -23,9 +23,6 @@ struct FedEvent {
   const std::vector<Posting>* postings;  // not null
 };
 
-// Smaller commits are applied on the caller's thread alone: a thread costs more than they do.
-inline constexpr size_t kMinEventsForLanes = 256;
-
 class Feed {
  public:
   // The projections named in `only` (every one when empty), kept in `scratch`: a store created
@@ -39,9 +36,8 @@ class Feed {
   Feed& operator=(const Feed&) = delete;
 
   // Applies the next commit (sequence commits()) with its events in order. A projection that fails
-  // on an event stops there and keeps the error; the others go on. A commit of at least
-  // kMinEventsForLanes events is applied in lanes on separate threads, as the builder's catch-up
-  // is (projections/builder.h). An error: the scratch store could not be written.
+  // on an event stops there and keeps the error; the others go on. An error: the scratch store
+  // could not be written.
   Status apply(const CommitRecord& c, const std::vector<FedEvent>& events);
   // The next commit cannot be applied (the log is damaged there): every running projection stops
   // (and the commit counts as passed).
@@ -59,11 +55,9 @@ class Feed {
   };
   Status write();
   void add_projections(Ledger& log, const std::vector<std::string>& only);
-  static void apply_lane(const std::vector<Running*>& lane, const CommitRecord& c, const std::vector<FedEvent>& events);
 
   ProjectionStore store_;
   std::vector<Running> running_;
-  std::vector<std::vector<Running*>> lanes_;  // running_, split by cost (lanes_by_cost)
   uint64_t commits_ = 0;
   uint64_t unwritten_events_ = 0;
 };
