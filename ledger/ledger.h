@@ -87,8 +87,9 @@ struct StagedCommit {
 };
 // Called on the writer's thread for each commit of a request, in order, as it is staged. A staged
 // commit is durable only if append() then returns it: a request that fails (a later commit breaks
-// a rule, the write fails) leaves nothing, and its observer is not told (the caller knows it from
-// the result). Commits an idempotent retry returns (`replayed`) are not staged.
+// a rule, the write fails) leaves nothing, though its observer may have seen some of its commits;
+// it is not told they were dropped (the caller learns it from append()'s result). Commits an
+// idempotent retry returns (`replayed`) are not staged.
 using StagedObserver = std::function<void(const StagedCommit&)>;
 
 struct LedgerOptions {
