@@ -24,7 +24,8 @@
 // with the ratio, and each result as a fraction of the limits. The ledger starts as a small demo
 // ledger (tools/demo: entities, keys, the 2019 earmark and its allocations), made before timing.
 // --catch-up-after makes grantledger's projections catch up from the log after each append instead
-// of following its writer (projections/append_feed.h), as `append` did before. --only runs just the named parts (for profiling one of them); --reuse-demo keeps the demo ledger
+// of following its writer (projections/append_feed.h), as `append` did before. --only runs just the
+// named parts (for profiling one of them); --reuse-demo keeps the demo ledger
 // PATH/demo of an earlier run (so a profile of one part holds no demo writes). The ledger is opened
 // as `append` opens it; --block-cache-mib and --state-cache-entries set what `append`'s flags of
 // the same names set.

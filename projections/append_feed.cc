@@ -28,22 +28,16 @@ AppendFeed::AppendFeed(Ledger& ledger, uint64_t max_events) : ledger_(ledger), s
     return;
   }
   start_ = next_ = head->commit_count;
-  for (const ProjectionEntry& e : projection_registry()) {
-    if (!projection_present(ledger, e)) continue;
-    auto applied = store_.get(Cf::kProjMeta, applied_position_key(e.name));
-    auto error = store_.get(Cf::kProjMeta, error_key(e.name));
-    if (!applied || !error || *error || !*applied || **applied != u64_be(start_)) {
-      give_up(std::string("projection ") + e.name + " is not at the log's head");
-      return;
-    }
-    projections_.push_back(e.make(ledger, store_, e.name, e.cf));
+  // Every projection at the head and none stopped (applied_commits refuses a stopped one).
+  auto applied = applied_commits(ledger);
+  if (!applied || *applied != start_) {
+    give_up("the projections are not at the log's head");
+    return;
   }
-  std::vector<std::string> names;
-  for (const auto& p : projections_) names.push_back(p->name());
-  for (const std::vector<size_t>& indexes : lanes_by_cost(names, lanes_here())) {
-    auto lane = std::make_unique<Lane>();
-    for (size_t i : indexes) lane->projections.push_back(projections_[i].get());
-    lanes_.push_back(std::move(lane));
+  projections_ = make_projections(ledger, store_, nullptr);
+  for (std::vector<Projection*>& projections : split_into_lanes(projections_)) {
+    lanes_.push_back(std::make_unique<Lane>());
+    lanes_.back()->projections = std::move(projections);
   }
   for (auto& lane : lanes_) lane->thread = std::thread([this, l = lane.get()] { run(*l); });
 }

@@ -47,7 +47,7 @@ class AppendFeed {
 
  private:
   struct Staged;  // a commit as staged, copied
-  struct Lane;    // some of the projections, on a thread of their own (lanes_by_cost)
+  struct Lane;    // some of the projections, on a thread of their own (split_into_lanes)
   void run(Lane& lane);
   void apply(const Lane& lane, const Staged& staged);
   void give_up(const std::string& why);

@@ -16,31 +16,10 @@ namespace grantledger::projections {
 
 namespace {
 const std::string_view kKeySpaceEnd("\xff", 1);
+std::string error_key(const std::string& name) { return "error/" + name; }
 }  // namespace
 
-std::string error_key(const std::string& name) { return "error/" + name; }
-
 namespace {
-std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, ProjectionStore& store, const std::vector<std::string>* only) {
-  std::vector<std::unique_ptr<Projection>> out;
-  for (const ProjectionEntry& e : projection_registry())
-    if ((!only || std::find(only->begin(), only->end(), e.name) != only->end()) && projection_present(ledger, e))
-      out.push_back(e.make(ledger, store, e.name, e.cf));
-  return out;
-}
-
-// The projections in lanes (lanes_by_cost), as pointers into `projections`.
-std::vector<std::vector<Projection*>> split_into_lanes(const std::vector<std::unique_ptr<Projection>>& projections) {
-  std::vector<std::string> names;
-  for (const auto& p : projections) names.push_back(p->name());
-  std::vector<std::vector<Projection*>> out;
-  for (const std::vector<size_t>& lane : lanes_by_cost(names, lanes_here())) {
-    out.emplace_back();
-    for (size_t i : lane) out.back().push_back(projections[i].get());
-  }
-  return out;
-}
-
 // A projection's applied position in proj_meta: absent (0) or exactly 8 bytes.
 Result<uint64_t> stored_position(const std::optional<Bytes>& value, const std::string& name) {
   if (!value) return uint64_t{0};

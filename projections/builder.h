@@ -112,8 +112,6 @@ Result<std::string> first_differing_key(const ProjectionStore::View& stored, con
 
 // The proj_meta key of a projection's applied position.
 std::string applied_position_key(const std::string& name);
-// The proj_meta key of a stopped projection's error.
-std::string error_key(const std::string& name);
 // A projection's applied position as proj_meta stores it (0 when absent); corruption if it is not
 // 8 bytes.
 Result<uint64_t> applied_position(const ProjectionStore::View& view, const std::string& name);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "projections/builder.h"
+#include "projections/projection.h"
 
 namespace grantledger::projections {
 
@@ -30,27 +31,32 @@ const ProjectionEntry* find_projection(std::string_view name) {
   return nullptr;
 }
 
-std::vector<std::vector<size_t>> lanes_by_cost(const std::vector<std::string>& names, size_t max_lanes) {
-  const size_t lanes = std::max<size_t>(1, std::min(max_lanes, names.size()));
-  auto cost = [&](size_t i) {
-    const ProjectionEntry* e = find_projection(names[i]);
-    return e ? e->cost : 1u;
-  };
-  std::vector<size_t> order(names.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return cost(a) > cost(b); });
-  std::vector<unsigned> load(lanes, 0);
-  std::vector<size_t> lane_of(names.size());
-  for (size_t i : order) {
-    size_t least = std::min_element(load.begin(), load.end()) - load.begin();
-    lane_of[i] = least;
-    load[least] += cost(i);
-  }
-  std::vector<std::vector<size_t>> out(lanes);
-  for (size_t i = 0; i < names.size(); ++i) out[lane_of[i]].push_back(i);
+std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, ProjectionStore& store, const std::vector<std::string>* only) {
+  std::vector<std::unique_ptr<Projection>> out;
+  for (const ProjectionEntry& e : projection_registry())
+    if ((!only || std::find(only->begin(), only->end(), e.name) != only->end()) && projection_present(ledger, e))
+      out.push_back(e.make(ledger, store, e.name, e.cf));
   return out;
 }
 
-size_t lanes_here() { return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kMaxBuilderLanes); }
+std::vector<std::vector<Projection*>> split_into_lanes(const std::vector<std::unique_ptr<Projection>>& projections) {
+  const size_t lanes = std::clamp<size_t>(std::min<size_t>(std::thread::hardware_concurrency(), projections.size()), 1, kMaxBuilderLanes);
+  auto cost = [&](size_t i) {
+    const ProjectionEntry* e = find_projection(projections[i]->name());
+    return e ? e->cost : 1u;
+  };
+  std::vector<size_t> order(projections.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return cost(a) > cost(b); });
+  std::vector<unsigned> load(lanes, 0);
+  std::vector<size_t> lane_of(projections.size());
+  for (size_t i : order) {
+    lane_of[i] = std::min_element(load.begin(), load.end()) - load.begin();
+    load[lane_of[i]] += cost(i);
+  }
+  std::vector<std::vector<Projection*>> out(lanes);
+  for (size_t i = 0; i < projections.size(); ++i) out[lane_of[i]].push_back(projections[i].get());
+  return out;
+}
 
 }  // namespace grantledger::projections

@@ -30,11 +30,12 @@ bool projection_present(Ledger& ledger, const ProjectionEntry& entry);
 // The entry named `name`; nullptr when there is none.
 const ProjectionEntry* find_projection(std::string_view name);
 
-// Projections (named, each once) split into at most `max_lanes` lanes of about equal cost: the
-// costliest first, each to the lane with the least so far. Each lane lists indexes into `names`,
-// in their order; no lane is empty (one empty lane when `names` is).
-std::vector<std::vector<size_t>> lanes_by_cost(const std::vector<std::string>& names, size_t max_lanes);
-// Lanes for this machine: at most kMaxBuilderLanes (projections/builder.h), one per hardware thread.
-size_t lanes_here();
+// The projections of the registry present in `ledger` (projection_present), in registry order;
+// only those named in `only` when it is not null.
+std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, ProjectionStore& store, const std::vector<std::string>* only);
+// `projections` split into lanes for this machine (at most kMaxBuilderLanes, projections/builder.h;
+// one per hardware thread) of about equal cost: the costliest first, each to the lane with the least
+// so far. Each lane keeps registry order; no lane is empty (one empty lane when there are none).
+std::vector<std::vector<Projection*>> split_into_lanes(const std::vector<std::unique_ptr<Projection>>& projections);
 
 }  // namespace grantledger::projections
