@@ -25,7 +25,7 @@ Bytes with_amount(const Bytes& original, int64_t amount_ore) {
 
 }  // namespace
 
-TEST_CASE("a clean ledger audits clean, with one thread or two, and the reports agree", "[audit]") {
+TEST_CASE("a clean ledger audits clean, with one thread or two, and the reports agree", "[audit][concurrency]") {
   AuditWorld w;
   Head head = w.ledger->head().value();
   Hash32 root = w.ledger->root(head.tree_size).value();
@@ -192,6 +192,33 @@ TEST_CASE("tamper: a changed projection value", "[audit][tamper]") {
     CHECK(f.reason.find("first differing key " + account + " (values differ)") != std::string::npos);
     for (const auto& p : r.projections) CHECK(p.equal == (p.name != "balances"));
   }
+}
+
+TEST_CASE("tamper: changed values in two projections are both named, in the stored order, with one thread or two",
+          "[audit][tamper][concurrency]") {
+  AuditWorld w;
+  w.close();
+  const std::string account = Account::paid("P", "665").name();
+  {
+    auto s = raw_store(w.dir);
+    put(*s, Cf::kProjBalances, account, u64_be(1));
+    put(*s, Cf::kProjClaimHistory, "claim/NO-SUCH-CLAIM", "665");
+  }
+  std::string reports[2];
+  for (int threads : {1, 2}) {
+    auto r = audit_dir(w.dir, {.threads = threads});
+    INFO(describe(r) << "threads " << threads);
+    REQUIRE(r.findings.size() == 2);
+    CHECK(r.findings[0].key == "balances");
+    CHECK(r.findings[0].reason.find("first differing key " + account + " (values differ)") != std::string::npos);
+    CHECK(r.findings[1].key == "claim_history");
+    CHECK(r.findings[1].reason.find("first differing key claim/NO-SUCH-CLAIM (stored, not recomputed)") != std::string::npos);
+    for (const auto& p : r.projections) CHECK(p.equal == (p.name != "balances" && p.name != "claim_history"));
+    r.summary.elapsed_s = 0;
+    r.summary.threads = 0;
+    reports[threads - 1] = audit::render_json(r).dump();
+  }
+  CHECK(reports[0] == reports[1]);
 }
 
 TEST_CASE("tamper: a rolled-back tail fails against a checkpoint the auditor kept", "[audit][tamper]") {

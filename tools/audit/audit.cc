@@ -856,7 +856,7 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   FindingList projection_findings;
   if (projections) {
     std::vector<Finding> found;
-    GL_RETURN_IF_ERROR(recomputation->compare(*ledger, *stored_projections, replayer.commit_count(), &report.projections, &found));
+    GL_RETURN_IF_ERROR(recomputation->compare(*ledger, *stored_projections, replayer.commit_count(), options.threads, &report.projections, &found));
     for (Finding& f : found) projection_findings.add(f.cls, f.commit_sequence, f.event_index, std::move(f.reason), f.tree_size, std::move(f.key));
     spdlog::info("audit phase=projections elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
   }

@@ -1,5 +1,10 @@
 #include "tools/audit/recompute.h"
 
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
+
 #include "ledger/sha256.h"
 #include "projections/registry.h"
 
@@ -68,35 +73,66 @@ Status Recomputation::add(uint64_t sequence, const CommitRecord* record, const s
 }
 
 Status Recomputation::compare(Ledger& audited, const std::vector<projections::ProjectionStatus>& stored, uint64_t commit_count,
-                              std::vector<ProjectionCheck>* checks, std::vector<Finding>* findings) {
+                              int threads, std::vector<ProjectionCheck>* checks, std::vector<Finding>* findings) {
   auto finding = [&](const std::string& name, std::string reason) {
     findings->push_back(Finding{FindingClass::kProjection, std::nullopt, std::nullopt, std::nullopt, name, std::move(reason)});
   };
   projections::ProjectionStore audited_store(audited);
   const projections::ProjectionStore::View audited_view = audited_store.view();
+  // The families are compared key by key, each pair on one thread, the costliest first; the
+  // findings are then reported in the stored projections' order.
+  struct Comparison {
+    const projections::ProjectionStatus* stored;
+    const Taken* taken;
+    unsigned cost;
+    std::optional<Result<std::string>> first_differing_key;
+  };
+  std::vector<Comparison> comparisons;
+  for (const auto& s : stored) {
+    if (s.applied_commits > commit_count) continue;
+    auto it = taken_.find(s.name);
+    const projections::ProjectionEntry* entry = projections::find_projection(s.name);
+    GL_ASSERT(it != taken_.end() && entry);  // every stored position up to commit_count was passed
+    if (it->second.error.empty()) comparisons.push_back({&s, &it->second, entry->cost, std::nullopt});
+  }
+  std::vector<Comparison*> by_cost;
+  for (Comparison& c : comparisons) by_cost.push_back(&c);
+  std::stable_sort(by_cost.begin(), by_cost.end(), [](const Comparison* a, const Comparison* b) { return a->cost > b->cost; });
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < by_cost.size();)
+      by_cost[i]->first_differing_key = projections::first_differing_key(audited_view, *by_cost[i]->taken->view, by_cost[i]->stored->name);
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < threads && static_cast<size_t>(t) < by_cost.size(); ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+
+  auto compared = comparisons.begin();
   for (const auto& s : stored) {
     if (s.applied_commits > commit_count) {
       finding(s.name, "projection " + s.name + " claims " + std::to_string(s.applied_commits) + " applied commits; the log has " +
                           std::to_string(commit_count));
       continue;
     }
-    auto it = taken_.find(s.name);
-    const projections::ProjectionEntry* entry = projections::find_projection(s.name);
-    GL_ASSERT(it != taken_.end() && entry);  // every stored position up to commit_count was passed
-    if (!it->second.error.empty()) {
-      finding(s.name, "projection " + s.name + " cannot be recomputed from the log: " + it->second.error);
+    const Taken& taken = taken_.at(s.name);
+    if (!taken.error.empty()) {
+      finding(s.name, "projection " + s.name + " cannot be recomputed from the log: " + taken.error);
       continue;
     }
+    GL_ASSERT(compared != comparisons.end() && compared->stored == &s);
+    Result<std::string> key = std::move(*compared->first_differing_key);
+    ++compared;
+    GL_RETURN_IF_ERROR(key.status());
     ProjectionCheck check{s.name, s.applied_commits, s.digest, s.digest, true};
-    // The families are compared key by key; the recomputed digest (over the same position, keys and
-    // values) is worked out only when they differ: when they do not, it is the stored one.
-    GL_ASSIGN_OR_RETURN(std::string key, projections::first_differing_key(audited_view, *it->second.view, s.name));
-    if (!key.empty()) {
-      GL_ASSIGN_OR_RETURN(check.recomputed_digest, projections::projection_digest(*it->second.view, s.name, entry->cf));
+    // The recomputed digest (over the same position, keys and values) is worked out only when the
+    // families differ: when they do not, it is the stored one.
+    if (!key->empty()) {
+      GL_ASSIGN_OR_RETURN(check.recomputed_digest, projections::projection_digest(*taken.view, s.name, projections::find_projection(s.name)->cf));
       check.equal = false;
       finding(s.name, "projection " + s.name + " at " + std::to_string(s.applied_commits) + " commits: stored digest " +
                           short_hex(s.digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
-                          "; first differing key " + key);
+                          "; first differing key " + *key);
     }
     checks->push_back(std::move(check));
   }

@@ -41,8 +41,9 @@ class Recomputation {
   // builder reading the log would stop.
   Status add(uint64_t sequence, const CommitRecord* record, const std::vector<ReplayedEvent>& events);
 
-  // After the last of `commit_count` commits: each stored projection against its recomputation.
-  Status compare(Ledger& audited, const std::vector<projections::ProjectionStatus>& stored, uint64_t commit_count,
+  // After the last of `commit_count` commits: each stored projection against its recomputation,
+  // on up to `threads` threads.
+  Status compare(Ledger& audited, const std::vector<projections::ProjectionStatus>& stored, uint64_t commit_count, int threads,
                  std::vector<ProjectionCheck>* checks, std::vector<Finding>* findings);
 
  private:
