@@ -203,14 +203,24 @@ Result<Hash32> projection_digest(const ProjectionStore::View& view, const std::s
   GL_ASSIGN_OR_RETURN(uint64_t applied, applied_position(view, name));
   sha.update(name);
   sha.update(u64_be(applied));
+  // The entries are hashed in runs of about 64 KiB: the same bytes in the same order (so the
+  // same digest) with one update per run instead of four per key.
+  constexpr size_t kRunBytes = 64 << 10;
+  Bytes run;
+  run.reserve(kRunBytes);
   ProjectionCursor it = view.cursor(cf);
   for (it.seek_to_first(); it.valid(); it.next()) {
-    sha.update(u64_be(it.key().size()));
-    sha.update(it.key());
-    sha.update(u64_be(it.value().size()));
-    sha.update(it.value());
+    put_u64_be(&run, it.key().size());
+    run.append(it.key());
+    put_u64_be(&run, it.value().size());
+    run.append(it.value());
+    if (run.size() >= kRunBytes) {
+      sha.update(run);
+      run.clear();
+    }
   }
   GL_RETURN_IF_ERROR(it.status("scan projection " + name));
+  sha.update(run);
   return sha.finish();
 }
 
