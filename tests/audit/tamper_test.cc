@@ -221,6 +221,28 @@ TEST_CASE("tamper: changed values in two projections are both named, in the stor
   CHECK(reports[0] == reports[1]);
 }
 
+TEST_CASE("tamper: a projection position beyond the log is a finding, and the other projections are still compared",
+          "[audit][tamper]") {
+  AuditWorld w;
+  const uint64_t commits = w.ledger->head().value().commit_count;
+  w.close();
+  {
+    auto s = raw_store(w.dir);
+    put(*s, Cf::kProjMeta, projections::applied_position_key("journal"), u64_be(commits + 5));
+    put(*s, Cf::kProjClaimHistory, "claim/NO-SUCH-CLAIM", "665");
+  }
+  for (int threads : {1, 2}) {
+    auto r = audit_dir(w.dir, {.threads = threads});
+    INFO(describe(r) << "threads " << threads);
+    REQUIRE(r.findings.size() == 2);
+    CHECK(r.findings[0].key == "journal");
+    CHECK(r.findings[0].reason.find("claims " + std::to_string(commits + 5) + " applied commits; the log has " + std::to_string(commits)) !=
+          std::string::npos);
+    CHECK(r.findings[1].key == "claim_history");
+    CHECK(r.findings[1].reason.find("first differing key claim/NO-SUCH-CLAIM") != std::string::npos);
+  }
+}
+
 TEST_CASE("tamper: a rolled-back tail fails against a checkpoint the auditor kept", "[audit][tamper]") {
   AuditWorld w(false);
   // The auditor keeps the checkpoint, and an earlier one.

@@ -79,60 +79,59 @@ Status Recomputation::compare(Ledger& audited, const std::vector<projections::Pr
   };
   projections::ProjectionStore audited_store(audited);
   const projections::ProjectionStore::View audited_view = audited_store.view();
-  // The families are compared key by key, each pair on one thread, the costliest first; the
-  // findings are then reported in the stored projections' order.
-  struct Comparison {
+  // Each stored projection, in the stored order: beyond the log, not recomputable (its error), or
+  // compared key by key with its recomputation. The comparisons run first, each pair of families on
+  // one thread, the costliest first; the findings are then reported in the stored order.
+  struct Check {
     const projections::ProjectionStatus* stored;
-    const Taken* taken;
-    unsigned cost;
-    std::optional<Result<std::string>> first_differing_key;
+    const Taken* taken = nullptr;  // null: the stored position is beyond the log
+    const projections::ProjectionEntry* entry = nullptr;
+    std::optional<Result<std::string>> first_differing_key;  // set when compared
   };
-  std::vector<Comparison> comparisons;
+  std::vector<Check> all;
+  std::vector<Check*> to_compare;
   for (const auto& s : stored) {
+    Check& c = all.emplace_back(Check{&s, nullptr, nullptr, std::nullopt});
     if (s.applied_commits > commit_count) continue;
     auto it = taken_.find(s.name);
-    const projections::ProjectionEntry* entry = projections::find_projection(s.name);
-    GL_ASSERT(it != taken_.end() && entry);  // every stored position up to commit_count was passed
-    if (it->second.error.empty()) comparisons.push_back({&s, &it->second, entry->cost, std::nullopt});
+    c.entry = projections::find_projection(s.name);
+    GL_ASSERT(it != taken_.end() && c.entry);  // every stored position up to commit_count was passed
+    c.taken = &it->second;
   }
-  std::vector<Comparison*> by_cost;
-  for (Comparison& c : comparisons) by_cost.push_back(&c);
-  std::stable_sort(by_cost.begin(), by_cost.end(), [](const Comparison* a, const Comparison* b) { return a->cost > b->cost; });
+  for (Check& c : all)
+    if (c.taken && c.taken->error.empty()) to_compare.push_back(&c);
+  std::stable_sort(to_compare.begin(), to_compare.end(), [](const Check* a, const Check* b) { return a->entry->cost > b->entry->cost; });
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < by_cost.size();)
-      by_cost[i]->first_differing_key = projections::first_differing_key(audited_view, *by_cost[i]->taken->view, by_cost[i]->stored->name);
+    for (size_t i; (i = next.fetch_add(1)) < to_compare.size();)
+      to_compare[i]->first_differing_key = projections::first_differing_key(audited_view, *to_compare[i]->taken->view, to_compare[i]->stored->name);
   };
   std::vector<std::thread> helpers;
-  for (int t = 1; t < threads && static_cast<size_t>(t) < by_cost.size(); ++t) helpers.emplace_back(work);
+  for (int t = 1; t < threads && static_cast<size_t>(t) < to_compare.size(); ++t) helpers.emplace_back(work);
   work();
   for (std::thread& t : helpers) t.join();
 
-  auto compared = comparisons.begin();
-  for (const auto& s : stored) {
-    if (s.applied_commits > commit_count) {
+  for (Check& c : all) {
+    const projections::ProjectionStatus& s = *c.stored;
+    if (!c.taken) {
       finding(s.name, "projection " + s.name + " claims " + std::to_string(s.applied_commits) + " applied commits; the log has " +
                           std::to_string(commit_count));
       continue;
     }
-    const Taken& taken = taken_.at(s.name);
-    if (!taken.error.empty()) {
-      finding(s.name, "projection " + s.name + " cannot be recomputed from the log: " + taken.error);
+    if (!c.taken->error.empty()) {
+      finding(s.name, "projection " + s.name + " cannot be recomputed from the log: " + c.taken->error);
       continue;
     }
-    GL_ASSERT(compared != comparisons.end() && compared->stored == &s);
-    Result<std::string> key = std::move(*compared->first_differing_key);
-    ++compared;
-    GL_RETURN_IF_ERROR(key.status());
+    GL_ASSIGN_OR_RETURN(std::string key, std::move(*c.first_differing_key));
     ProjectionCheck check{s.name, s.applied_commits, s.digest, s.digest, true};
     // The recomputed digest (over the same position, keys and values) is worked out only when the
     // families differ: when they do not, it is the stored one.
-    if (!key->empty()) {
-      GL_ASSIGN_OR_RETURN(check.recomputed_digest, projections::projection_digest(*taken.view, s.name, projections::find_projection(s.name)->cf));
+    if (!key.empty()) {
+      GL_ASSIGN_OR_RETURN(check.recomputed_digest, projections::projection_digest(*c.taken->view, s.name, c.entry->cf));
       check.equal = false;
       finding(s.name, "projection " + s.name + " at " + std::to_string(s.applied_commits) + " commits: stored digest " +
                           short_hex(s.digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
-                          "; first differing key " + *key);
+                          "; first differing key " + key);
     }
     checks->push_back(std::move(check));
   }
