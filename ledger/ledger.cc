@@ -246,9 +246,10 @@ Result<CommitInfo> Ledger::init(const std::string& dir, const std::string& origi
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& dir, LedgerOptions options) {
-  // A read-only open beside a writer can read the acknowledged head, then a database whose
-  // MANIFEST predates a flush and whose write-ahead log that flush has just dropped: a consistent
-  // but older view. It tries again on a fresh view before it calls acknowledged commits missing.
+  // A read-only open reads the acknowledged head first, then the database: Store::open opens a
+  // whole view (spec/LOG.md, "Readers beside the writer"), which holds every commit acknowledged
+  // before it. A view that ends before the acknowledged head is tried again on a fresh view before
+  // acknowledged commits are called missing, so no reader reports damage on one view alone.
   for (int attempt = 0;; ++attempt) {
     bool behind = false;
     auto opened = open_once(dir, options, &behind);

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <thread>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <vector>
 
 namespace grantledger {
@@ -63,6 +65,25 @@ rocksdb::ColumnFamilyOptions cf_options(const std::shared_ptr<rocksdb::Cache>& c
   o.compression = rocksdb::kNoCompression;  // hashes and signatures do not compress
   return o;
 }
+// What a read-only open reads first: the MANIFEST CURRENT names, and how much of it there is. A
+// writer appends to the MANIFEST before it deletes a file the MANIFEST no longer needs (a flushed
+// write-ahead log, a compacted table), and starts a new MANIFEST (renaming CURRENT) when it opens.
+struct ManifestMark {
+  std::string name;
+  std::uintmax_t size = 0;
+  bool operator==(const ManifestMark&) const = default;
+};
+
+std::optional<ManifestMark> manifest_mark(const std::string& dir) {
+  std::ifstream current(std::filesystem::path(dir) / "CURRENT");
+  ManifestMark mark;
+  if (!std::getline(current, mark.name) || mark.name.empty() || mark.name.find('/') != std::string::npos) return std::nullopt;
+  std::error_code ec;
+  mark.size = std::filesystem::file_size(std::filesystem::path(dir) / mark.name, ec);
+  if (ec) return std::nullopt;
+  return mark;
+}
+
 }  // namespace
 
 // Opening an existing ledger failed. Corruption, and a file the database's own records name that
@@ -254,15 +275,36 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
-  // A reader opening beside the writer can find a file the writer has just made obsolete (a
-  // flushed write-ahead log, a compacted table) gone: it tries again on a fresh view before it
-  // calls the database damaged.
-  for (int attempt = 0;; ++attempt) {
-    s = mode == Mode::kReadOnly ? rocksdb::DB::OpenForReadOnly(db_opts, dir, cfs, &handles, &raw)
-                                : rocksdb::DB::Open(db_opts, dir, cfs, &handles, &raw);
-    if (s.ok() || mode != Mode::kReadOnly || s.IsInvalidArgument() || attempt == 4) break;
-    spdlog::debug("open {} read-only: {}; trying again", dir, s.ToString());
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+  // A reader opening beside the writer reads CURRENT and the MANIFEST, then the table files and
+  // write-ahead logs they name. A writer's flush or compaction in between can delete a table file
+  // the reader's MANIFEST still names (the open fails), or a write-ahead log whose commits went to
+  // a table file the reader's MANIFEST does not name yet: the open then succeeds without them, a
+  // hole in the middle of the log. Both need the MANIFEST to change during the open, so the reader
+  // marks it before and after (spec/LOG.md, "Readers beside the writer"): a view opened while it
+  // changed is dropped and opened again; a failure while it stayed still is the database's own.
+  constexpr int kReadOnlyAttempts = 10;
+  for (int attempt = 1;; ++attempt) {
+    if (mode != Mode::kReadOnly) {
+      s = rocksdb::DB::Open(db_opts, dir, cfs, &handles, &raw);
+      break;
+    }
+    const std::optional<ManifestMark> before = manifest_mark(dir);
+    s = rocksdb::DB::OpenForReadOnly(db_opts, dir, cfs, &handles, &raw);
+    const std::optional<ManifestMark> after = manifest_mark(dir);
+    if (before == after) break;  // also when neither could be read: the open's own error says why
+    if (s.ok()) {
+      for (auto* h : handles) raw->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      handles.clear();
+      delete raw;
+      raw = nullptr;
+    }
+    if (attempt == kReadOnlyAttempts)
+      return Status::io_error("open " + dir + " read-only: a writer changed the database during each of " +
+                              std::to_string(kReadOnlyAttempts) + " attempts to open it; try again");
+    spdlog::debug("open {} read-only: the MANIFEST changed during the open ({}); opening again", dir,
+                  s.ok() ? "opened" : s.ToString());
+    handles.clear();
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5 << attempt, 200)));
   }
   if (!s.ok()) {
     if (s.IsInvalidArgument() && mode != Mode::kCreate)
