@@ -1,5 +1,7 @@
 #include "ledger/store.h"
 
+#include "ledger/table_merger.h"
+
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/filter_policy.h>
@@ -272,6 +274,13 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
 
   std::unique_ptr<Store> store(new Store());
   store->dir_ = dir;
+  // A writer keeps the table files few (spec/LOG.md, "Table files"): RocksDB's flushes and
+  // compactions wake the merger.
+  std::shared_ptr<TableMerger::Listener> merge_listener;
+  if (mode != Mode::kReadOnly) {
+    merge_listener = std::make_shared<TableMerger::Listener>();
+    db_opts.listeners.push_back(merge_listener);
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -315,6 +324,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
   // handles[0] is the default family, which the ledger does not use.
   store->db_->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
   for (size_t i = 1; i < handles.size(); ++i) store->handles_[cf_of[i - 1]] = handles[i];
+  if (merge_listener)
+    store->merger_ = std::make_unique<TableMerger>(raw, std::vector<rocksdb::ColumnFamilyHandle*>(handles.begin() + 1, handles.end()),
+                                                   merge_listener);
   if (state_family_missing && mode == Mode::kReadWrite) {
     // A state family created just now holds nothing: no head may claim otherwise (the next
     // writer open derives the state, spec/LOG.md "Upgrading").
@@ -368,6 +380,7 @@ Status Store::finish_postings_upgrade() {
 
 Store::~Store() {
   if (!db_) return;
+  merger_.reset();  // before the handles it merges through go
   for (auto* h : handles_)
     if (h) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db_->Close().PermitUncheckedError();

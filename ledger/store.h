@@ -64,6 +64,8 @@ struct Head {
 
 Bytes tree_key(uint8_t level, uint64_t index);
 
+class TableMerger;
+
 class Store {
  public:
   enum class Mode { kCreate, kReadWrite, kReadOnly };
@@ -104,6 +106,8 @@ class Store {
   std::string dir_;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Cf::kCount)> handles_{};
+  // Read-write stores only: merges runs of small table files (ledger/table_merger.h).
+  std::unique_ptr<TableMerger> merger_;
 };
 
 // RAII snapshot: reads through it see one consistent state of the ledger.
