@@ -63,6 +63,11 @@ rocksdb::ColumnFamilyOptions cf_options(const std::shared_ptr<rocksdb::Cache>& c
     t.cache_index_and_filter_blocks_with_high_priority = true;
   }
   o.write_buffer_size = 16 << 20;
+  // RocksDB compacts level 0 into level 1 from 8 files on (its default is 4): the writer's merger
+  // (ledger/table_merger.h) merges a short-lived writer's tiny level-0 files among themselves from
+  // 4 on, where RocksDB's compaction would have taken them first and, rewriting the overlapping
+  // part of level 1, rarely finished before such a writer closed (spec/LOG.md, "Table files").
+  o.level0_file_num_compaction_trigger = 8;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   o.compression = rocksdb::kNoCompression;  // hashes and signatures do not compress
   return o;

@@ -3,10 +3,21 @@
 #include <rocksdb/options.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace grantledger {
 
 std::vector<std::string> pick_merge_run(const rocksdb::LevelMetaData& level, const MergePolicy& policy) {
-  if (level.level == 0) return {};
+  if (level.level == 0) {
+    // The newest files, contiguous in age: their merge takes their place in level 0's order.
+    std::vector<std::string> run;
+    for (const auto& f : level.files) {
+      if (f.size >= policy.tiny_l0_file_bytes || f.being_compacted || run.size() == policy.max_run_files) break;
+      run.push_back(f.relative_filename);
+    }
+    if (run.size() < policy.min_l0_files) run.clear();
+    return run;
+  }
   // Above level 0 a level's files are sorted by key and do not overlap: adjacent in the list is
   // adjacent in the keys, so a run's merge is one file covering exactly the run's range.
   const auto& files = level.files;
@@ -56,28 +67,46 @@ TableMerger::~TableMerger() {
 
 rocksdb::Status TableMerger::merge_pass(bool* merged) {
   *merged = false;
-  rocksdb::CompactionOptions options;
-  options.compression = rocksdb::kDisableCompressionOption;  // the family's own (none)
+  struct Candidate {
+    rocksdb::ColumnFamilyHandle* family;
+    int level;
+    std::vector<std::string> run;
+  };
+  std::vector<Candidate> candidates;
   for (rocksdb::ColumnFamilyHandle* family : families_) {
     rocksdb::ColumnFamilyMetaData meta;
     db_->GetColumnFamilyMetaData(family, &meta);
     for (const rocksdb::LevelMetaData& level : meta.levels) {
-      const std::vector<std::string> run = pick_merge_run(level, policy_);
-      if (run.empty()) continue;
-      rocksdb::Status s = db_->CompactFiles(options, family, run, level.level);
-      if (s.ok()) {
-        *merged = true;
-        spdlog::debug("merged {} table files of {} level {}", run.size(), family->GetName(), level.level);
-      } else if (s.IsAborted() || s.IsIncomplete()) {
-        // A file of the run is being compacted by RocksDB (the next wake looks again), or the
-        // store is closing.
-        spdlog::debug("merge of {} level {} not done: {}", family->GetName(), level.level, s.ToString());
-      } else {
-        return s;
-      }
+      std::vector<std::string> run = pick_merge_run(level, policy_);
+      if (!run.empty()) candidates.push_back({family, level.level, std::move(run)});
+    }
+  }
+  // The longest runs first: a short-lived writer may close before the pass ends, and a fixed order
+  // would leave the last families' files to pile up.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.run.size() > b.run.size(); });
+  rocksdb::CompactionOptions options;
+  options.compression = rocksdb::kDisableCompressionOption;  // the family's own (none)
+  for (const Candidate& c : candidates) {
+    if (stopping()) break;
+    rocksdb::Status s = db_->CompactFiles(options, c.family, c.run, c.level);
+    if (s.ok()) {
+      *merged = true;
+      spdlog::debug("merged {} table files of {} level {}", c.run.size(), c.family->GetName(), c.level);
+    } else if (s.IsAborted() || s.IsIncomplete()) {
+      // A file of the run is being compacted by RocksDB (the next wake looks again), or the
+      // store is closing.
+      spdlog::debug("merge of {} level {} not done: {}", c.family->GetName(), c.level, s.ToString());
+    } else {
+      return s;
     }
   }
   return rocksdb::Status::OK();
+}
+
+bool TableMerger::stopping() {
+  std::lock_guard<std::mutex> lock(listener_->mu_);
+  return listener_->stopping_;
 }
 
 void TableMerger::run() {
@@ -90,10 +119,7 @@ void TableMerger::run() {
     }
     bool merged = true;
     while (merged) {
-      {
-        std::lock_guard<std::mutex> lock(listener_->mu_);
-        if (listener_->stopping_) return;
-      }
+      if (stopping()) return;
       rocksdb::Status s = merge_pass(&merged);
       if (!s.ok()) {
         // Damage a merge reads (a table file's checksum) stops the writer's next write too;

@@ -9,7 +9,8 @@
 // file of its version, so its open grew with history.
 //
 // A TableMerger merges each run of small adjacent files of one level into one file of that level,
-// on a thread of its own, while a read-write store is open. What the files hold is unchanged: the
+// on a thread of its own, while a read-write store is open; and the tiny files a run of short-lived
+// writers leaves in level 0 into one. What the files hold is unchanged: the
 // same keys, values and sequence numbers, in fewer files.
 #pragma once
 
@@ -32,12 +33,18 @@ struct MergePolicy {
   size_t min_run_files = 8;              // merge a run of at least this many small adjacent files
   size_t max_run_files = 64;             // and at most this many at once
   uint64_t max_run_bytes = 64u << 20;    // or this many bytes
+  // Level 0: a short-lived writer's flush is a file of a few KiB in every family, and RocksDB's
+  // own compaction of level 0 into level 1 (which rewrites the overlapping part of level 1) rarely
+  // finishes before such a writer closes, so level 0 grew by one file per family per `append`.
+  uint64_t tiny_l0_file_bytes = 1u << 20;  // level 0 files below this are merged among themselves
+  size_t min_l0_files = 4;                 // once there are this many (RocksDB's own trigger)
 };
 
-// The first run of `level` worth merging under `policy`: at least min_run_files adjacent small
-// files, none being compacted, taken from the run's start up to max_run_files or max_run_bytes.
-// Empty when there is none. Level 0 (whose files may overlap) has none. Names as CompactFiles
-// takes them.
+// The first run of `level` worth merging under `policy`. Above level 0: at least min_run_files
+// adjacent small files, none being compacted, taken from the run's start up to max_run_files or
+// max_run_bytes. Level 0 (whose files may overlap, newest first): its newest files, while tiny and
+// not being compacted, if there are at least min_l0_files of them (up to max_run_files), merged
+// into one file of level 0. Empty when there is none. Names as CompactFiles takes them.
 std::vector<std::string> pick_merge_run(const rocksdb::LevelMetaData& level, const MergePolicy& policy);
 
 class TableMerger {
@@ -69,8 +76,10 @@ class TableMerger {
 
  private:
   void run();
-  // One pass over every family and level: merges the first run of each. *merged says whether one was.
+  // One pass over every family and level: merges the first run of each, longest first. *merged
+  // says whether one was.
   rocksdb::Status merge_pass(bool* merged);
+  bool stopping();
 
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;

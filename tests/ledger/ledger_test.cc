@@ -396,7 +396,7 @@ TEST_CASE("concurrent appenders lose and duplicate nothing", "[ledger][concurren
     for (size_t i = 1; i < v.size(); ++i) CHECK(v[i].sequence > v[i - 1].sequence);
 }
 
-TEST_CASE("a reader opening while writers open, append and close sees a whole log or none", "[ledger][processes]") {
+TEST_CASE("a reader opening while writers open, append and close sees a whole log or none", "[ledger][processes][concurrency]") {
   // Each writer's open flushes the write-ahead log the one before it left, starts a new MANIFEST
   // and deletes what it no longer needs. A reader that read the MANIFEST before such a flush and
   // listed the logs after it saw a log with a hole ("commit 47 is missing (the next stored commit

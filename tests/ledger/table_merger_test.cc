@@ -47,12 +47,19 @@ TEST_CASE("a merge run is the first long enough run of small adjacent files, bou
   CHECK(pick_merge_run(level(1, {file("1", 90), file("2", 90), file("3", 90), file("4", 90)}), policy).empty());
   // A file being compacted breaks a run.
   CHECK(pick_merge_run(level(1, {file("1", 1), file("2", 1), file("3", 1, true), file("4", 1), file("5", 1)}), policy).empty());
-  // Files of level 0 may overlap: never merged here.
-  CHECK(pick_merge_run(level(0, {file("1", 1), file("2", 1), file("3", 1), file("4", 1)}), policy).empty());
+  // Level 0, newest first: its newest tiny files, at least min_l0_files of them.
+  policy.tiny_l0_file_bytes = 50;
+  policy.min_l0_files = 3;
+  CHECK(pick_merge_run(level(0, {file("9", 1), file("8", 1), file("7", 1), file("6", 60), file("5", 1)}), policy) ==
+        Names{"9", "8", "7"});
+  CHECK(pick_merge_run(level(0, {file("9", 1), file("8", 1), file("7", 60), file("6", 1), file("5", 1)}), policy).empty());
+  CHECK(pick_merge_run(level(0, {file("9", 1), file("8", 1, true), file("7", 1), file("6", 1)}), policy).empty());
+  CHECK(pick_merge_run(level(0, {file("9", 1), file("8", 1), file("7", 1), file("6", 1), file("5", 1)}), policy) ==
+        Names{"9", "8", "7", "6"});  // max_run_files
   CHECK(pick_merge_run(level(3, {}), policy).empty());
 }
 
-TEST_CASE("many short-lived writers leave a bounded number of table files and a whole log", "[ledger][merge]") {
+TEST_CASE("many short-lived writers leave a bounded number of table files and a whole log", "[ledger][merge][concurrency]") {
   // Each writer's open flushes the log the one before it left: before the merger, each of these
   // writers added about 7 table files that were never merged (560 after 80 writers).
   TempDir tmp;
