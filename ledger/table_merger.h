@@ -10,8 +10,8 @@
 //
 // A TableMerger merges each run of small adjacent files of one level into one file of that level,
 // on a thread of its own, while a read-write store is open; and the tiny files a run of short-lived
-// writers leaves in level 0 into one. What the files hold is unchanged: the
-// same keys, values and sequence numbers, in fewer files.
+// writers leaves in level 0 into one. What the files hold is unchanged: the same keys, values and
+// sequence numbers, in fewer files.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -50,7 +50,7 @@ std::vector<std::string> pick_merge_run(const rocksdb::LevelMetaData& level, con
 class TableMerger {
  public:
   // Wakes the merger when RocksDB finishes a flush or a compaction; register it in the options
-  // the database is opened with, then start() the merger on the open database.
+  // the database is opened with, then construct the merger on the open database.
   class Listener : public rocksdb::EventListener {
    public:
     void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo&) override { wake(); }
