@@ -420,6 +420,11 @@ TEST_CASE("a reader opening while writers open, append and close sees a whole lo
   std::vector<std::string> errors;
   while (!done) {
     auto opened = Ledger::open(f.dir, {.read_only = true});
+    // Giving up after every attempt overlapped a writer's change is allowed (spec/LOG.md): it
+    // says so with an I/O error, never with a partial view or a claim of damage.
+    if (!opened && opened.error().code() == StatusCode::kIOError &&
+        opened.error().message().find("during each of") != std::string::npos)
+      continue;
     if (!opened) {
       errors.push_back("open: " + opened.error().to_string());
       continue;
