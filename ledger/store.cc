@@ -72,6 +72,7 @@ rocksdb::ColumnFamilyOptions cf_options(const std::shared_ptr<rocksdb::Cache>& c
   o.compression = rocksdb::kNoCompression;  // hashes and signatures do not compress
   return o;
 }
+
 // What a read-only open reads first: the MANIFEST CURRENT names, and how much of it there is. A
 // writer appends to the MANIFEST before it deletes a file the MANIFEST no longer needs (a flushed
 // write-ahead log, a compacted table), and starts a new MANIFEST (renaming CURRENT) when it opens.
