@@ -7,6 +7,7 @@
 #include "ledger/date.h"
 #include "ledger/merkle.h"
 #include "ledger/sha256.h"
+#include "ledger/tree_nodes.h"
 #include "tools/demo/scenario.h"
 
 namespace grantledger::bench {
@@ -315,7 +316,8 @@ struct SqliteLedger::Impl {
       std::vector<std::pair<MerkleNodeId, Hash32>> completed;
       frontier.append(sha, leaf, &completed);
       for (const auto& [id, h] : completed)
-        GL_RETURN_IF_ERROR(insert_node->bind(1, int64_t{id.level}).bind(2, static_cast<int64_t>(id.index)).blob(3, as_view(h)).run());
+        if (tree_node_is_stored(id))  // the nodes grantledger stores (ledger/tree_nodes.h)
+          GL_RETURN_IF_ERROR(insert_node->bind(1, int64_t{id.level}).bind(2, static_cast<int64_t>(id.index)).blob(3, as_view(h)).run());
     }
     return Status::ok();
   }

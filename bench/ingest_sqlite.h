@@ -12,8 +12,8 @@
 //     stored effect, its postings negated);
 //   - postings inserted, one balance row per account updated and checked non-negative where the
 //     account has a floor (Account::has_floor, the ledger's own rule);
-//   - the events (the same canonical bytes), the Merkle nodes completed (MerkleFrontier, the
-//     ledger's code), the commit (hash chained to the previous, signed by the log key) and a
+//   - the events (the same canonical bytes), the Merkle nodes completed that grantledger stores
+//     (MerkleFrontier and tree_node_is_stored, the ledger's code), the commit (hash chained to the previous, signed by the log key) and a
 //     checkpoint of the new root (signed by the log key).
 // What it does not do is listed in bench/RESULTS.md ("Ingest at the machine's limits").
 #pragma once

@@ -11,6 +11,7 @@
 #include "ledger/event_json.h"
 #include "ledger/postings.h"
 #include "ledger/stored_value.h"
+#include "ledger/tree_nodes.h"
 
 namespace grantledger {
 
@@ -334,12 +335,7 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   std::vector<std::pair<MerkleNodeId, Hash32>> nodes;
   nodes.reserve(leaf_hashes.size() * 2 + 64);
   for (const auto& h : leaf_hashes) frontier_.append(sha_, h, &nodes);
-  // In key order (level, index), as the tree family sorts them: each insert into the memtable's
-  // skiplist then starts where the previous one ended, instead of a search from the top for every
-  // node as the levels alternate. The nodes are new keys, so the order changes nothing stored.
-  std::sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [id, hash] : nodes)
-    batch->Put(store_.cf(Cf::kTree), slice(tree_key(id.level, id.index)), slice(as_view(hash)));
+  put_tree_nodes(store_, std::move(nodes), batch);
   if (!request.idempotency_key.empty()) {
     Bytes value = u64_be(seq);
     value += as_view(content_hash);
@@ -357,7 +353,7 @@ Result<CommitInfo> Ledger::Writer::stage_commit(const CommitRequest& request,
   batch->Put(store_.cf(Cf::kCheckpoints), slice(u64_be(head_.tree_size)), slice(sign_checkpoint(cp, log_key_)));
   batch->Put(store_.cf(Cf::kMeta), "head", slice(head_.encode()));
   batch->Put(store_.cf(Cf::kMeta), kStateHeadKey, slice(u64_be(head_.commit_count)));
-  batch->Put(store_.cf(Cf::kMeta), "format", kFormatVersion);  // a v1 ledger becomes v2 with this commit
+  batch->Put(store_.cf(Cf::kMeta), "format", kFormatVersion);  // a v1 or v2 ledger becomes v3 with this commit
   if (on_staged) (*on_staged)(StagedCommit{info, request.events, postings});
   return info;
 }

@@ -18,6 +18,7 @@
 #include "ledger/state_codec.h"
 #include "ledger/stored_value.h"
 #include "ledger/stored_state.h"
+#include "ledger/tree_nodes.h"
 
 namespace grantledger {
 
@@ -36,20 +37,6 @@ Bytes key_registered_event(int32_t effective_date, const PublicKey& key, schema:
 }
 
 std::string log_key_path(const std::string& dir) { return (std::filesystem::path(dir) / "keys" / "log.pem").string(); }
-
-MerkleNodeSource tree_source(Store& store, const rocksdb::Snapshot* snap) {
-  return [&store, snap](MerkleNodeId id) -> Result<Hash32> {
-    auto v = store.get(Cf::kTree, tree_key(id.level, id.index), snap);
-    if (!v) {
-      if (v.error().code() == StatusCode::kNotFound)
-        return Status::corruption("tree node level " + std::to_string(id.level) + " index " +
-                                  std::to_string(id.index) + " is missing");
-      return v.error();
-    }
-    if (v->size() != 32) return Status::corruption("tree node has the wrong length");
-    return to_hash32(*v);
-  };
-}
 
 // Nothing may lie beyond the head in `cf` (keys are u64 BE positions): a head rolled back under
 // stored records would let the next append overwrite signed history.
@@ -110,7 +97,7 @@ Status verify_acknowledged(Store& store, const rocksdb::Snapshot* snap, const st
     return Status::corruption("the database ends at tree size " + std::to_string(head.tree_size) + " but tree size " +
                               std::to_string(acked->tree_size) + " was acknowledged (" + AcknowledgedHead::path_in(store.dir()) +
                               "): acknowledged commits are missing, e.g. from a damaged write-ahead log (spec/LOG.md, \"Damage\")");
-  GL_ASSIGN_OR_RETURN(Hash32 root, MerkleReader(tree_source(store, snap)).root(acked->tree_size));
+  GL_ASSIGN_OR_RETURN(Hash32 root, MerkleReader(tree_nodes(store, snap)).root(acked->tree_size));
   if (root != acked->root)
     return Status::corruption("the log's root at tree size " + std::to_string(acked->tree_size) +
                               " differs from the acknowledged checkpoint's: the history was rewritten");
@@ -293,7 +280,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open_once(const std::string& dir, const 
   const bool writes = !options.read_only && options.writer;  // a writer always builds on a checked head
   if (options.check_head || writes) {
     GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
-    GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_source(store, snap.get()), head.tree_size));
+    GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_nodes(store, snap.get()), head.tree_size));
     Sha256 sha;
     GL_RETURN_IF_ERROR(verify_head(store, snap.get(), ledger->origin_, *ledger->log_public_, head, frontier.root(sha)));
     GL_RETURN_IF_ERROR(verify_acknowledged(store, snap.get(), acknowledged_notes, *ledger->log_public_, head, behind_acknowledged));
@@ -301,7 +288,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open_once(const std::string& dir, const 
   if (!options.read_only && store.postings_pending()) GL_RETURN_IF_ERROR(ledger->write_missing_postings());
   if (options.read_only || !options.writer) return ledger;
   GL_ASSIGN_OR_RETURN(Head head, store.head(snap.get()));
-  GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_source(store, snap.get()), head.tree_size));
+  GL_ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::load(tree_nodes(store, snap.get()), head.tree_size));
 
   GL_ASSIGN_OR_RETURN(PrivateKey log_key, PrivateKey::load(log_key_path(dir)));
   if (log_key.public_key().raw() != ledger->log_public_->raw())
@@ -683,7 +670,7 @@ Result<Hash32> Ledger::root(uint64_t tree_size) {
   if (tree_size > head.tree_size)
     return Status::invalid_argument("tree size " + std::to_string(tree_size) + " is beyond the log's " +
                                     std::to_string(head.tree_size) + " events");
-  return MerkleReader(tree_source(*store_, snap.get())).root(tree_size);
+  return MerkleReader(tree_nodes(*store_, snap.get())).root(tree_size);
 }
 
 Result<std::vector<std::vector<Hash32>>> Ledger::inclusion_proofs(uint64_t first, uint64_t count, uint64_t tree_size) {
@@ -694,7 +681,7 @@ Result<std::vector<std::vector<Hash32>>> Ledger::inclusion_proofs(uint64_t first
                                     " are not inside tree size " + std::to_string(tree_size) + " (the log has " +
                                     std::to_string(head.tree_size) + " events)");
   std::map<MerkleNodeId, Hash32> read;
-  MerkleNodeSource stored = tree_source(*store_, snap.get());
+  MerkleNodeSource stored = tree_nodes(*store_, snap.get());
   MerkleReader reader([&](MerkleNodeId id) -> Result<Hash32> {
     auto it = read.find(id);
     if (it != read.end()) return it->second;
@@ -717,7 +704,7 @@ Result<std::vector<Hash32>> Ledger::inclusion_proof(uint64_t index, uint64_t tre
   if (tree_size > head.tree_size)
     return Status::invalid_argument("tree size " + std::to_string(tree_size) + " is beyond the log's " +
                                     std::to_string(head.tree_size) + " events");
-  return MerkleReader(tree_source(*store_, snap.get())).inclusion_proof(index, tree_size);
+  return MerkleReader(tree_nodes(*store_, snap.get())).inclusion_proof(index, tree_size);
 }
 
 Result<std::vector<Hash32>> Ledger::consistency_proof(uint64_t old_size, uint64_t new_size) {
@@ -726,7 +713,7 @@ Result<std::vector<Hash32>> Ledger::consistency_proof(uint64_t old_size, uint64_
   if (new_size > head.tree_size)
     return Status::invalid_argument("tree size " + std::to_string(new_size) + " is beyond the log's " +
                                     std::to_string(head.tree_size) + " events");
-  return MerkleReader(tree_source(*store_, snap.get())).consistency_proof(old_size, new_size);
+  return MerkleReader(tree_nodes(*store_, snap.get())).consistency_proof(old_size, new_size);
 }
 
 }  // namespace grantledger

@@ -13,26 +13,13 @@
 #include "ledger/postings.h"
 #include "ledger/stored_state.h"
 #include "ledger/stored_value.h"
+#include "ledger/tree_nodes.h"
 
 namespace grantledger {
 
 namespace {
 
 rocksdb::Slice slice(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
-
-MerkleNodeSource stored_nodes(Store& store) {
-  return [&store](MerkleNodeId id) -> Result<Hash32> {
-    auto v = store.get(Cf::kTree, tree_key(id.level, id.index));
-    if (!v) {
-      if (v.error().code() == StatusCode::kNotFound)
-        return Status::corruption("tree node level " + std::to_string(id.level) + " index " + std::to_string(id.index) +
-                                  " is missing");
-      return v.error();
-    }
-    if (v->size() != 32) return Status::corruption("tree node has the wrong length");
-    return to_hash32(*v);
-  };
-}
 
 Status write_synced(Store& store, rocksdb::WriteBatch* batch, const char* what) {
   rocksdb::WriteOptions wo;
@@ -83,7 +70,7 @@ Result<std::unique_ptr<Replica>> Replica::open(const std::string& data_dir, cons
     // Checked as every open checks a ledger (spec/LOG.md, "Opening a ledger"), beside our lock.
     GL_RETURN_IF_ERROR(Ledger::open(dir, {.read_only = true, .check_head = true, .hold_table_files = false}).status());
     GL_ASSIGN_OR_RETURN(r->head_, Head::decode(*head));
-    GL_ASSIGN_OR_RETURN(r->frontier_, MerkleFrontier::load(stored_nodes(store), r->head_.tree_size));
+    GL_ASSIGN_OR_RETURN(r->frontier_, MerkleFrontier::load(tree_nodes(store, nullptr), r->head_.tree_size));
     auto state_head = store.get(Cf::kMeta, kStateHeadKey);
     if (!state_head || state_head->size() != 8 || get_u64_be(*state_head) != r->head_.commit_count)
       return Status::corruption("meta/" + std::string(kStateHeadKey) + ": the stored rule state is not the state of the replica's head");
@@ -100,7 +87,7 @@ Result<std::string> Replica::checkpoint(uint64_t tree_size) { return ledger_->st
 
 Result<Hash32> Replica::root(uint64_t tree_size) {
   GL_ASSERT(tree_size <= head_.tree_size);
-  return MerkleReader(stored_nodes(ledger_->store())).root(tree_size);
+  return MerkleReader(tree_nodes(ledger_->store(), nullptr)).root(tree_size);
 }
 
 Status Replica::append_replicated(const std::vector<ReplicatedCommit>& commits) {
@@ -217,8 +204,7 @@ Status Replica::stage(const ReplicatedCommit& c, size_t position, rocksdb::Write
   }
   batch->Put(store.cf(Cf::kCommits), slice(u64_be(seq)), slice(c.commit));
   batch->Put(store.cf(Cf::kCommitIndex), slice(u64_be(first)), slice(u64_be(seq)));
-  for (const auto& [id, hash] : nodes)
-    batch->Put(store.cf(Cf::kTree), slice(tree_key(id.level, id.index)), slice(as_view(hash)));
+  put_tree_nodes(store, std::move(nodes), batch);
   Bytes value = u64_be(seq);
   value += as_view(content_hash);
   batch->Put(store.cf(Cf::kIdempotency), slice(key), slice(value));

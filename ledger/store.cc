@@ -347,9 +347,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, Mode mode, si
     auto format = store->get(Cf::kMeta, "format");
     if (!format || format->rfind("grantledger-log-v", 0) != 0 || format->size() > 64)
       return Status::corruption("open " + dir + ": meta/format is missing or damaged (spec/LOG.md, \"Damage\")");
-    if (*format != kFormatVersion && *format != kFormatVersionV1)
+    if (*format != kFormatVersion && *format != kFormatVersionV2 && *format != kFormatVersionV1)
       return Status::invalid_argument("data directory " + dir + " is a grantledger ledger of format " + *format + ", not " +
-                                      kFormatVersion + " or " + kFormatVersionV1);
+                                      kFormatVersion + ", " + kFormatVersionV2 + " or " + kFormatVersionV1);
   }
   if (mode == Mode::kReadOnly && store->postings_pending())
     return Status::invalid_argument("data directory " + dir +

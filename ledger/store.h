@@ -5,7 +5,7 @@
 //   events        event index (u64 BE)              canonical Event bytes
 //   commits       sequence (u64 BE)                 canonical Commit bytes
 //   commit_index  first event index (u64 BE)        sequence (u64 BE)
-//   tree          level (u8) || index (u64 BE)      32-byte node hash (perfect subtrees only)
+//   tree          level (u8) || index (u64 BE)      32-byte node hash (perfect subtrees, level >= 8)
 //   idempotency   idempotency key (bytes)           sequence (u64 BE) || content hash (32)
 //   checkpoints   tree size (u64 BE)                signed note (text)
 //   meta          "format", "origin", "head"        see spec/LOG.md
@@ -45,8 +45,9 @@ inline constexpr Cf kProjectionCfs[] = {Cf::kProjMeta, Cf::kProjBalances, Cf::kP
 const char* cf_name(Cf which);
 
 // meta/format (spec/LOG.md, "Format versions"): what new ledgers and every commit write; a v1
-// ledger becomes v2 with its first v2 commit.
-inline constexpr const char* kFormatVersion = "grantledger-log-v2";
+// or v2 ledger becomes v3 with its next commit.
+inline constexpr const char* kFormatVersion = "grantledger-log-v3";
+inline constexpr const char* kFormatVersionV2 = "grantledger-log-v2";
 inline constexpr const char* kFormatVersionV1 = "grantledger-log-v1";
 // meta key: the number of commits the stored rule state reflects (u64 BE); equal to the head's
 // commit count, written in the same batch (spec/LOG.md, "Rule state").

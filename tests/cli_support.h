@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -42,6 +43,15 @@ inline CliResult run_cli(const TempDir& tmp, const std::vector<std::string>& arg
   r.out = read_file(tmp / "cli.out");
   r.err = read_file(tmp / "cli.err");
   return r;
+}
+
+// Copies the ledger tests/data/upgrade/`name` (README.md there) to `dir`, its keys readable by
+// their owner only as grantledger requires: tests open the copy, never the ledger in place.
+inline void copy_upgrade_ledger(const std::string& name, const std::string& dir) {
+  namespace fs = std::filesystem;
+  fs::copy(std::string(GL_TEST_DATA_DIR) + "/upgrade/" + name, dir, fs::copy_options::recursive);
+  for (const auto& f : fs::directory_iterator(fs::path(dir) / "keys"))
+    fs::permissions(f.path(), fs::perms::owner_read | fs::perms::owner_write);
 }
 
 }  // namespace grantledger::testing

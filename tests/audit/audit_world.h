@@ -8,6 +8,7 @@
 
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
+#include "ledger/tree_nodes.h"
 #include "projections/builder.h"
 #include "tests/ledger_world.h"
 #include "tools/audit/audit.h"
@@ -82,9 +83,7 @@ inline uint64_t forge_commit(const std::string& dir, const PrivateKey& signer, c
   Head head = s.head().value();
   std::string origin = get(s, Cf::kMeta, "origin");
   Sha256 sha;
-  auto frontier = MerkleFrontier::load(
-      [&](MerkleNodeId id) -> Result<Hash32> { return to_hash32(get(s, Cf::kTree, tree_key(id.level, id.index))); },
-      head.tree_size);
+  auto frontier = MerkleFrontier::load(tree_nodes(s, nullptr), head.tree_size);
   REQUIRE(frontier.has_value());
   capnp::MallocMessageBuilder m;
   auto commit = m.initRoot<schema::Commit>();
@@ -126,7 +125,7 @@ inline uint64_t forge_commit(const std::string& dir, const PrivateKey& signer, c
     commit.setSignature(data(log_key->sign(signed_bytes)));
   }
   Bytes commit_bytes = canonical_bytes(commit.asReader());
-  for (const auto& [id, h] : nodes) batch.Put(s.cf(Cf::kTree), tree_key(id.level, id.index), Bytes(as_view(h)));
+  put_tree_nodes(s, std::move(nodes), &batch);
   batch.Put(s.cf(Cf::kCommits), u64_be(head.commit_count), commit_bytes);
   batch.Put(s.cf(Cf::kCommitIndex), u64_be(head.tree_size), u64_be(head.commit_count));
   // The idempotency entry the writer keeps for the submission's key (spec/LOG.md, "On-disk layout").

@@ -2,7 +2,6 @@
 // demand by the writer, checked by the audit, upgraded from ledgers written before it existed;
 // readers beside the writer (spec/LOG.md, "Readers beside the writer").
 #include <atomic>
-#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -15,7 +14,6 @@
 
 using namespace grantledger;
 using namespace grantledger::testing;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -58,9 +56,7 @@ void record_demo(const TempDir& tmp, const std::string& dir) {
 TEST_CASE("rule state: a ledger written before the state was stored upgrades on its first read-write open", "[ledger][state][upgrade]") {
   TempDir tmp;
   const std::string dir = tmp / "v1";
-  fs::copy(std::string(GL_TEST_DATA_DIR) + "/upgrade/v1-demo", dir, fs::copy_options::recursive);
-  for (const auto& f : fs::directory_iterator(fs::path(dir) / "keys"))
-    fs::permissions(f.path(), fs::perms::owner_read | fs::perms::owner_write);
+  copy_upgrade_ledger("v1-demo", dir);
 
   // Readers work on it as it is; the audit says the state is not stored yet.
   {

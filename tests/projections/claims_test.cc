@@ -195,7 +195,7 @@ TEST_CASE("claims refuses bad input with exit 2", "[projections][cli][claims]") 
 TEST_CASE("claims on a ledger from before claim_history: other readers work, claims says how to build it", "[projections][claims][upgrade]") {
   TempDir tmp;
   const std::string dir = tmp / "v1";
-  std::filesystem::copy(std::string(GL_TEST_DATA_DIR) + "/upgrade/v1-demo", dir, std::filesystem::copy_options::recursive);
+  copy_upgrade_ledger("v1-demo", dir);
   CHECK(run_cli(tmp, {"balance", "--data", dir, "--by", "municipality"}).exit_code == 0);
   auto status = run_cli(tmp, {"projections", "status", "--data", dir});
   INFO(status.err);

@@ -20,6 +20,7 @@
 #include "ledger/merkle.h"
 #include "ledger/postings.h"
 #include "ledger/sha256.h"
+#include "ledger/tree_nodes.h"
 #include "projections/builder.h"
 #include "projections/registry.h"
 #include "tools/audit/recompute.h"
@@ -587,7 +588,9 @@ void check_indexes(Ledger& ledger, Reader& reader, FindingList* out) {
     if (!s.is_ok()) out->add(FindingClass::kDecode, std::nullopt, std::nullopt, s.message());
   };
 
-  // Tree nodes: every recomputed perfect subtree is stored with the same hash, and no other.
+  // Tree nodes: every recomputed perfect subtree of a stored level is stored with the same hash,
+  // and no other. Smaller ones (ledger/tree_nodes.h) are stored only by ledgers written before
+  // format v3; where present they must match too.
   const auto& nodes = reader.nodes_by_level();
   std::vector<uint64_t> seen(nodes.size(), 0);
   scan(StoredFamily::kTree, [&](std::string_view k, std::string_view v) {
@@ -607,7 +610,7 @@ void check_indexes(Ledger& ledger, Reader& reader, FindingList* out) {
       out->add(FindingClass::kTreeNode, std::nullopt, level == 0 ? std::optional<uint64_t>(index) : std::nullopt,
                "stored node differs from the recomputed " + short_hex(nodes[level][index]), std::nullopt, key);
   });
-  for (size_t level = 0; level < nodes.size(); ++level)
+  for (size_t level = kLowestStoredTreeLevel; level < nodes.size(); ++level)
     if (seen[level] < nodes[level].size())
       out->add(FindingClass::kTreeNode, std::nullopt, std::nullopt,
                std::to_string(nodes[level].size() - seen[level]) + " of " + std::to_string(nodes[level].size()) +
