@@ -5,8 +5,9 @@
 #include <memory>
 #include <string>
 
-#include "ledger/ledger.h"
+#include "ledger/canonical.h"
 #include "ledger/sha256.h"
+#include "spec/events.capnp.h"
 
 namespace grantledger {
 
@@ -96,14 +97,20 @@ class BlockNodes {
           return Status::corruption(which + " is missing (it holds " + event + "; " + why.substr(2));
         return bytes.error();
       }
-      auto commit = decode_commit(*bytes);
-      if (!commit) return commit.error().with_context(which + " (holding " + event + "): ");
-      const uint64_t first = commit->info.first_event_index;
-      if (commit->info.sequence != sequence || first > next || next - first >= commit->event_hashes.size() ||
-          commit->event_hashes.size() != commit->info.event_count)
+      // Only the fields needed: decode_commit would also hash the commit and copy every field.
+      auto message = DecodedMessage::decode(*bytes, DecodedMessage::Kind::kCommit);
+      if (!message) return message.error().with_context(which + " (holding " + event + "): ");
+      const auto body = message->root<schema::Commit>().getBody();
+      const auto hashes = body.getEventHashes();
+      const uint64_t first = body.getFirstEventIndex();
+      if (body.getSequence() != sequence || first > next || next - first >= hashes.size() || hashes.size() != body.getEventCount())
         return Status::corruption(which + " does not hold " + event + ": the commit or the commit index was changed" + why);
-      const uint64_t stop = std::min<uint64_t>(end, first + commit->event_hashes.size());
-      for (; next < stop; ++next) block->levels[0].push_back(commit->event_hashes[next - first]);
+      const uint64_t stop = std::min<uint64_t>(end, first + hashes.size());
+      for (; next < stop; ++next) {
+        const auto hash = hashes[static_cast<unsigned>(next - first)];
+        if (hash.size() != 32) return Status::corruption(which + ": malformed event hash");
+        block->levels[0].push_back(to_hash32(std::string_view(reinterpret_cast<const char*>(hash.begin()), hash.size())));
+      }
     }
     for (size_t level = 1; level < block->levels.size(); ++level) {
       const auto& below = block->levels[level - 1];
