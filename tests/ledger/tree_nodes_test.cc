@@ -191,6 +191,15 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
     put(Cf::kCommitIndex, u64_be(263), std::nullopt);  // event 512 then seems to be commit 4's
     refused("commit 4 does not hold event 512");
   }
+  SECTION("a small node planted: never read, but the audit names it") {
+    put(Cf::kTree, tree_key(0, 3), Bytes(32, 'x'));
+    w.reopen({.read_only = true});
+    CHECK(w.ledger->root(714).value() == head_root);
+    TempDir out;
+    auto audited = run_cli(out, {"audit", "--data", w.dir});
+    CHECK(audited.exit_code == 1);
+    CHECK_THAT(audited.out, Catch::Contains("FINDING tree_node event=3 key=level=0/index=3: stored node differs"));
+  }
   SECTION("a stored node missing: corruption naming it") {
     {
       auto store = Store::open(w.dir, Store::Mode::kReadWrite);

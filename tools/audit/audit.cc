@@ -122,8 +122,9 @@ struct KeptCheckpoint {
 // indexes must hold.
 class Reader {
  public:
-  Reader(AuditSource& source, std::vector<KeptCheckpoint>* kept, const AuditOptions& options, bool keep_nodes)
-      : source_(source), kept_(kept), options_(options), keep_nodes_(keep_nodes) {}
+  // Keeps the recomputed nodes of levels `lowest_kept_level` and up for the tree check (none: 64).
+  Reader(AuditSource& source, std::vector<KeptCheckpoint>* kept, const AuditOptions& options, uint8_t lowest_kept_level)
+      : source_(source), kept_(kept), options_(options), lowest_kept_level_(lowest_kept_level) {}
 
   // Reads the next commit and its events; nullptr at the end.
   Result<std::unique_ptr<CommitWork>> next() {
@@ -326,7 +327,7 @@ class Reader {
     completed_.clear();
     frontier_.append(sha_, leaf, &completed_);
     for (const auto& [id, hash] : completed_) {
-      if (!keep_nodes_) break;
+      if (id.level < lowest_kept_level_) continue;
       if (nodes_.size() <= id.level) nodes_.resize(id.level + 1);
       GL_ASSERT(nodes_[id.level].size() == id.index);
       nodes_[id.level].push_back(hash);
@@ -371,12 +372,12 @@ class Reader {
   AuditSource& source_;
   std::vector<KeptCheckpoint>* kept_;
   const AuditOptions& options_;
-  bool keep_nodes_;
+  uint8_t lowest_kept_level_;
   FindingList findings_;
   Sha256 sha_;
   MerkleFrontier frontier_;
   std::vector<std::pair<MerkleNodeId, Hash32>> completed_;
-  std::vector<std::vector<Hash32>> nodes_;  // level -> recomputed perfect subtree hashes
+  std::vector<std::vector<Hash32>> nodes_;  // level -> recomputed perfect subtree hashes (empty below the lowest kept)
   std::optional<SourceRecord> pending_;     // the next stored event not yet consumed
   uint64_t expected_seq_ = 0, events_checked_ = 0, commits_checked_ = 0, checkpoints_checked_ = 0;
   uint64_t next_progress_ = kProgressEvents;
@@ -572,6 +573,17 @@ Status recompute(Recomputation& recomputation, const CommitWork& w) {
   return recomputation.add(w.sequence, w.record ? &*w.record : nullptr, events);
 }
 
+// The lowest level of the tree nodes `ledger` stores: kLowestStoredTreeLevel, or 0 for a ledger
+// written before format v3 (keys sort by level, so the first one tells). The reader keeps the
+// recomputed nodes from there up: at 1M events the levels below 8 would be about 64 MB.
+uint8_t lowest_stored_tree_level(Ledger& ledger) {
+  std::unique_ptr<rocksdb::Iterator> it(ledger.store().db()->NewIterator(rocksdb::ReadOptions(), ledger.store().cf(Cf::kTree)));
+  it->SeekToFirst();
+  if (!it->status().ok()) return 0;  // keep every level: the tree check names what it cannot read
+  if (it->Valid() && (it->key().empty() || static_cast<uint8_t>(it->key()[0]) < kLowestStoredTreeLevel)) return 0;
+  return kLowestStoredTreeLevel;
+}
+
 // The derived indexes against what the reader recomputed.
 void check_indexes(Ledger& ledger, Reader& reader, FindingList* out) {
   auto opened = LogReader::open(ledger, {.raw_only = true});
@@ -742,7 +754,7 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   }
   spdlog::info("audit phase=setup elapsed_s={:.3f}", std::chrono::duration<double>(Clock::now() - start).count());
 
-  Reader reader(source, &kept, options, ledger != nullptr);
+  Reader reader(source, &kept, options, ledger ? lowest_stored_tree_level(*ledger) : uint8_t{64});
   Replayer replayer(source);
   // Creating a scratch database takes a few hundred milliseconds: with two threads the
   // projections' thread does it while the reader already reads.
