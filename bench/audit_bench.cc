@@ -17,6 +17,7 @@
 
 #include "ledger/jsonl_input.h"
 #include "ledger/ledger.h"
+#include "ledger/money.h"
 #include "projections/builder.h"
 #include "tools/audit/audit.h"
 #include "tools/audit/proof_json.h"
@@ -26,6 +27,10 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// The programme's pool: the largest amount one event may carry (rule 41), so that the claims of
+// any --events fit in its half allocated to the municipalities.
+constexpr int64_t kPoolOre = kMaxAmountOre;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -75,14 +80,14 @@ void generate(const std::string& dir, uint64_t events, size_t commit_size) {
                  event(ev("entity_registered", "2012-01-01", {{"kind", "provider"}, {"code", "easv"}, {"name", "Erhvervsakademi SydVest"}})),
                  key(*pa, "programme_administrator", ""), key(*fo, "finance_officer", "665"),
                  event(ev("programme_created", "2012-09-01",
-                          {{"code", "P"}, {"name", "Bench"}, {"total_ore", int64_t{1} << 60}, {"period_start", "2012-01-01"},
+                          {{"code", "P"}, {"name", "Bench"}, {"total_ore", kPoolOre}, {"period_start", "2012-01-01"},
                            {"period_end", "2013-12-31"}, {"claim_deadline", "2013-12-31"}, {"rate_basis_points", 8000},
                            {"rules", {{{"course_kind", "akademi"}, {"payment_from", "2012-09-01"}, {"payment_to", "2013-08-31"},
                                        {"course_start_from", "2012-09-01"}, {"course_start_to", "2013-08-31"}}}}}))});
-  append(pa, {event(ev("sector_share_allocated", "2013-01-01", {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", int64_t{1} << 59}})),
+  append(pa, {event(ev("sector_share_allocated", "2013-01-01", {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", kPoolOre / 2}})),
               event(ev("allocation_made", "2013-01-01",
-                       {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", int64_t{1} << 59}, {"method", "fixed"},
-                        {"lines", {{{"recipient_code", "665"}, {"weight", 0}, {"amount_ore", int64_t{1} << 59}}}}}))});
+                       {{"programme_code", "P"}, {"sector", "municipalities"}, {"amount_ore", kPoolOre / 2}, {"method", "fixed"},
+                        {"lines", {{{"recipient_code", "665"}, {"weight", 0}, {"amount_ore", kPoolOre / 2}}}}}))});
   uint64_t written = 10;
   uint64_t n = 0;
   auto start = Clock::now();
