@@ -5,7 +5,7 @@
 //   events        event index (u64 BE)              canonical Event bytes
 //   commits       sequence (u64 BE)                 canonical Commit bytes
 //   commit_index  first event index (u64 BE)        sequence (u64 BE)
-//   tree          level (u8) || index (u64 BE)      32-byte node hash (perfect subtrees, level >= 8)
+//   tree          level (u8) || index (u64 BE)      32-byte node hash (perfect subtrees, level >= 6)
 //   idempotency   idempotency key (bytes)           sequence (u64 BE) || content hash (32)
 //   checkpoints   tree size (u64 BE)                signed note (text)
 //   meta          "format", "origin", "head"        see spec/LOG.md

@@ -1,9 +1,9 @@
 // The log's Merkle nodes where spec/LOG.md ("Merkle tree") keeps them.
 //
-// Perfect subtrees of 2^8 = 256 leaves or more are stored in the `tree` family when they
-// complete: about one node per 128 events. The smaller ones are not stored; a read hashes them
-// from the leaf hashes the commits carry (`eventHashes`, signed with each commit), at most 255
-// leaves for all the nodes below one stored node. Those are the leaf hashes the writer stored as
+// Perfect subtrees of 2^6 = 64 leaves or more are stored in the `tree` family when they
+// complete: about one node per 32 events. The smaller ones are not stored; a read hashes them
+// from the leaf hashes the commits carry (`eventHashes`, signed with each commit), at most 63
+// leaves and 62 nodes for all the nodes below one stored node. Those are the leaf hashes the writer stored as
 // level 0 before format v3, so every root and proof is what it was; as before, damage to an
 // event's stored bytes does not change the tree (reads that present the event and the audit
 // check it against its commit's leaf hash).
@@ -25,7 +25,7 @@
 namespace grantledger {
 
 // The lowest level of the tree the writer stores.
-inline constexpr uint8_t kLowestStoredTreeLevel = 8;
+inline constexpr uint8_t kLowestStoredTreeLevel = 6;
 
 // True iff the writer stores node `id` (spec/LOG.md, "On-disk layout").
 inline bool tree_node_is_stored(const MerkleNodeId& id) { return id.level >= kLowestStoredTreeLevel; }
@@ -37,7 +37,7 @@ void put_tree_nodes(Store& store, std::vector<std::pair<MerkleNodeId, Hash32>> n
 // The nodes of the log in `store` as of `snapshot` (null: the latest state): stored nodes read
 // from the `tree` family, smaller ones hashed from their commits' leaf hashes. A node or commit
 // missing inside the tree, or a commit that does not hold the leaves the commit index says, is
-// corruption naming it. The source keeps the hashes of the last few 256-leaf blocks it
+// corruption naming it. The source keeps the hashes of the last few 64-leaf blocks it
 // read, so the nodes below one stored node are hashed once however many proofs ask for them.
 // `store` and `snapshot` must outlive the source; like MerkleReader, it is not thread-safe.
 MerkleNodeSource tree_nodes(Store& store, const rocksdb::Snapshot* snapshot);

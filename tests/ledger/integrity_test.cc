@@ -100,7 +100,7 @@ TEST_CASE("integrity: a deleted commit or event is corruption, not a gap or 'not
     expect_corruption(d.run({"log", "--data", d.w.dir}), "commit " + std::to_string(d.w.payment_commit) + " is missing");
     expect_corruption(d.run({"log", "--data", d.w.dir, "--from", std::to_string(d.w.payment_commit + 1)}),
                       "commit " + std::to_string(d.w.payment_commit) + " is missing");
-    // This small log is one partial 256-leaf block, whose tree nodes every open hashes from its
+    // This small log is one partial 64-leaf block, whose tree nodes every open hashes from its
     // commits (spec/LOG.md, "Merkle tree"): so the open already names the commit. The audit,
     // which opens without that check, finds it too.
     auto audited = d.run({"audit", "--data", d.w.dir});

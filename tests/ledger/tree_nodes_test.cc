@@ -1,4 +1,4 @@
-// The Merkle tree as spec/LOG.md ("Merkle tree") keeps it: nodes of 256 leaves and more stored,
+// The Merkle tree as spec/LOG.md ("Merkle tree") keeps it: nodes of 64 leaves and more stored,
 // smaller ones hashed from the events. Roots and proofs are checked against an independent
 // RFC 6962 computation over the events and against the signed checkpoints.
 #include <catch2/catch.hpp>
@@ -51,8 +51,10 @@ void put_event(const std::string& dir, uint64_t index, const std::optional<Bytes
   REQUIRE(s.ok());
 }
 
-// A ledger of 714 events in commits of 2 (genesis), 1, 3, 250, 7, 300, 1 and 150 events, the
+// A ledger of 714 events in commits of 2 (genesis), 1, 3, 250, 7, 300, 1, 140, 5 and 5 events, the
 // writer reopened between some of them (its frontier then comes from stored and hashed nodes).
+// Commits: 0 [0, 2), 1 [2, 3), 2 [3, 6), 3 [6, 256), 4 [256, 263), 5 [263, 563), 6 [563, 564),
+// 7 [564, 704), 8 [704, 709), 9 [709, 714): the last, partial 64-leaf block [704, 768) is commits 8 and 9.
 struct TreeWorld {
   TempDir tmp;
   std::string dir = tmp / "ledger";
@@ -64,7 +66,7 @@ struct TreeWorld {
     REQUIRE(Ledger::init(dir, "test.local/tree", *admin, "admin").has_value());
     reopen();
     int n = 0;
-    for (int size : {1, 3, 250, 7, 300, 1, 150}) {
+    for (int size : {1, 3, 250, 7, 300, 1, 140, 5, 5}) {
       std::vector<Bytes> events;
       for (int i = 0; i < size; ++i) events.push_back(entity_event("p" + std::to_string(n++), schema::EntityKind::PROVIDER));
       auto res = ledger->append({request(admin, std::move(events))});
@@ -97,10 +99,14 @@ struct TreeWorld {
 
 }  // namespace
 
-TEST_CASE("tree: only nodes of 256 leaves and more are stored", "[ledger][tree]") {
+TEST_CASE("tree: only nodes of 64 leaves and more are stored", "[ledger][tree]") {
   TreeWorld w;
-  // 714 leaves complete the level-8 subtrees [0, 256) and [256, 512) and the level-9 one [0, 512).
-  CHECK(stored_nodes(w.ledger->store()) == std::set<std::pair<int, uint64_t>>{{8, 0}, {8, 1}, {9, 0}});
+  // 714 leaves complete 11 subtrees of level 6, 5 of level 7, 2 of level 8 and 1 of level 9.
+  std::set<std::pair<int, uint64_t>> complete;
+  for (int level = 6; level <= 9; ++level)
+    for (uint64_t i = 0; (i + 1) << level <= 714; ++i) complete.insert({level, i});
+  REQUIRE(complete.size() == 19);
+  CHECK(stored_nodes(w.ledger->store()) == complete);
   CHECK(w.ledger->store().get(Cf::kMeta, "format").value() == kFormatVersion);
 }
 
@@ -114,10 +120,11 @@ TEST_CASE("tree: roots and proofs equal RFC 6962's over the events and verify ag
   }
   for (uint64_t size : w.boundaries) CHECK(w.signed_root(size) == reference_root(leaves, 0, size));
 
-  for (uint64_t size : {uint64_t{256}, uint64_t{257}, uint64_t{512}, uint64_t{513}, uint64_t{600}, uint64_t{714}}) {
+  for (uint64_t size : {uint64_t{64}, uint64_t{65}, uint64_t{256}, uint64_t{257}, uint64_t{512}, uint64_t{513}, uint64_t{600},
+                        uint64_t{704}, uint64_t{705}, uint64_t{714}}) {
     const Hash32 root = reference_root(leaves, 0, size);
-    for (uint64_t i : {uint64_t{0}, uint64_t{1}, uint64_t{127}, uint64_t{255}, uint64_t{256}, uint64_t{300}, uint64_t{511},
-                       uint64_t{512}, uint64_t{599}, uint64_t{713}}) {
+    for (uint64_t i : {uint64_t{0}, uint64_t{1}, uint64_t{63}, uint64_t{64}, uint64_t{127}, uint64_t{255}, uint64_t{256}, uint64_t{300},
+                       uint64_t{511}, uint64_t{512}, uint64_t{563}, uint64_t{599}, uint64_t{703}, uint64_t{704}, uint64_t{713}}) {
       if (i >= size) continue;
       INFO("leaf " << i << " size " << size);
       auto proof = w.ledger->inclusion_proof(i, size);
@@ -133,7 +140,7 @@ TEST_CASE("tree: roots and proofs equal RFC 6962's over the events and verify ag
     }
   }
   // A commit's proofs in one call (receipts) are the single proofs: the 300-event commit spans the
-  // blocks [256, 512) and [512, 768).
+  // 64-leaf blocks from [256, 320) to [512, 576).
   const uint64_t first = w.boundaries[5] - 300;
   auto all = w.ledger->inclusion_proofs(first, 300, 714);
   REQUIRE(all.has_value());
@@ -146,8 +153,7 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
   const Hash32 head_root = w.signed_root(714);
   const Hash32 leaf_651 = w.leaves()[651];
   w.ledger.reset();
-  // Commits: 0 genesis [0, 2), 1 [2, 3), 2 [3, 6), 3 [6, 256), 4 [256, 263), 5 [263, 563), 6 [563, 564),
-  // 7 [564, 714). The head's frontier includes node (7, 4) = leaves [512, 640): commits 5, 6 and 7.
+  // The head's frontier includes node (3, 88) = leaves [704, 712): commits 8 and 9.
   auto put = [&](Cf cf, const Bytes& key, const std::optional<Bytes>& value) {
     auto store = Store::open(w.dir, Store::Mode::kReadWrite);
     REQUIRE(store.has_value());
@@ -175,21 +181,36 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
     CHECK(merkle_verify_inclusion(651, 714, leaf_651, *proof, head_root));
     CHECK(w.ledger->event(650).error().code() == StatusCode::kCorruption);
   }
-  SECTION("a commit inside the last block missing") {
-    put(Cf::kCommits, u64_be(5), std::nullopt);
-    refused("commit 5 is missing (it holds event 512; tree node level 7 index 4 is hashed");
+  SECTION("a commit inside the last block, not the head's, missing") {
+    put(Cf::kCommits, u64_be(8), std::nullopt);
+    refused("commit 8 is missing (it holds event 704; tree node level 3 index 88 is hashed");
   }
   SECTION("a commit stored under another's sequence") {
     auto store = Store::open(w.dir, Store::Mode::kReadOnly);
     REQUIRE(store.has_value());
-    Bytes six = (*store)->get(Cf::kCommits, u64_be(6)).value();
+    Bytes nine = (*store)->get(Cf::kCommits, u64_be(9)).value();
     store->reset();
-    put(Cf::kCommits, u64_be(5), six);
-    refused("commit 5 does not hold event 512");
+    put(Cf::kCommits, u64_be(8), nine);
+    refused("commit 8 does not hold event 704");
+  }
+  SECTION("a commit inside the last block that does not decode") {
+    put(Cf::kCommits, u64_be(8), Bytes(7, 'x'));
+    refused("commit 8 (holding event 704): message does not decode");
+    put(Cf::kCommits, u64_be(8), Bytes(64, '\xff'));
+    refused("commit 8 (holding event 704): message does not decode");
   }
   SECTION("the commit index entry of the commit holding the block's first leaf missing") {
-    put(Cf::kCommitIndex, u64_be(263), std::nullopt);  // event 512 then seems to be commit 4's
-    refused("commit 4 does not hold event 512");
+    put(Cf::kCommitIndex, u64_be(704), std::nullopt);  // event 704 then seems to be commit 7's
+    refused("commit 7 does not hold event 704");
+  }
+  SECTION("a commit before the last block missing: the head opens, a proof through it names it") {
+    put(Cf::kCommits, u64_be(5), std::nullopt);
+    w.reopen({.read_only = true});
+    CHECK(w.ledger->root(714).value() == head_root);
+    auto proof = w.ledger->inclusion_proof(300, 714);
+    REQUIRE_FALSE(proof.has_value());
+    CHECK(proof.error().code() == StatusCode::kCorruption);
+    CHECK_THAT(proof.error().message(), Catch::Contains("commit 5 is missing (it holds event 263"));
   }
   SECTION("a small node planted: never read, but the audit names it") {
     put(Cf::kTree, tree_key(0, 3), Bytes(32, 'x'));
