@@ -443,8 +443,8 @@ class DamageFixture {
     payment_flipped[payment_flipped.size() - 3] ^= 0x01;  // inside a text field: still decodes
     Bytes key_flipped = log_key;
     key_flipped[7] ^= 0x10;
-    // "grantledger-log-v1" -> "grantmedger-log-v1": garbled. (A flip that yields another
-    // version, "grantledger-log-v3", reads as a later format: exit 2 by spec/CLI.md.)
+    // "grantledger-log-v3" -> "grantmedger-log-v3": garbled. (A flip of the version's digit
+    // yields another version: a later one is exit 2 by spec/CLI.md; v1 to v3 all open alike.)
     Bytes format_flipped = format;
     format_flipped[5] ^= 0x01;
     auto put = [](const char* cf, std::string_view key, std::string_view value) {
