@@ -575,7 +575,7 @@ Status recompute(Recomputation& recomputation, const CommitWork& w) {
 
 // The lowest level of the tree nodes `ledger` stores: kLowestStoredTreeLevel, or 0 for a ledger
 // written before format v3 (keys sort by level, so the first one tells). The reader keeps the
-// recomputed nodes from there up: at 1M events the levels below 8 would be about 64 MB.
+// recomputed nodes from there up: at 1M events the levels below 6 would be about 63 MB.
 uint8_t lowest_stored_tree_level(Ledger& ledger) {
   std::unique_ptr<rocksdb::Iterator> it(ledger.store().db()->NewIterator(rocksdb::ReadOptions(), ledger.store().cf(Cf::kTree)));
   it->SeekToFirst();
