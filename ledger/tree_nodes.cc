@@ -23,37 +23,6 @@ std::string node_name(MerkleNodeId id) {
   return "tree node level " + std::to_string(id.level) + " index " + std::to_string(id.index);
 }
 
-// Appends to `leaves` the leaf hashes the commit `bytes` carries for events *next .. end (as many as
-// it holds), advancing *next; not_found if it is not commit `sequence` or does not hold event *next.
-// The commit is read without DecodedMessage's canonical check, which walks all of it (about 55 us
-// for 1,000 events) where the tree needs three fields and a few hashes: a root hashed from wrong
-// values does not match the checkpoint that signs it, so they need no check beyond their bounds.
-// capnp bounds-checks every read and reports a malformed message as kj::Exception: corruption.
-Status read_commit_leaves(std::string_view bytes, uint64_t sequence, uint64_t* next, uint64_t end, std::vector<Hash32>* leaves) {
-  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
-    return Status::corruption("message does not decode: its length is not a positive multiple of 8");
-  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
-  try {
-    // Stored canonical bytes are one segment without a segment table (spec/LOG.md, "Canonical bytes").
-    const kj::ArrayPtr<const capnp::word> segment(words.begin(), words.size());
-    capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
-    const auto body = message.getRoot<schema::Commit>().getBody();
-    const auto hashes = body.getEventHashes();
-    const uint64_t first = body.getFirstEventIndex();
-    if (body.getSequence() != sequence || first > *next || *next - first >= hashes.size() || hashes.size() != body.getEventCount())
-      return Status::not_found("the commit does not hold the event");
-    for (const uint64_t stop = std::min<uint64_t>(end, first + hashes.size()); *next < stop; ++*next) {
-      const auto hash = hashes[static_cast<unsigned>(*next - first)];
-      if (hash.size() != 32) return Status::corruption("malformed event hash");
-      leaves->push_back(to_hash32(std::string_view(reinterpret_cast<const char*>(hash.begin()), hash.size())));
-    }
-  } catch (const kj::Exception& e) {
-    return Status::corruption(std::string("message does not decode: ") + e.getDescription().cStr());
-  }
-  return Status::ok();
-}
-
 // Reads stored nodes, and hashes the others from their commits' leaf hashes, 64-leaf block by
 // block, as far as they were asked for.
 class BlockNodes {
@@ -155,6 +124,31 @@ class BlockNodes {
 };
 
 }  // namespace
+
+Status read_commit_leaves(std::string_view bytes, uint64_t sequence, uint64_t* next, uint64_t end, std::vector<Hash32>* leaves) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
+    return Status::corruption("message does not decode: its length is not a positive multiple of 8");
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  try {
+    // Stored canonical bytes are one segment without a segment table (spec/LOG.md, "Canonical bytes").
+    const kj::ArrayPtr<const capnp::word> segment(words.begin(), words.size());
+    capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
+    const auto body = message.getRoot<schema::Commit>().getBody();
+    const auto hashes = body.getEventHashes();
+    const uint64_t first = body.getFirstEventIndex();
+    if (body.getSequence() != sequence || first > *next || *next - first >= hashes.size() || hashes.size() != body.getEventCount())
+      return Status::not_found("the commit does not hold the event");
+    for (const uint64_t stop = std::min<uint64_t>(end, first + hashes.size()); *next < stop; ++*next) {
+      const auto hash = hashes[static_cast<unsigned>(*next - first)];
+      if (hash.size() != 32) return Status::corruption("malformed event hash");
+      leaves->push_back(to_hash32(std::string_view(reinterpret_cast<const char*>(hash.begin()), hash.size())));
+    }
+  } catch (const kj::Exception& e) {
+    return Status::corruption(std::string("message does not decode: ") + e.getDescription().cStr());
+  }
+  return Status::ok();
+}
 
 void put_tree_nodes(Store& store, std::vector<std::pair<MerkleNodeId, Hash32>> nodes, rocksdb::WriteBatch* batch) {
   std::erase_if(nodes, [](const auto& n) { return !tree_node_is_stored(n.first); });
