@@ -681,11 +681,11 @@ Result<std::vector<std::vector<Hash32>>> Ledger::inclusion_proofs(uint64_t first
                                     " are not inside tree size " + std::to_string(tree_size) + " (the log has " +
                                     std::to_string(head.tree_size) + " events)");
   std::map<MerkleNodeId, Hash32> read;
-  MerkleNodeSource stored = tree_nodes(*store_, snap.get());
+  MerkleNodeSource nodes = tree_nodes(*store_, snap.get());
   MerkleReader reader([&](MerkleNodeId id) -> Result<Hash32> {
     auto it = read.find(id);
     if (it != read.end()) return it->second;
-    GL_ASSIGN_OR_RETURN(Hash32 h, stored(id));
+    GL_ASSIGN_OR_RETURN(Hash32 h, nodes(id));
     read.emplace(id, h);
     return h;
   });

@@ -39,16 +39,13 @@ std::set<std::pair<int, uint64_t>> stored_nodes(Store& store) {
   return out;
 }
 
-// Writes `value` (or deletes, when null) the event at `index` behind the ledger's back.
-void put_event(const std::string& dir, uint64_t index, const std::optional<Bytes>& value) {
+// Writes `value` (or deletes, when null) `key` of family `cf` behind the ledger's back.
+void put(const std::string& dir, Cf cf, const Bytes& key, const std::optional<Bytes>& value) {
   auto store = Store::open(dir, Store::Mode::kReadWrite);
   REQUIRE(store.has_value());
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  const Bytes key = u64_be(index);
-  auto s = value ? (*store)->db()->Put(sync, (*store)->cf(Cf::kEvents), key, *value)
-                 : (*store)->db()->Delete(sync, (*store)->cf(Cf::kEvents), key);
-  REQUIRE(s.ok());
+  REQUIRE((value ? (*store)->db()->Put(sync, (*store)->cf(cf), key, *value) : (*store)->db()->Delete(sync, (*store)->cf(cf), key)).ok());
 }
 
 // A ledger of 714 events in commits of 2 (genesis), 1, 3, 250, 7, 300, 1, 140, 5 and 5 events, the
@@ -154,13 +151,6 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
   const Hash32 leaf_651 = w.leaves()[651];
   w.ledger.reset();
   // The head's frontier includes node (3, 88) = leaves [704, 712): commits 8 and 9.
-  auto put = [&](Cf cf, const Bytes& key, const std::optional<Bytes>& value) {
-    auto store = Store::open(w.dir, Store::Mode::kReadWrite);
-    REQUIRE(store.has_value());
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
-    REQUIRE((value ? (*store)->db()->Put(sync, (*store)->cf(cf), key, *value) : (*store)->db()->Delete(sync, (*store)->cf(cf), key)).ok());
-  };
   auto refused = [&](const std::string& needle) {
     for (bool read_only : {true, false}) {
       auto opened = Ledger::open(w.dir, {.read_only = read_only});
@@ -173,7 +163,7 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
   SECTION("an event's stored bytes damaged: the tree is unchanged; the reads of the event name it") {
     Bytes event = Ledger::open(w.dir, {.read_only = true}).value()->event(650).value();
     event[event.size() / 2] ^= 0x01;
-    put_event(w.dir, 650, event);
+    put(w.dir, Cf::kEvents, u64_be(650), event);
     w.reopen();
     CHECK(w.ledger->root(714).value() == head_root);
     auto proof = w.ledger->inclusion_proof(651, 714);  // through leaf 650's parent
@@ -182,7 +172,7 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
     CHECK(w.ledger->event(650).error().code() == StatusCode::kCorruption);
   }
   SECTION("a commit inside the last block, not the head's, missing") {
-    put(Cf::kCommits, u64_be(8), std::nullopt);
+    put(w.dir, Cf::kCommits, u64_be(8), std::nullopt);
     refused("commit 8 is missing (it holds event 704; tree node level 3 index 88 is hashed");
   }
   SECTION("a commit stored under another's sequence") {
@@ -190,21 +180,21 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
     REQUIRE(store.has_value());
     Bytes nine = (*store)->get(Cf::kCommits, u64_be(9)).value();
     store->reset();
-    put(Cf::kCommits, u64_be(8), nine);
+    put(w.dir, Cf::kCommits, u64_be(8), nine);
     refused("commit 8 does not hold event 704");
   }
   SECTION("a commit inside the last block that does not decode") {
-    put(Cf::kCommits, u64_be(8), Bytes(7, 'x'));
+    put(w.dir, Cf::kCommits, u64_be(8), Bytes(7, 'x'));
     refused("commit 8 (holding event 704): message does not decode");
-    put(Cf::kCommits, u64_be(8), Bytes(64, '\xff'));
+    put(w.dir, Cf::kCommits, u64_be(8), Bytes(64, '\xff'));
     refused("commit 8 (holding event 704): message does not decode");
   }
   SECTION("the commit index entry of the commit holding the block's first leaf missing") {
-    put(Cf::kCommitIndex, u64_be(704), std::nullopt);  // event 704 then seems to be commit 7's
+    put(w.dir, Cf::kCommitIndex, u64_be(704), std::nullopt);  // event 704 then seems to be commit 7's
     refused("commit 7 does not hold event 704");
   }
   SECTION("a commit before the last block missing: the head opens, a proof through it names it") {
-    put(Cf::kCommits, u64_be(5), std::nullopt);
+    put(w.dir, Cf::kCommits, u64_be(5), std::nullopt);
     w.reopen({.read_only = true});
     CHECK(w.ledger->root(714).value() == head_root);
     auto proof = w.ledger->inclusion_proof(300, 714);
@@ -213,7 +203,7 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
     CHECK_THAT(proof.error().message(), Catch::Contains("commit 5 is missing (it holds event 263"));
   }
   SECTION("a small node planted: never read, but the audit names it") {
-    put(Cf::kTree, tree_key(0, 3), Bytes(32, 'x'));
+    put(w.dir, Cf::kTree, tree_key(0, 3), Bytes(32, 'x'));
     w.reopen({.read_only = true});
     CHECK(w.ledger->root(714).value() == head_root);
     TempDir out;
@@ -222,11 +212,7 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
     CHECK_THAT(audited.out, Catch::Contains("FINDING tree_node event=3 key=level=0/index=3: stored node differs"));
   }
   SECTION("a stored node missing: corruption naming it") {
-    {
-      auto store = Store::open(w.dir, Store::Mode::kReadWrite);
-      REQUIRE(store.has_value());
-      REQUIRE((*store)->db()->Delete(rocksdb::WriteOptions(), (*store)->cf(Cf::kTree), tree_key(8, 0)).ok());
-    }
+    put(w.dir, Cf::kTree, tree_key(8, 0), std::nullopt);
     w.reopen({.read_only = true});  // the head's frontier needs (9, 0), not (8, 0)
     auto proof = w.ledger->inclusion_proof(300, 714);
     REQUIRE_FALSE(proof.has_value());
@@ -274,11 +260,7 @@ TEST_CASE("tree: a v1 ledger keeps its small nodes, unread, and becomes v3 with 
   CHECK(audited.exit_code == 0);
 
   // A small node the old ledger stored, damaged: never read again, but the audit still checks it.
-  {
-    auto store = Store::open(dir, Store::Mode::kReadWrite);
-    REQUIRE(store.has_value());
-    REQUIRE((*store)->db()->Put(rocksdb::WriteOptions(), (*store)->cf(Cf::kTree), tree_key(0, 5), Bytes(32, 'x')).ok());
-  }
+  put(dir, Cf::kTree, tree_key(0, 5), Bytes(32, 'x'));
   auto proved = run_cli(tmp, {"prove", "inclusion", "--data", dir, "--event", "4"});
   INFO(proved.err);
   CHECK(proved.exit_code == 0);
