@@ -391,7 +391,7 @@ Status LedgerState::apply_sector_share(const EventContext& ctx, schema::SectorSh
                                                      " exceeds the unallocated pool " + kr(pool) + " of programme " + code);
   std::vector<Posting> postings = {leg(Account::pool(code), -amount), leg(Account::sector(code, e.getSector()), amount)};
   GL_RETURN_IF_ERROR(post(postings, out));
-  put(effects_, ctx.event_index, EffectState{Which::SECTOR_SHARE_ALLOCATED, postings, code, std::nullopt, false});
+  put_fresh(effects_, ctx.event_index, EffectState{Which::SECTOR_SHARE_ALLOCATED, postings, code, std::nullopt, false});
   return Status::ok();
 }
 
@@ -456,7 +456,7 @@ Status LedgerState::apply_allocation(const EventContext& ctx, schema::Allocation
   ProgrammeState updated = *p;
   updated.recipients.insert(seen.begin(), seen.end());
   put(programmes_, code, std::move(updated));
-  put(effects_, ctx.event_index, EffectState{Which::ALLOCATION_MADE, postings, code, std::nullopt, false});
+  put_fresh(effects_, ctx.event_index, EffectState{Which::ALLOCATION_MADE, postings, code, std::nullopt, false});
   return Status::ok();
 }
 
@@ -500,7 +500,7 @@ Status LedgerState::apply_course_payment(const EventContext& ctx, schema::Course
                                    leg(Account::course_income(p.provider), -p.amount_ore)};
   GL_RETURN_IF_ERROR(post(postings, out));
   put(payments_, id, std::move(p));
-  put(effects_, ctx.event_index, EffectState{Which::COURSE_PAYMENT_RECORDED, postings, id, std::nullopt, false});
+  put_fresh(effects_, ctx.event_index, EffectState{Which::COURSE_PAYMENT_RECORDED, postings, id, std::nullopt, false});
   return Status::ok();
 }
 
@@ -643,7 +643,7 @@ Status LedgerState::apply_paid(const EventContext& ctx, schema::ReimbursementPai
   paid.status = ClaimStatus::kPaid;
   paid.payment_reference = reference;
   put(claims_, id, std::move(paid));
-  put(effects_, ctx.event_index, EffectState{Which::REIMBURSEMENT_PAID, postings, id, std::nullopt, false});
+  put_fresh(effects_, ctx.event_index, EffectState{Which::REIMBURSEMENT_PAID, postings, id, std::nullopt, false});
   return Status::ok();
 }
 
@@ -891,7 +891,7 @@ Status LedgerState::apply_reversed(const EventContext& ctx, schema::EventReverse
   std::vector<Posting> made;
   GL_RETURN_IF_ERROR(undo_effect(target, &made));
   if (out) out->insert(out->end(), made.begin(), made.end());
-  put(effects_, ctx.event_index, EffectState{Which::EVENT_REVERSED, made, "", target, false});
+  put_fresh(effects_, ctx.event_index, EffectState{Which::EVENT_REVERSED, made, "", target, false});
   return Status::ok();
 }
 

@@ -102,7 +102,7 @@ struct LedgerOptions {
   // and reports damage as findings instead of refusing.
   bool check_head = true;
   // The writer's cache of rule-state entries (spec/LOG.md, "Rule state"): at most this many
-  // decoded entries stay in memory between commit groups.
+  // decoded entries and keys found absent stay in memory between commit groups.
   size_t state_cache_entries = 50000;
   // RocksDB's block cache (data, index and filter blocks), MiB.
   size_t block_cache_mib = 8;

@@ -154,6 +154,16 @@ class LedgerState {
     }
     table.mark_dirty(k);
   }
+  // As put(), for a key that was never stored: the effect of the event being applied (its index
+  // is new). No read of the source; an entry already in the cache is changed as put() does.
+  template <typename K, typename V>
+  void put_fresh(StateTable<K, V>& table, const K& k, V v) {
+    auto& map = table.entries();
+    if (map.count(k)) return put(table, k, std::move(v));
+    undo_.push_back([&map, k] { map.erase(k); });
+    map.emplace(k, std::move(v));
+    table.mark_dirty(k);
+  }
   // A failed read of the backing source, if any; else `s`.
   Status or_read_failure(Status s) const;
   // The entry `p` must exist (the state refers to it): corruption naming `what` otherwise.

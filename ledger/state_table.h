@@ -2,8 +2,13 @@
 //
 // Unbacked (a replayed state), the table is a map holding every entry. Backed by a StateSource
 // (the writer), it is a cache: find() loads a missing entry from the source and keeps it; put()
-// marks it dirty, and flush() hands the dirty entries to the commit's WriteBatch. Only clean
-// entries are dropped (trim), so the cache's size is bounded, not the table's.
+// marks it dirty, and flush() hands the dirty entries to the commit's WriteBatch. A key the source
+// does not hold is remembered as absent, so checking that an id is new and then storing it reads
+// the source once. Only clean entries are dropped (trim), so the cache's size is bounded, not the
+// table's.
+//
+// An absent key stays correct until trim(): the writer is the only one who writes the source, and
+// every entry it adds is in the cache (dirty, then clean) until trim() drops both.
 //
 // Entries are changed only through LedgerState::put, which records how to undo the change.
 #pragma once
@@ -32,14 +37,17 @@ class StateTable {
   const V* find(const K& k) const {
     auto it = cache_.find(k);
     if (it != cache_.end()) return &it->second;
-    if (!source_) return nullptr;
+    if (!source_ || absent_.count(k)) return nullptr;
     const Bytes key = stored_key(k);
     auto stored = source_->get(key);
     if (!stored) {
       source_->fail(stored.error().with_context("state: " + state_codec::describe_key(key) + ": "));
       return nullptr;
     }
-    if (!stored->has_value()) return nullptr;
+    if (!stored->has_value()) {
+      absent_.insert(k);
+      return nullptr;
+    }
     V value{};
     RecordReader r(**stored);
     state_codec::decode(&r, &value);
@@ -80,11 +88,13 @@ class StateTable {
     dirty_.clear();
   }
   void forget_dirty() { dirty_.clear(); }
-  size_t cached() const { return cache_.size(); }
-  // Drops every cached entry. REQUIRES: backed, nothing dirty (and no undo pending).
+  // Entries and absent keys held in memory.
+  size_t cached() const { return cache_.size() + absent_.size(); }
+  // Drops every cached entry and absent key. REQUIRES: backed, nothing dirty (and no undo pending).
   void trim() {
     GL_ASSERT(source_ && dirty_.empty());
     cache_.clear();
+    absent_.clear();
   }
   // Every entry, encoded. REQUIRES: unbacked (the whole table is in memory).
   void for_each_encoded(const std::function<void(Bytes key, Bytes value)>& f) const {
@@ -100,6 +110,7 @@ class StateTable {
   char tag_;
   StateSource* source_ = nullptr;
   mutable std::map<K, V> cache_;
+  mutable std::set<K> absent_;  // keys the source does not hold (as of the last trim)
   std::set<K> dirty_;
 };
 

@@ -269,6 +269,43 @@ TEST_CASE("a multi-commit append is all or nothing", "[ledger]") {
   CHECK(f.ledger->state().entity("1084") == nullptr);
 }
 
+TEST_CASE("one writer remembers which ids are new: refused once stored, free again after a rollback, cache kept or dropped", "[ledger][state]") {
+  // The writer's state cache remembers keys the stored state does not hold (ledger/state_table.h),
+  // so an id is read once when it is checked and stored. That memory must follow every rollback
+  // and commit of the same process, with the cache kept between commits and with it dropped.
+  const size_t cache_entries = GENERATE(size_t{50000}, size_t{0});
+  Fixture f;
+  f.ledger.reset();
+  auto opened = Ledger::open(f.dir, {.state_cache_entries = cache_entries});
+  REQUIRE(opened.has_value());
+  Ledger& ledger = **opened;
+  auto append = [&](std::vector<CommitRequest> rs) {
+    const std::string before = fingerprint(ledger);
+    auto res = ledger.append(std::move(rs));
+    if (!res) CHECK(fingerprint(ledger) == before);
+    return res.has_value() ? std::string() : res.error().to_string();
+  };
+  using Catch::Matchers::Contains;
+  // Region 1085 is checked (absent), staged, then rolled back with its commit ...
+  CHECK_THAT(append({request(f.admin, {entity_event("1085", Kind::REGION), entity_event("1085", Kind::REGION)})}),
+             Contains("rule 10 entity_already_exists"));
+  // ... so it is still unknown, in the next commit and in a commit that stages it first.
+  CHECK_THAT(append({request(f.admin, {entity_event("102", Kind::MUNICIPALITY, "1085")})}), Contains("rule 13"));
+  std::vector<CommitRequest> two;
+  two.push_back(request(f.admin, {entity_event("1085", Kind::REGION)}));
+  two.push_back(request(f.admin, {entity_event("1085", Kind::REGION)}));
+  CHECK_THAT(append(std::move(two)), Contains("commit 2 of 2"));
+  CHECK(append({request(f.admin, {entity_event("1085", Kind::REGION)})}).empty());
+  // Stored now: found by the next commits of the same process, never registered twice.
+  CHECK(append({request(f.admin, {entity_event("102", Kind::MUNICIPALITY, "1085")})}).empty());
+  CHECK_THAT(append({request(f.admin, {entity_event("1085", Kind::REGION)})}), Contains("rule 10 entity_already_exists"));
+  CHECK_THAT(append({request(f.admin, {entity_event("102", Kind::MUNICIPALITY, "1085")})}), Contains("rule 10"));
+  // What the writer stored is what a replay derives.
+  auto differences = ledger.check_state();
+  REQUIRE(differences.has_value());
+  CHECK(differences->empty());
+}
+
 TEST_CASE("limits and malformed commits are rejected before anything is written", "[ledger]") {
   Fixture f;
   f.append_rejected({request(f.admin, {})}, StatusCode::kInvalidArgument, "at least one event");
