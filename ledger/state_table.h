@@ -10,7 +10,7 @@
 // An absent key stays correct until trim(): the writer is the only one who writes the source, and
 // every entry it adds is in the cache (dirty, then clean) until trim() drops both.
 //
-// Entries are changed only through LedgerState::put, which records how to undo the change.
+// Entries are changed only through LedgerState::put or put_fresh, which record the undo first.
 #pragma once
 
 #include <functional>
