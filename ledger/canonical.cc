@@ -4,10 +4,20 @@
 
 #include <cstring>
 
+#include "ledger/message_words.h"
 #include "ledger/schema_walk.h"
 #include "spec/events.capnp.h"
 
 namespace grantledger {
+
+Result<kj::Array<capnp::word>> message_words(std::string_view bytes) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
+    return Status::corruption("message does not decode: its length " + std::to_string(bytes.size()) +
+                              " is not a positive multiple of 8");
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  return words;
+}
 
 namespace {
 // Keeps the aligned copy and the segment table alive as long as the reader.
@@ -55,16 +65,11 @@ Result<DecodedMessage> DecodedMessage::decode_by_reflection(std::string_view byt
 }
 
 Result<DecodedMessage> DecodedMessage::decode_with(std::string_view bytes, Kind kind, Walk walk) {
-  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
-    return Status::corruption("not a canonical message: length " + std::to_string(bytes.size()) +
-                              " is not a positive multiple of 8");
-  size_t n = bytes.size() / sizeof(capnp::word);
-  auto words = kj::heapArray<capnp::word>(n);
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  GL_ASSIGN_OR_RETURN(kj::Array<capnp::word> words, message_words(bytes));
   std::unique_ptr<kj::ArrayPtr<const capnp::word>[]> segs(new kj::ArrayPtr<const capnp::word>[1]);
-  segs[0] = kj::ArrayPtr<const capnp::word>(words.begin(), n);
+  segs[0] = single_segment(words);
   DecodedMessage out;
-  try {
+  GL_RETURN_IF_ERROR(reading_message([&]() -> Status {
     auto reader = std::make_shared<OwningReader>(std::move(words), std::move(segs));
     // isCanonical() walks the whole message, so every later access is in bounds.
     if (!reader->isCanonical()) return Status::corruption("message is not in canonical form");
@@ -72,9 +77,8 @@ Result<DecodedMessage> DecodedMessage::decode_with(std::string_view bytes, Kind 
     uint64_t elements_left = uint64_t{8} * bytes.size();
     walk(kind, reader->getRoot<capnp::AnyPointer>(), &elements_left);
     out.reader_ = std::move(reader);
-  } catch (const kj::Exception& e) {
-    return Status::corruption(std::string("message does not decode: ") + e.getDescription().cStr());
-  }
+    return Status::ok();
+  }));
   return out;
 }
 

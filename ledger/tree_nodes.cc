@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <memory>
 #include <string>
 
+#include "ledger/message_words.h"
 #include "ledger/sha256.h"
 #include "spec/events.capnp.h"
 
@@ -126,13 +126,9 @@ class BlockNodes {
 }  // namespace
 
 Status read_commit_leaves(std::string_view bytes, uint64_t sequence, uint64_t* next, uint64_t end, std::vector<Hash32>* leaves) {
-  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
-    return Status::corruption("message does not decode: its length is not a positive multiple of 8");
-  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
-  try {
-    // Stored canonical bytes are one segment without a segment table (spec/LOG.md, "Canonical bytes").
-    const kj::ArrayPtr<const capnp::word> segment(words.begin(), words.size());
+  GL_ASSIGN_OR_RETURN(const kj::Array<capnp::word> words, message_words(bytes));
+  return reading_message([&]() -> Status {
+    const kj::ArrayPtr<const capnp::word> segment = single_segment(words);
     capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
     const auto body = message.getRoot<schema::Commit>().getBody();
     const auto hashes = body.getEventHashes();
@@ -144,10 +140,8 @@ Status read_commit_leaves(std::string_view bytes, uint64_t sequence, uint64_t* n
       if (hash.size() != 32) return Status::corruption("malformed event hash");
       leaves->push_back(to_hash32(std::string_view(reinterpret_cast<const char*>(hash.begin()), hash.size())));
     }
-  } catch (const kj::Exception& e) {
-    return Status::corruption(std::string("message does not decode: ") + e.getDescription().cStr());
-  }
-  return Status::ok();
+    return Status::ok();
+  });
 }
 
 void put_tree_nodes(Store& store, std::vector<std::pair<MerkleNodeId, Hash32>> nodes, rocksdb::WriteBatch* batch) {
