@@ -198,55 +198,78 @@ Result<Hash32> projection_digest(Ledger& ledger, const std::string& name, Cf cf)
   return projection_digest(store.view(), name, cf);
 }
 
-Result<Hash32> projection_digest(const ProjectionStore::View& view, const std::string& name, Cf cf) {
-  Sha256 sha;
-  GL_ASSIGN_OR_RETURN(uint64_t applied, applied_position(view, name));
-  sha.update(name);
-  sha.update(u64_be(applied));
-  // The entries are hashed in runs of about 64 KiB: the same bytes in the same order (so the
-  // same digest) with one update per run instead of four per key.
-  constexpr size_t kRunBytes = 64 << 10;
-  Bytes run;
-  run.reserve(kRunBytes);
-  ProjectionCursor it = view.cursor(cf);
-  for (it.seek_to_first(); it.valid(); it.next()) {
-    put_u64_be(&run, it.key().size());
-    run.append(it.key());
-    put_u64_be(&run, it.value().size());
-    run.append(it.value());
-    if (run.size() >= kRunBytes) {
-      sha.update(run);
-      run.clear();
+namespace {
+
+// projection_digest's hash: the name, the position, then each key and value with its length. The
+// entries are hashed in runs of about 64 KiB: the same bytes in the same order (so the same
+// digest) with one update per run instead of four per key.
+class DigestWriter {
+ public:
+  DigestWriter(const std::string& name, uint64_t applied) {
+    sha_.update(name);
+    sha_.update(u64_be(applied));
+    run_.reserve(kRunBytes);
+  }
+  void add(std::string_view key, std::string_view value) {
+    put_u64_be(&run_, key.size());
+    run_.append(key);
+    put_u64_be(&run_, value.size());
+    run_.append(value);
+    if (run_.size() >= kRunBytes) {
+      sha_.update(run_);
+      run_.clear();
     }
   }
+  Hash32 finish() {
+    sha_.update(run_);
+    return sha_.finish();
+  }
+
+ private:
+  static constexpr size_t kRunBytes = 64 << 10;
+  Sha256 sha_;
+  Bytes run_;
+};
+
+}  // namespace
+
+Result<Hash32> projection_digest(const ProjectionStore::View& view, const std::string& name, Cf cf) {
+  GL_ASSIGN_OR_RETURN(uint64_t applied, applied_position(view, name));
+  DigestWriter digest(name, applied);
+  ProjectionCursor it = view.cursor(cf);
+  for (it.seek_to_first(); it.valid(); it.next()) digest.add(it.key(), it.value());
   GL_RETURN_IF_ERROR(it.status("scan projection " + name));
-  sha.update(run);
-  return sha.finish();
+  return digest.finish();
 }
 
-Result<std::string> first_differing_key(const ProjectionStore::View& stored, const ProjectionStore::View& recomputed,
-                                        const std::string& name) {
+Result<ProjectionComparison> compare_projection(const ProjectionStore::View& stored, const ProjectionStore::View& recomputed,
+                                                const std::string& name) {
   const ProjectionEntry* entry = find_projection(name);
-  if (!entry) return std::string();
+  if (!entry) return Status::invalid_argument("no projection is named " + name);
+  GL_ASSIGN_OR_RETURN(uint64_t applied, applied_position(stored, name));
+  DigestWriter digest(name, applied);
   ProjectionCursor x = stored.cursor(entry->cf), y = recomputed.cursor(entry->cf);
   x.seek_to_first();
   y.seek_to_first();
   std::string found;
-  while (x.valid() && y.valid() && found.empty()) {
-    if (x.key() != y.key()) {
-      bool stored_first = x.key() < y.key();
-      found = printable_stored_key(stored_first ? x.key() : y.key()) + (stored_first ? " (stored, not recomputed)" : " (recomputed, not stored)");
-    } else if (x.value() != y.value()) {
-      found = printable_stored_key(x.key()) + " (values differ)";
+  // Every stored entry goes into the digest; the recomputed ones are read up to the first difference.
+  for (; x.valid(); x.next()) {
+    if (found.empty()) {
+      if (!y.valid() || x.key() < y.key())
+        found = printable_stored_key(x.key()) + " (stored, not recomputed)";
+      else if (y.key() < x.key())
+        found = printable_stored_key(y.key()) + " (recomputed, not stored)";
+      else if (x.value() != y.value())
+        found = printable_stored_key(x.key()) + " (values differ)";
+      else
+        y.next();
     }
-    x.next();
-    y.next();
+    digest.add(x.key(), x.value());
   }
-  if (found.empty() && x.valid()) found = printable_stored_key(x.key()) + " (stored, not recomputed)";
   if (found.empty() && y.valid()) found = printable_stored_key(y.key()) + " (recomputed, not stored)";
   GL_RETURN_IF_ERROR(x.status("scan projection " + name));
   GL_RETURN_IF_ERROR(y.status("scan projection " + name));
-  return found;
+  return ProjectionComparison{digest.finish(), std::move(found)};
 }
 
 Result<uint64_t> applied_commits(Ledger& ledger) {
@@ -267,7 +290,7 @@ Result<uint64_t> applied_commits(Ledger& ledger) {
   return lowest == UINT64_MAX ? 0 : lowest;
 }
 
-Result<std::vector<ProjectionStatus>> Builder::status() {
+Result<std::vector<ProjectionStatus>> Builder::status(bool digests) {
   ProjectionStore& store = *store_;
   GL_ASSIGN_OR_RETURN(Head head, ledger_.head());
   std::vector<ProjectionStatus> out;
@@ -279,7 +302,9 @@ Result<std::vector<ProjectionStatus>> Builder::status() {
     s.lag_commits = head.commit_count - s.applied_commits;
     GL_ASSIGN_OR_RETURN(std::optional<Bytes> error, store.get(Cf::kProjMeta, error_key(p->name())));
     if (error) s.error = *error;
-    GL_ASSIGN_OR_RETURN(s.digest, projection_digest(ledger_, p->name(), p->cf()));
+    if (digests) {
+      GL_ASSIGN_OR_RETURN(s.digest, projection_digest(ledger_, p->name(), p->cf()));
+    }
     out.push_back(std::move(s));
   }
   return out;

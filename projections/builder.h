@@ -33,7 +33,7 @@ struct ProjectionStatus {
   std::string name;
   uint64_t applied_commits = 0;  // commits 0 .. applied_commits - 1 are applied
   uint64_t lag_commits = 0;      // commits in the log not yet applied
-  Hash32 digest{};               // SHA-256 of the canonical state at applied_commits
+  Hash32 digest{};               // SHA-256 of the canonical state at applied_commits (when asked for)
   std::string error;             // the last failure, naming the event; empty when healthy
 };
 
@@ -59,7 +59,9 @@ class Builder {
   Status clear();
   // Clears every projection and replays it from the first commit.
   Status rebuild();
-  Result<std::vector<ProjectionStatus>> status();
+  // Every projection's position, lag and error; with `digests`, also its digest (a scan of its
+  // whole family).
+  Result<std::vector<ProjectionStatus>> status(bool digests = true);
 
  private:
   // One lane's catch-up: `lane`'s projections to at most `max_commits` past their positions, not
@@ -103,12 +105,17 @@ Result<Hash32> projection_digest(Ledger& ledger, const std::string& name, Cf cf)
 // The same, over a snapshot already taken.
 Result<Hash32> projection_digest(const ProjectionStore::View& view, const std::string& name, Cf cf);
 
-// The first key in which projection `name` differs between two snapshots (the audited ledger's
-// and the audit's recomputation), for a person: "KEY (values differ)", "KEY (stored, not
-// recomputed)", "KEY (recomputed, not stored)"; empty when the families are equal or `name` is no
-// projection.
-Result<std::string> first_differing_key(const ProjectionStore::View& stored, const ProjectionStore::View& recomputed,
-                                        const std::string& name);
+// Projection `name` compared between two snapshots (the audited ledger's and the audit's
+// recomputation) in one pass over both families.
+struct ProjectionComparison {
+  Hash32 stored_digest{};  // projection_digest(stored, ...)
+  // The first key in which they differ, for a person: "KEY (values differ)", "KEY (stored, not
+  // recomputed)", "KEY (recomputed, not stored)"; empty when the families are equal.
+  std::string first_differing_key;
+};
+// invalid_argument if `name` is no projection; corruption as projection_digest.
+Result<ProjectionComparison> compare_projection(const ProjectionStore::View& stored, const ProjectionStore::View& recomputed,
+                                                const std::string& name);
 
 // The proj_meta key of a projection's applied position.
 std::string applied_position_key(const std::string& name);

@@ -226,6 +226,50 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
   }
 }
 
+TEST_CASE("tree: a read of one event checks it against the one leaf hash its commit carries", "[ledger][tree]") {
+  TreeWorld w;
+  const std::vector<Hash32> leaves = w.leaves();
+  Sha256 sha;
+  for (uint64_t i : {uint64_t{0}, uint64_t{263}, uint64_t{300}, uint64_t{562}, uint64_t{713}})
+    CHECK(merkle_leaf_hash(sha, w.ledger->event(i).value()) == leaves[i]);
+  w.ledger.reset();
+  // Commit 5 holds events [263, 563), before the last 64-leaf block: the ledger still opens.
+  auto event_300 = [&]() {
+    w.reopen({.read_only = true});
+    auto e = w.ledger->event(300);
+    REQUIRE_FALSE(e.has_value());
+    CHECK(e.error().code() == StatusCode::kCorruption);
+    return e.error().message();
+  };
+  SECTION("its commit does not decode") {
+    put(w.dir, Cf::kCommits, u64_be(5), Bytes(7, 'x'));
+    CHECK_THAT(event_300(), Catch::Contains("commit 5 of event 300: message does not decode"));
+    w.ledger.reset();
+    put(w.dir, Cf::kCommits, u64_be(5), Bytes(64, '\xff'));
+    CHECK_THAT(event_300(), Catch::Contains("commit 5 of event 300: message does not decode"));
+  }
+  SECTION("its commit is another's") {
+    auto store = Store::open(w.dir, Store::Mode::kReadOnly);
+    REQUIRE(store.has_value());
+    Bytes three = (*store)->get(Cf::kCommits, u64_be(3)).value();
+    store->reset();
+    put(w.dir, Cf::kCommits, u64_be(5), three);
+    CHECK_THAT(event_300(), Catch::Contains("event 300 does not match its leaf hash in commit 5"));
+  }
+  SECTION("its commit carries another leaf hash for it") {
+    auto store = Store::open(w.dir, Store::Mode::kReadOnly);
+    REQUIRE(store.has_value());
+    Bytes five = (*store)->get(Cf::kCommits, u64_be(5)).value();
+    store->reset();
+    const std::string leaf(as_view(leaves[300]));
+    const size_t at = five.find(leaf);
+    REQUIRE(at != std::string::npos);
+    five[at] ^= 0x01;
+    put(w.dir, Cf::kCommits, u64_be(5), five);
+    CHECK_THAT(event_300(), Catch::Contains("event 300 does not match its leaf hash in commit 5"));
+  }
+}
+
 TEST_CASE("tree: a v1 ledger keeps its small nodes, unread, and becomes v3 with its next commit", "[ledger][tree][upgrade]") {
   TempDir tmp;
   const std::string dir = tmp / "v1";

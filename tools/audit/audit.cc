@@ -764,12 +764,13 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
                                                              stored_positions));
     return Status::ok();
   };
-  // The stored projections' digests, computed by the reader's thread once it is done.
+  // The stored projections' positions and errors, read by the reader's thread once it is done (their
+  // digests come with the comparison, Recomputation::compare, in one pass over each family).
   Result<std::vector<projections::ProjectionStatus>> stored_projections = std::vector<projections::ProjectionStatus>{};
   auto read_stored_projections = [&] {
     if (!projections) return;
     projections::Builder stored_builder(*ledger);
-    stored_projections = stored_builder.status();
+    stored_projections = stored_builder.status(/*digests=*/false);
   };
   // The stored rule state is a cache of the replay's (spec/AUDIT.md, "state"): every entry must
   // be the one the replay derived. Checked once the replay is done (with two threads, on the

@@ -86,7 +86,7 @@ Status Recomputation::compare(Ledger& audited, const std::vector<projections::Pr
     const projections::ProjectionStatus* stored;
     const Taken* taken = nullptr;  // null: the stored position is beyond the log
     const projections::ProjectionEntry* entry = nullptr;
-    std::optional<Result<std::string>> first_differing_key;  // set when compared
+    std::optional<Result<projections::ProjectionComparison>> comparison;  // set when compared
   };
   std::vector<Check> all;
   std::vector<Check*> to_compare;
@@ -104,7 +104,7 @@ Status Recomputation::compare(Ledger& audited, const std::vector<projections::Pr
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < to_compare.size();)
-      to_compare[i]->first_differing_key = projections::first_differing_key(audited_view, *to_compare[i]->taken->view, to_compare[i]->stored->name);
+      to_compare[i]->comparison = projections::compare_projection(audited_view, *to_compare[i]->taken->view, to_compare[i]->stored->name);
   };
   std::vector<std::thread> helpers;
   for (int t = 1; t < threads && static_cast<size_t>(t) < to_compare.size(); ++t) helpers.emplace_back(work);
@@ -122,15 +122,16 @@ Status Recomputation::compare(Ledger& audited, const std::vector<projections::Pr
       finding(s.name, "projection " + s.name + " cannot be recomputed from the log: " + c.taken->error);
       continue;
     }
-    GL_ASSIGN_OR_RETURN(std::string key, std::move(*c.first_differing_key));
-    ProjectionCheck check{s.name, s.applied_commits, s.digest, s.digest, true};
+    GL_ASSIGN_OR_RETURN(projections::ProjectionComparison compared, std::move(*c.comparison));
+    const std::string& key = compared.first_differing_key;
+    ProjectionCheck check{s.name, s.applied_commits, compared.stored_digest, compared.stored_digest, true};
     // The recomputed digest (over the same position, keys and values) is worked out only when the
     // families differ: when they do not, it is the stored one.
     if (!key.empty()) {
       GL_ASSIGN_OR_RETURN(check.recomputed_digest, projections::projection_digest(*c.taken->view, s.name, c.entry->cf));
       check.equal = false;
       finding(s.name, "projection " + s.name + " at " + std::to_string(s.applied_commits) + " commits: stored digest " +
-                          short_hex(s.digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
+                          short_hex(check.stored_digest) + " differs from the recomputed " + short_hex(check.recomputed_digest) +
                           "; first differing key " + key);
     }
     checks->push_back(std::move(check));

@@ -42,7 +42,8 @@ class Recomputation {
   Status add(uint64_t sequence, const CommitRecord* record, const std::vector<ReplayedEvent>& events);
 
   // After the last of `commit_count` commits: each stored projection against its recomputation,
-  // on up to `threads` threads.
+  // on up to `threads` threads, with the stored family's digest taken in the same pass (`stored`
+  // need not carry digests).
   Status compare(Ledger& audited, const std::vector<projections::ProjectionStatus>& stored, uint64_t commit_count, int threads,
                  std::vector<ProjectionCheck>* checks, std::vector<Finding>* findings);
 
