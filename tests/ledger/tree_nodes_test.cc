@@ -39,6 +39,15 @@ std::set<std::pair<int, uint64_t>> stored_nodes(Store& store) {
   return out;
 }
 
+// The stored value of `key` in family `cf`, read behind the ledger's back.
+Bytes get(const std::string& dir, Cf cf, const Bytes& key) {
+  auto store = Store::open(dir, Store::Mode::kReadOnly);
+  REQUIRE(store.has_value());
+  auto value = (*store)->get(cf, key);
+  REQUIRE(value.has_value());
+  return *value;
+}
+
 // Writes `value` (or deletes, when null) `key` of family `cf` behind the ledger's back.
 void put(const std::string& dir, Cf cf, const Bytes& key, const std::optional<Bytes>& value) {
   auto store = Store::open(dir, Store::Mode::kReadWrite);
@@ -176,10 +185,7 @@ TEST_CASE("tree: small nodes come from the commits' signed leaf hashes, and dama
     refused("commit 8 is missing (it holds event 704; tree node level 3 index 88 is hashed");
   }
   SECTION("a commit stored under another's sequence") {
-    auto store = Store::open(w.dir, Store::Mode::kReadOnly);
-    REQUIRE(store.has_value());
-    Bytes nine = (*store)->get(Cf::kCommits, u64_be(9)).value();
-    store->reset();
+    const Bytes nine = get(w.dir, Cf::kCommits, u64_be(9));
     put(w.dir, Cf::kCommits, u64_be(8), nine);
     refused("commit 8 does not hold event 704");
   }
@@ -249,18 +255,12 @@ TEST_CASE("tree: a read of one event checks it against the one leaf hash its com
     CHECK_THAT(event_300(), Catch::Contains("commit 5 of event 300: message does not decode"));
   }
   SECTION("its commit is another's") {
-    auto store = Store::open(w.dir, Store::Mode::kReadOnly);
-    REQUIRE(store.has_value());
-    Bytes three = (*store)->get(Cf::kCommits, u64_be(3)).value();
-    store->reset();
+    const Bytes three = get(w.dir, Cf::kCommits, u64_be(3));
     put(w.dir, Cf::kCommits, u64_be(5), three);
     CHECK_THAT(event_300(), Catch::Contains("event 300 does not match its leaf hash in commit 5"));
   }
   SECTION("its commit carries another leaf hash for it") {
-    auto store = Store::open(w.dir, Store::Mode::kReadOnly);
-    REQUIRE(store.has_value());
-    Bytes five = (*store)->get(Cf::kCommits, u64_be(5)).value();
-    store->reset();
+    Bytes five = get(w.dir, Cf::kCommits, u64_be(5));
     const std::string leaf(as_view(leaves[300]));
     const size_t at = five.find(leaf);
     REQUIRE(at != std::string::npos);
