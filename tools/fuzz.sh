@@ -23,6 +23,7 @@ declare -A max_len=(
   [camt053_statement_fuzz]=8192
   [proof_json_fuzz]=16384
   [checkpoint_fuzz]=1024
+  [raw_log_fuzz]=16384
 )
 # Dictionaries of the format's tokens, where one helps the mutator past the syntax.
 declare -A dict=(

@@ -14,14 +14,19 @@ Result<std::string> raw_log_ndjson(Ledger& ledger, uint64_t from_sequence, uint6
   for (const CommitRecord& c : commits) {
     GL_ASSIGN_OR_RETURN(std::vector<Bytes> events, ledger.events_of(c));
     GL_ASSIGN_OR_RETURN(std::string note, ledger.checkpoint(c.info.first_event_index + c.info.event_count));
-    // Written by hand: hex needs no escaping, and the JSON writer escapes byte by byte.
-    std::string text = "{\"commit\":\"" + to_hex(c.bytes) + "\",\"events\":[";
-    for (size_t i = 0; i < events.size(); ++i) text += (i ? ",\"" : "\"") + to_hex(events[i]) + "\"";
-    text += "],\"checkpoint\":" + json(note).dump() + "}\n";
+    std::string text = raw_log_line(c.bytes, events, note);
     if (!out.empty() && out.size() + text.size() > kMaxRawBytes) break;
     out += text;
   }
   return out;
+}
+
+std::string raw_log_line(std::string_view commit, const std::vector<Bytes>& events, const std::string& checkpoint) {
+  // Written by hand: hex needs no escaping, and the JSON writer escapes byte by byte.
+  std::string text = "{\"commit\":\"" + to_hex(commit) + "\",\"events\":[";
+  for (size_t i = 0; i < events.size(); ++i) text += (i ? ",\"" : "\"") + to_hex(events[i]) + "\"";
+  text += "],\"checkpoint\":" + json(checkpoint).dump() + "}\n";
+  return text;
 }
 
 Result<std::vector<ReplicatedCommit>> parse_raw_log(std::string_view ndjson) {

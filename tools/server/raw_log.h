@@ -24,6 +24,10 @@ inline constexpr size_t kMaxRawBytes = 16u << 20;
 // invalid_argument for limit 0 or above kMaxRawCommits.
 Result<std::string> raw_log_ndjson(Ledger& ledger, uint64_t from_sequence, uint64_t limit);
 
+// One line of an answer, newline included: a commit's stored bytes, its events' and the signed
+// note at its tree size.
+std::string raw_log_line(std::string_view commit, const std::vector<Bytes>& events, const std::string& checkpoint);
+
 // The commits of an answer, as sent. invalid_argument naming the line for a malformed one.
 Result<std::vector<ReplicatedCommit>> parse_raw_log(std::string_view ndjson);
 
