@@ -1,6 +1,7 @@
 #include "projections/read_models.h"
 
 #include <map>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "ledger/canonical.h"
@@ -190,11 +191,14 @@ class TotalsProjection : public Projection {
     it->second.epoch = epoch;
     GL_RETURN_IF_ERROR(add_to_sum(&it->second.value.sum_ore, sum, measure));
     GL_RETURN_IF_ERROR(add_to_sum(&it->second.value.count, count, measure));
-    put(totals_key(measure, granularity, bucket, epoch), encode_totals_value(it->second.value));
+    // totals_key(measure, granularity, bucket, epoch), from the prefix already made.
+    Bytes key = std::move(bucket_key);
+    put_u64_be(&key, ~epoch);
+    put(std::move(key), encode_totals_value(it->second.value));
     return Status::ok();
   }
   static constexpr size_t kMaxCachedBuckets = 2'000'000;
-  std::map<Bytes, Latest> latest_;
+  std::unordered_map<Bytes, Latest> latest_;  // looked up by bucket, never walked in order
   ReversalChains chains_{[this](uint64_t index) { return read_event(index); }};
 };
 
