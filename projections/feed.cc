@@ -8,11 +8,20 @@
 
 namespace grantledger::projections {
 
-Feed::Feed(Ledger& log, Store& scratch, const std::vector<std::string>& only) : store_(scratch, ProjectionStore::Scratch{}) {
+namespace {
+// Events between writes of the overlays into families kept in memory: no I/O to amortize there.
+constexpr uint64_t kInMemoryEventsPerWrite = 1000;
+}  // namespace
+
+Feed::Feed(Ledger& log, Store& scratch, const std::vector<std::string>& only)
+    : store_(scratch, ProjectionStore::Scratch{}), max_unwritten_events_(kMaxEventsPerProjectionBatch) {
   add_projections(log, only);
 }
 
-Feed::Feed(Ledger& log, const std::vector<std::string>& only) : store_(ProjectionStore::InMemory{}) { add_projections(log, only); }
+Feed::Feed(Ledger& log, const std::vector<std::string>& only)
+    : store_(ProjectionStore::InMemory{}), max_unwritten_events_(kInMemoryEventsPerWrite) {
+  add_projections(log, only);
+}
 
 void Feed::add_projections(Ledger& log, const std::vector<std::string>& only) {
   for (const ProjectionEntry& e : projection_registry())
@@ -35,7 +44,7 @@ Status Feed::apply(const CommitRecord& c, const std::vector<FedEvent>& events) {
   }
   ++commits_;
   unwritten_events_ += events.size() + 1;
-  if (unwritten_events_ >= kMaxEventsPerProjectionBatch) return write();
+  if (unwritten_events_ >= max_unwritten_events_) return write();
   return Status::ok();
 }
 

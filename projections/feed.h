@@ -60,6 +60,9 @@ class Feed {
   std::vector<Running> running_;
   uint64_t commits_ = 0;
   uint64_t unwritten_events_ = 0;
+  // Events applied before the overlays are written. In memory a write costs no I/O, and small
+  // overlays keep each event's lookups short.
+  uint64_t max_unwritten_events_;
 };
 
 }  // namespace grantledger::projections
