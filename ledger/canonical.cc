@@ -2,22 +2,11 @@
 
 #include <capnp/schema.h>
 
-#include <cstring>
-
 #include "ledger/message_words.h"
 #include "ledger/schema_walk.h"
 #include "spec/events.capnp.h"
 
 namespace grantledger {
-
-Result<kj::Array<capnp::word>> message_words(std::string_view bytes) {
-  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0)
-    return Status::corruption("message does not decode: its length " + std::to_string(bytes.size()) +
-                              " is not a positive multiple of 8");
-  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
-  return words;
-}
 
 namespace {
 // Keeps the aligned copy and the segment table alive as long as the reader.
