@@ -1,7 +1,8 @@
 #include "ledger/ledger_state.h"
 
 #include <algorithm>
-#include <iterator>
+#include <cstddef>
+#include <functional>
 
 #include "ledger/ed25519.h"
 #include "ledger/event_json.h"
@@ -122,19 +123,23 @@ void LedgerState::trim_cache(size_t max_entries) {
 
 std::vector<std::pair<Bytes, Bytes>> LedgerState::encoded_entries() const {
   // Each table's keys start with its own tag and mostly encode in the table's own order, so the
-  // tables are sorted one by one (only where they are not in order already) and then put in the
-  // order of their tags, instead of sorting every entry.
-  std::vector<std::vector<std::pair<Bytes, Bytes>>> tables;
-  each_table([&](const auto& table) {
-    auto& entries = tables.emplace_back();
-    table.for_each_encoded([&](Bytes k, Bytes v) { entries.emplace_back(std::move(k), std::move(v)); });
-    if (!std::is_sorted(entries.begin(), entries.end())) std::sort(entries.begin(), entries.end());
-  });
-  std::erase_if(tables, [](const auto& entries) { return entries.empty(); });
-  std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.front() < b.front(); });
+  // tables are appended in the order of their tags and sorted one by one (only where they are not
+  // in order already), instead of sorting every entry. Appended straight into the result: no
+  // second copy of the entries.
+  std::vector<std::pair<char, std::function<void()>>> tables;  // each table's tag, and its append
   std::vector<std::pair<Bytes, Bytes>> out;
+  each_table([&](const auto& table) {
+    if (table.entries().empty()) return;
+    const char tag = table.stored_key(table.entries().begin()->first).front();
+    tables.emplace_back(tag, [&out, &table] {
+      const auto begin = static_cast<std::ptrdiff_t>(out.size());
+      table.for_each_encoded([&](Bytes k, Bytes v) { out.emplace_back(std::move(k), std::move(v)); });
+      if (!std::is_sorted(out.begin() + begin, out.end())) std::sort(out.begin() + begin, out.end());
+    });
+  });
+  std::stable_sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   out.reserve(cached_entries());
-  for (auto& entries : tables) std::move(entries.begin(), entries.end(), std::back_inserter(out));
+  for (const auto& [tag, append] : tables) append();
   if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end());  // two tables sharing a tag
   return out;
 }
