@@ -5,6 +5,7 @@
 #pragma once
 
 #include <capnp/common.h>
+#include <capnp/message.h>
 #include <kj/array.h>
 #include <kj/exception.h>
 
@@ -31,6 +32,20 @@ Status reading_message(Read&& read) {
   } catch (const kj::Exception& e) {
     return Status::corruption(std::string("message does not decode: ") + e.getDescription().cStr());
   }
+}
+
+// `read(root)` (returning a Status) over the one-segment message `bytes`, whose root is a `Root`.
+// capnp bounds-checks every read, but the message is not checked for canonical form (as
+// DecodedMessage::decode checks it): for bytes checked before, or read for a few fields. Corruption
+// when the length is wrong or capnp raises.
+template <typename Root, typename Read>
+Status read_message_root(std::string_view bytes, Read&& read) {
+  GL_ASSIGN_OR_RETURN(const kj::Array<capnp::word> words, message_words(bytes));
+  return reading_message([&]() -> Status {
+    const kj::ArrayPtr<const capnp::word> segment = single_segment(words);
+    capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
+    return read(message.getRoot<Root>());
+  });
 }
 
 }  // namespace grantledger

@@ -126,11 +126,8 @@ class BlockNodes {
 }  // namespace
 
 Status read_commit_leaves(std::string_view bytes, uint64_t sequence, uint64_t* next, uint64_t end, std::vector<Hash32>* leaves) {
-  GL_ASSIGN_OR_RETURN(const kj::Array<capnp::word> words, message_words(bytes));
-  return reading_message([&]() -> Status {
-    const kj::ArrayPtr<const capnp::word> segment = single_segment(words);
-    capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
-    const auto body = message.getRoot<schema::Commit>().getBody();
+  return read_message_root<schema::Commit>(bytes, [&](schema::Commit::Reader commit) -> Status {
+    const auto body = commit.getBody();
     const auto hashes = body.getEventHashes();
     const uint64_t first = body.getFirstEventIndex();
     if (body.getSequence() != sequence || first > *next || *next - first >= hashes.size() || hashes.size() != body.getEventCount())

@@ -102,12 +102,7 @@ void AppendFeed::apply(const Lane& lane, const Staged& staged) {
     const uint64_t index = staged.record.info.first_event_index + i;
     // The writer decoded and checked these very bytes before it staged them (StagedCommit), so a
     // lane reads its copy without DecodedMessage's canonical walk; capnp still bounds-checks.
-    auto words = message_words(staged.events[i]);
-    if (!words) return give_up("event " + std::to_string(index) + ": " + words.error().to_string());
-    const Status s = reading_message([&]() -> Status {
-      const kj::ArrayPtr<const capnp::word> segment = single_segment(*words);
-      capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1));
-      const schema::Event::Reader event = message.getRoot<schema::Event>();
+    const Status s = read_message_root<schema::Event>(staged.events[i], [&](schema::Event::Reader event) -> Status {
       for (Projection* p : lane.projections) {
         // A failure here may be no failure of the log's: an event this append has not yet made
         // durable (what a reversal in the same append reverses) cannot be read back. The catch-up
