@@ -349,13 +349,16 @@ Status Ledger::write_state(const Head& head) {
   GL_RETURN_IF_ERROR(replay_checking_postings(&state));
   rocksdb::WriteBatch batch;
   size_t written = 0;
-  for (auto& [k, v] : state.encoded_entries()) {
-    batch.Put(store.cf(Cf::kState), k, v);
+  Status status = Status::ok();
+  state.for_each_encoded_entry([&](std::string_view k, std::string_view v) {
+    if (!status.is_ok()) return;
+    batch.Put(store.cf(Cf::kState), rocksdb::Slice(k.data(), k.size()), rocksdb::Slice(v.data(), v.size()));
     if (++written % 10000 == 0) {
-      GL_RETURN_IF_ERROR(from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write the rule state"));
+      status = from_rocks(store.db()->Write(rocksdb::WriteOptions(), &batch), "write the rule state");
       batch.Clear();
     }
-  }
+  });
+  GL_RETURN_IF_ERROR(status);
   // Synced, last: the entries before it are durable with it.
   batch.Put(store.cf(Cf::kMeta), kStateHeadKey, u64_be(head.commit_count));
   rocksdb::WriteOptions sync;
@@ -379,27 +382,21 @@ Result<std::vector<StateDifference>> Ledger::compare_stored_state(const LedgerSt
   if (!state_head) return Status::not_found("the ledger stores no rule state yet (it is upgraded by its next read-write open)");
   if (state_head->size() != 8 || get_u64_be(*state_head) != head.commit_count)
     differ("state head", "the stored state does not claim the log's head (" + std::to_string(head.commit_count) + " commits)");
-  const std::vector<std::pair<Bytes, Bytes>> want = derived.encoded_entries();
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
   std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, store.cf(Cf::kState)));
-  size_t i = 0;
+  auto stored_key = [&] { return std::string_view(it->key().data(), it->key().size()); };
+  auto extra = [&] { differ(state_codec::describe_key(stored_key()), "stored, but the replay derives no such entry"); };
+  // A merge of two walks in key order: the derived entries, one at a time, and the stored family.
   it->SeekToFirst();
-  while (it->Valid() || i < want.size()) {
-    const std::string_view stored_key = it->Valid() ? std::string_view(it->key().data(), it->key().size()) : std::string_view();
-    if (!it->Valid() || (i < want.size() && std::string_view(want[i].first) < stored_key)) {
-      differ(state_codec::describe_key(want[i].first), "missing from the stored state");
-      ++i;
-    } else if (i >= want.size() || stored_key < std::string_view(want[i].first)) {
-      differ(state_codec::describe_key(stored_key), "stored, but the replay derives no such entry");
-      it->Next();
-    } else {
-      if (std::string_view(it->value().data(), it->value().size()) != want[i].second)
-        differ(state_codec::describe_key(stored_key), "stored value differs from the one the replay derives");
-      ++i;
-      it->Next();
-    }
-  }
+  derived.for_each_encoded_entry([&](std::string_view key, std::string_view value) {
+    for (; it->Valid() && stored_key() < key; it->Next()) extra();
+    if (!it->Valid() || stored_key() != key) return differ(state_codec::describe_key(key), "missing from the stored state");
+    if (std::string_view(it->value().data(), it->value().size()) != value)
+      differ(state_codec::describe_key(key), "stored value differs from the one the replay derives");
+    it->Next();
+  });
+  for (; it->Valid(); it->Next()) extra();
   GL_RETURN_IF_ERROR(from_rocks(it->status(), "read the rule state"));
   return out;
 }

@@ -121,27 +121,24 @@ void LedgerState::trim_cache(size_t max_entries) {
   each_table([](auto& table) { table.trim(); });
 }
 
-std::vector<std::pair<Bytes, Bytes>> LedgerState::encoded_entries() const {
-  // Each table's keys start with its own tag and mostly encode in the table's own order, so the
-  // tables are appended in the order of their tags and sorted one by one (only where they are not
-  // in order already), instead of sorting every entry. Appended straight into the result: no
-  // second copy of the entries.
-  std::vector<std::pair<char, std::function<void()>>> tables;  // each table's tag, and its append
-  std::vector<std::pair<Bytes, Bytes>> out;
+void LedgerState::for_each_encoded_entry(const std::function<void(std::string_view key, std::string_view value)>& f) const {
+  // Each table's keys start with its own tag, so the tables go in the order of their tags, each
+  // in its own order where that is the stored keys' order: nothing is held beyond the one entry
+  // (a whole state at 1M events is hundreds of MB).
+  std::vector<std::pair<char, std::function<void()>>> tables;  // each table's tag, and its walk
   each_table([&](const auto& table) {
     if (table.entries().empty()) return;
-    const char tag = table.stored_key(table.entries().begin()->first).front();
-    tables.emplace_back(tag, [&out, &table] {
-      const auto begin = static_cast<std::ptrdiff_t>(out.size());
-      table.for_each_encoded([&](Bytes k, Bytes v) { out.emplace_back(std::move(k), std::move(v)); });
-      if (!std::is_sorted(out.begin() + begin, out.end())) std::sort(out.begin() + begin, out.end());
+    tables.emplace_back(table.tag(), [&f, &table] {
+      if (table.in_stored_key_order()) return table.for_each_encoded(f);
+      std::vector<std::pair<Bytes, Bytes>> sorted;
+      table.for_each_encoded([&](std::string_view k, std::string_view v) { sorted.emplace_back(k, v); });
+      std::sort(sorted.begin(), sorted.end());
+      for (const auto& [k, v] : sorted) f(k, v);
     });
   });
-  std::stable_sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  out.reserve(cached_entries());
-  for (const auto& [tag, append] : tables) append();
-  if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end());  // two tables sharing a tag
-  return out;
+  std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 1; i < tables.size(); ++i) GL_ASSERT(tables[i - 1].first != tables[i].first);  // one table per tag
+  for (const auto& [tag, walk] : tables) walk();
 }
 
 Status LedgerState::or_read_failure(Status s) const {

@@ -81,8 +81,10 @@ class LedgerState {
   size_t cached_entries() const;
   // Drops the cache when it holds more than `max_entries`. REQUIRES: backed, released.
   void trim_cache(size_t max_entries);
-  // Every entry, encoded as stored, in stored-key order. REQUIRES: unbacked.
-  std::vector<std::pair<Bytes, Bytes>> encoded_entries() const;
+  // Every entry, encoded as stored (key, value), in stored-key order, handed to `f` one at a time:
+  // only a table whose key encoding does not keep its order is collected (and sorted) first.
+  // REQUIRES: unbacked.
+  void for_each_encoded_entry(const std::function<void(std::string_view key, std::string_view value)>& f) const;
 
   size_t mark() const { return undo_.size(); }
   // Undoes every change after `mark` (and forgets what was not flushed yet: a rollback always

@@ -96,14 +96,32 @@ class StateTable {
     cache_.clear();
     absent_.clear();
   }
-  // Every entry, encoded. REQUIRES: unbacked (the whole table is in memory).
-  void for_each_encoded(const std::function<void(Bytes key, Bytes value)>& f) const {
+  char tag() const { return tag_; }
+  // Every entry, encoded, in the table's own order. REQUIRES: unbacked (the whole table is in
+  // memory).
+  void for_each_encoded(const std::function<void(std::string_view key, std::string_view value)>& f) const {
     GL_ASSERT(!source_);
+    Bytes key;
     for (const auto& [k, v] : cache_) {
+      key.assign(1, tag_);
+      state_codec::append_key(&key, k);
       RecordWriter w;
       state_codec::encode(&w, v);
-      f(stored_key(k), w.take());
+      f(key, w.bytes());
     }
+  }
+  // Whether the table's own order is the order of its stored keys (it is wherever the key
+  // encoding keeps the order; a pair of strings' does not). REQUIRES: unbacked.
+  bool in_stored_key_order() const {
+    GL_ASSERT(!source_);
+    Bytes previous, key;
+    for (const auto& entry : cache_) {
+      key.assign(1, tag_);
+      state_codec::append_key(&key, entry.first);
+      if (key < previous) return false;
+      previous.swap(key);
+    }
+    return true;
   }
 
  private:

@@ -36,7 +36,7 @@ AppendFeed::AppendFeed(Ledger& ledger, uint64_t max_events) : ledger_(ledger), s
     return;
   }
   projections_ = make_projections(ledger, store_, nullptr);
-  for (std::vector<Projection*>& projections : split_into_lanes(projections_)) {
+  for (std::vector<Projection*>& projections : split_into_lanes(projections_, kMaxBuilderLanes)) {
     lanes_.push_back(std::make_unique<Lane>());
     lanes_.back()->projections = std::move(projections);
   }

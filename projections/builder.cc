@@ -41,13 +41,13 @@ Builder::Builder(Ledger& ledger)
     : ledger_(ledger),
       store_(std::make_unique<ProjectionStore>(ledger)),
       projections_(make_projections(ledger, *store_, nullptr)),
-      lanes_(split_into_lanes(projections_)) {}
+      lanes_(split_into_lanes(projections_, kMaxBuilderLanes)) {}
 
 Builder::Builder(Ledger& ledger, const std::vector<std::string>& only)
     : ledger_(ledger),
       store_(std::make_unique<ProjectionStore>(ledger)),
       projections_(make_projections(ledger, *store_, &only)),
-      lanes_(split_into_lanes(projections_)) {
+      lanes_(split_into_lanes(projections_, kMaxBuilderLanes)) {
   GL_ASSERT(projections_.size() == only.size());  // the caller names every projection it wants once
 }
 

@@ -39,8 +39,9 @@ std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, Projec
   return out;
 }
 
-std::vector<std::vector<Projection*>> split_into_lanes(const std::vector<std::unique_ptr<Projection>>& projections) {
-  const size_t lanes = std::clamp<size_t>(std::min<size_t>(std::thread::hardware_concurrency(), projections.size()), 1, kMaxBuilderLanes);
+std::vector<std::vector<Projection*>> split_into_lanes(const std::vector<std::unique_ptr<Projection>>& projections, size_t max_lanes) {
+  const size_t lanes =
+      std::clamp<size_t>(std::min<size_t>(std::thread::hardware_concurrency(), projections.size()), 1, std::max<size_t>(max_lanes, 1));
   auto cost = [&](size_t i) {
     const ProjectionEntry* e = find_projection(projections[i]->name());
     return e ? e->cost : 1u;

@@ -33,9 +33,11 @@ const ProjectionEntry* find_projection(std::string_view name);
 // The projections of the registry present in `ledger` (projection_present), in registry order;
 // only those named in `only` when it is not null.
 std::vector<std::unique_ptr<Projection>> make_projections(Ledger& ledger, ProjectionStore& store, const std::vector<std::string>* only);
-// `projections` split into lanes for this machine (at most kMaxBuilderLanes, projections/builder.h;
-// one per hardware thread) of about equal cost: the costliest first, each to the lane with the least
-// so far. Each lane keeps registry order; no lane is empty (one empty lane when there are none).
-std::vector<std::vector<Projection*>> split_into_lanes(const std::vector<std::unique_ptr<Projection>>& projections);
+// `projections` split into lanes for this machine (at most `max_lanes`, the builder's
+// kMaxBuilderLanes in projections/builder.h; one per hardware thread) of about equal cost: the costliest first, each to
+// the lane with the least so far. Each lane keeps registry order; no lane is empty (one empty lane
+// when there are none).
+std::vector<std::vector<Projection*>> split_into_lanes(const std::vector<std::unique_ptr<Projection>>& projections,
+                                                       size_t max_lanes);
 
 }  // namespace grantledger::projections

@@ -760,8 +760,10 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   // projections' thread does it while the reader already reads.
   auto open_scratch = [&]() -> Status {
     if (!projections) return Status::ok();
+    // With two threads the projections' own thread has a helper (projections/feed.h): the
+    // replayer and the reader leave a core part idle when the log is large.
     GL_ASSIGN_OR_RETURN(recomputation, Recomputation::create(*ledger, scratch_on_disk ? scratch_dir.path() + "/db" : std::string(),
-                                                             stored_positions));
+                                                             stored_positions, options.threads > 1 ? 2 : 1));
     return Status::ok();
   };
   // The stored projections' positions and errors, read by the reader's thread once it is done (their

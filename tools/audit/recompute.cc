@@ -15,13 +15,13 @@ std::string short_hex(const Hash32& h) { return to_hex(h).substr(0, 16); }
 }  // namespace
 
 Result<std::unique_ptr<Recomputation>> Recomputation::create(Ledger& audited, const std::string& scratch_dir,
-                                                             const std::map<std::string, uint64_t>& positions) {
+                                                             const std::map<std::string, uint64_t>& positions, size_t lanes) {
   std::unique_ptr<Recomputation> r(new Recomputation());
   if (scratch_dir.empty()) {
-    r->feed_ = std::make_unique<projections::Feed>(audited, std::vector<std::string>{});
+    r->feed_ = std::make_unique<projections::Feed>(audited, std::vector<std::string>{}, lanes);
   } else {
     GL_ASSIGN_OR_RETURN(r->scratch_, Store::open(scratch_dir, Store::Mode::kCreate));
-    r->feed_ = std::make_unique<projections::Feed>(audited, *r->scratch_, std::vector<std::string>{});
+    r->feed_ = std::make_unique<projections::Feed>(audited, *r->scratch_, std::vector<std::string>{}, lanes);
   }
   for (const auto& [name, position] : positions) r->targets_[position].push_back(name);
   GL_RETURN_IF_ERROR(r->take_views());

@@ -31,9 +31,10 @@ class Recomputation {
   // `positions`: each stored projection's applied position (Builder::status of the audited
   // ledger). The projections are kept in memory when `scratch_dir` is empty, else in a scratch
   // store created there (which must not hold one); earlier events a projection reads again come
-  // from `audited`.
+  // from `audited`. `lanes`: the projections are applied in up to that many lanes at once
+  // (projections/feed.h).
   static Result<std::unique_ptr<Recomputation>> create(Ledger& audited, const std::string& scratch_dir,
-                                                       const std::map<std::string, uint64_t>& positions);
+                                                       const std::map<std::string, uint64_t>& positions, size_t lanes);
   ~Recomputation();
 
   // The next commit as the replay met it. `record` null: it did not decode. Events that are
