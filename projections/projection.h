@@ -73,6 +73,21 @@ class Projection {
     GL_RETURN_IF_ERROR(it.status("scan projection " + name_));
     return best;
   }
+  // The last key (and its value) starting with `prefix`, in this batch's writes or the store, where
+  // every key starting with `prefix` is at most `suffix_bytes` longer than it.
+  Result<KeyValue> last_with_prefix(const Bytes& prefix, size_t suffix_bytes) {
+    const Bytes bound = prefix + Bytes(suffix_bytes + 1, '\xff');  // above every such key
+    KeyValue best;
+    auto o = overlay_.upper_bound(bound);
+    if (o != overlay_.begin() && std::prev(o)->first.starts_with(prefix)) best = *std::prev(o);
+    if (!cursor_) cursor_.emplace(store_.cursor(cf_));
+    ProjectionCursor& it = *cursor_;
+    it.seek_for_prev(bound);
+    if (it.valid() && it.key().starts_with(prefix) && (!best || it.key() > std::string_view(best->first)))
+      best = std::make_pair(Bytes(it.key()), Bytes(it.value()));
+    GL_RETURN_IF_ERROR(it.status("scan projection " + name_));
+    return best;
+  }
   // A stored counter or balance: 8 bytes or absent (0). Anything else is a damaged projection,
   // which stops the builder with an error naming the key (a rebuild repairs it).
   Result<int64_t> get_i64(const Bytes& key) {

@@ -23,6 +23,11 @@ void ProjectionCursor::seek(std::string_view key) {
   if (it_) return it_->Seek(slice(key));
   pos_ = family_->lower_bound(key);
 }
+void ProjectionCursor::seek_for_prev(std::string_view key) {
+  if (it_) return it_->SeekForPrev(slice(key));
+  pos_ = family_->upper_bound(key);
+  pos_ = pos_ == family_->begin() ? family_->end() : std::prev(pos_);
+}
 void ProjectionCursor::seek_to_first() {
   if (it_) return it_->SeekToFirst();
   pos_ = family_->begin();

@@ -36,6 +36,8 @@ class ProjectionCursor {
   ~ProjectionCursor();
   ProjectionCursor(ProjectionCursor&&) noexcept;
   void seek(std::string_view key);
+  // To the last key at or before `key` (invalid when there is none).
+  void seek_for_prev(std::string_view key);
   void seek_to_first();
   bool valid() const;
   void next();

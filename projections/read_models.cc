@@ -165,6 +165,7 @@ class TotalsProjection : public Projection {
   }
   void reset() override {
     latest_.clear();
+    highest_.clear();
     chains_.clear();
   }
 
@@ -173,19 +174,44 @@ class TotalsProjection : public Projection {
     uint64_t epoch;
     TotalsValue value;
   };
+  // Whether the family may hold a version of `bucket` of the series (measure, granularity) that
+  // latest_ does not: false when the bucket is above every bucket of the series the family held
+  // when the series was first looked up. Every bucket added since is in latest_ (the two caches
+  // are dropped together), so such a bucket is new without a seek for it.
+  Result<bool> may_be_stored(const std::string& measure, char granularity, uint32_t bucket) {
+    Bytes series = totals_prefix(measure, granularity);
+    auto h = highest_.find(series);
+    if (h == highest_.end()) {
+      std::optional<uint32_t> highest;
+      GL_ASSIGN_OR_RETURN(KeyValue last, last_with_prefix(series, 4 + 8));  // bucket, epoch
+      if (last) {
+        TotalsKey k;
+        if (!decode_totals_key(last->first, &k)) return Status::corruption("totals projection: malformed entry for " + measure);
+        highest = k.bucket;
+      }
+      h = highest_.emplace(std::move(series), highest).first;
+    }
+    return h->second && bucket <= *h->second;
+  }
   Status add(const std::string& measure, char granularity, uint32_t bucket, uint64_t epoch, Ore sum, int64_t count) {
     Bytes bucket_key = totals_bucket_prefix(measure, granularity, bucket);
     auto it = latest_.find(bucket_key);
     if (it == latest_.end()) {
       Latest l{0, {}};
-      GL_ASSIGN_OR_RETURN(KeyValue found, first_with_prefix(bucket_key));
-      if (found) {
-        TotalsKey k;
-        if (!decode_totals_key(found->first, &k) || !decode_totals_value(found->second, &l.value))
-          return Status::corruption("totals projection: malformed entry for " + measure);
-        l.epoch = k.epoch;
+      GL_ASSIGN_OR_RETURN(bool may_be_stored, this->may_be_stored(measure, granularity, bucket));
+      if (may_be_stored) {
+        GL_ASSIGN_OR_RETURN(KeyValue found, first_with_prefix(bucket_key));
+        if (found) {
+          TotalsKey k;
+          if (!decode_totals_key(found->first, &k) || !decode_totals_value(found->second, &l.value))
+            return Status::corruption("totals projection: malformed entry for " + measure);
+          l.epoch = k.epoch;
+        }
       }
-      if (latest_.size() >= kMaxCachedBuckets) latest_.clear();
+      if (latest_.size() >= kMaxCachedBuckets) {
+        latest_.clear();
+        highest_.clear();
+      }
       it = latest_.emplace(bucket_key, l).first;
     }
     it->second.epoch = epoch;
@@ -199,6 +225,7 @@ class TotalsProjection : public Projection {
   }
   static constexpr size_t kMaxCachedBuckets = 2'000'000;
   std::unordered_map<Bytes, Latest> latest_;  // looked up by bucket, never walked in order
+  std::unordered_map<Bytes, std::optional<uint32_t>> highest_;  // series -> its highest bucket (may_be_stored)
   ReversalChains chains_{[this](uint64_t index) { return read_event(index); }};
 };
 
