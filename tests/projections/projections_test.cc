@@ -182,6 +182,36 @@ TEST_CASE("a projection stopped at any commit converges to the same state after 
   CHECK(digests(builder) == reference);
 }
 
+TEST_CASE("a malformed totals key where a series' highest bucket is looked up stops the builder, naming it, and writes nothing",
+          "[projections]") {
+  TempDir tmp;
+  record_demo(tmp / "l", 3, 40);
+  auto ledger = open_queries(tmp / "l");
+  // The last commit with postings, and one account it posts to (a totals measure).
+  const std::vector<LoggedPosting> postings = logged_postings(*ledger);
+  REQUIRE(!postings.empty());
+  const uint64_t last = postings.back().commit;
+  const std::string measure = postings.back().account;
+  {
+    Builder builder(*ledger, {"totals"});
+    REQUIRE(builder.catch_up_limited(last).is_ok());
+  }
+  // Above every real key of the series (a day bucket's first byte is 0x80 for dates after 1970)
+  // and too short to be a totals key: the series' last key, which a fresh builder reads first.
+  ProjectionStore store(*ledger);
+  ProjectionBatch batch = store.batch();
+  batch.put(Cf::kProjTotals, totals_prefix(measure, kGranularityDay) + "\xff\xff\xff", "x");
+  REQUIRE(store.write(batch, "test").is_ok());
+  Builder builder(*ledger, {"totals"});
+  Status s = builder.catch_up();
+  REQUIRE(!s.is_ok());
+  CHECK_THAT(s.to_string(), Catch::Contains("totals projection: malformed entry for " + measure));
+  auto statuses = builder.status();
+  REQUIRE(statuses.has_value());
+  REQUIRE(statuses->size() == 1);
+  CHECK((*statuses)[0].applied_commits == last);  // the failed batch wrote nothing
+}
+
 TEST_CASE("as-of and known-at answers equal a replay of the log up to that point", "[projections]") {
   TempDir tmp;
   record_demo(tmp / "l", 11, 2300);  // > 2 epochs of kTotalsEpochEvents
