@@ -61,9 +61,11 @@ Status check_amount(const char* field, Ore amount, bool zero_allowed = false) {
 
 // a + b for a sum the rules keep (a participant's approved total, what a closing returns); beyond
 // 64 bits is a rejection, never a wrapped figure.
-Status add_checked(Ore* sum, Ore delta, const std::string& what) {
+// `what`: a string, or a callable returning one (message_of).
+template <typename What>
+Status add_checked(Ore* sum, Ore delta, What&& what) {
   std::optional<Ore> r = checked_add(*sum, delta);
-  if (!r) return reject(Rejection::kAmountLimit, what + " would leave the 64-bit range");
+  if (!r) return reject(Rejection::kAmountLimit, message_of(what) + " would leave the 64-bit range");
   *sum = *r;
   return Status::ok();
 }
@@ -155,7 +157,8 @@ Status LedgerState::check_scope(const EventContext& ctx, const std::string& enti
 Status LedgerState::check_owner(const EventContext& ctx, const std::string& code) const {
   GL_ASSIGN_OR_RETURN(const KeyState* signer, must(key(ctx.signer_key_id), "the signer's key"));
   if (signer->role != schema::Role::PROGRAMME_ADMINISTRATOR) return Status::ok();
-  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, must(programme(code), "programme " + code));
+  GL_ASSIGN_OR_RETURN(const ProgrammeState* p, must(programme(code),
+                      [&] { return "programme " + code; }));
   if (p->owner.empty() || signer->acts_for.count(p->owner)) return Status::ok();
   std::string bodies;
   for (const auto& b : signer->acts_for) bodies += (bodies.empty() ? "" : ", ") + entity_label(b);
@@ -526,7 +529,7 @@ Status LedgerState::apply_claim(const EventContext& ctx, int32_t effective_date,
   // Never reimbursed beyond the payment's amount (across all claims), nor beyond its rate.
   Ore by_rate{static_cast<int64_t>(static_cast<__int128>(pay->amount_ore.value) * p->rate_basis_points / 10000)};
   Ore claimed_after = pay->claimed_ore;
-  GL_RETURN_IF_ERROR(add_checked(&claimed_after, amount, "the claims on course payment " + payment_id));
+  GL_RETURN_IF_ERROR(add_checked(&claimed_after, amount, [&] { return "the claims on course payment " + payment_id; }));
   if (claimed_after > by_rate)
     return reject(Rejection::kOverReimbursement,
                   "claim " + id + " of " + kr(amount) + " on course payment " + payment_id + " (" + kr(pay->amount_ore) +
@@ -558,7 +561,8 @@ Status LedgerState::segregation(const EventContext& ctx, const ClaimState& c) co
 Status LedgerState::check_claim_eligible(const std::string& id) const {
   GL_ASSIGN_OR_RETURN(const ClaimState* c, pending_claim(id, ClaimStatus::kClaimed));
   GL_ASSIGN_OR_RETURN(const ProgrammeState* p, open_programme(c->programme));
-  GL_ASSIGN_OR_RETURN(const CoursePaymentState* pay, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
+  GL_ASSIGN_OR_RETURN(const CoursePaymentState* pay, must(course_payment(c->payment_id),
+                      [&] { return "course payment " + c->payment_id + " of claim " + id; }));
   auto rule = std::find_if(p->rules.begin(), p->rules.end(), [&](const auto& r) { return r.kind == pay->kind; });
   if (rule == p->rules.end())
     return reject(Rejection::kCourseKindNotFunded, std::string("programme ") + c->programme + " does not fund " +
@@ -576,7 +580,8 @@ Status LedgerState::check_claim_eligible(const std::string& id) const {
   if (p->cap_per_participant_ore > Ore{}) {
     const Ore* use = participant_use_.find({c->programme, c->participant});
     Ore used_after = use ? *use : Ore{};
-    GL_RETURN_IF_ERROR(add_checked(&used_after, c->amount_ore, "the approved total of participant " + c->participant + " in programme " + c->programme));
+    GL_RETURN_IF_ERROR(add_checked(&used_after, c->amount_ore,
+                                 [&] { return "the approved total of participant " + c->participant + " in programme " + c->programme; }));
     if (used_after > p->cap_per_participant_ore)
       return reject(Rejection::kParticipantCapExceeded,
                     "claim " + id + " of " + kr(c->amount_ore) + " would bring participant " + c->participant + " to " +
@@ -601,7 +606,8 @@ Status LedgerState::apply_approved(const EventContext& ctx, schema::Reimbursemen
   auto use_key = std::make_pair(c->programme, c->participant);
   const Ore* use = participant_use_.find(use_key);
   Ore used = use ? *use : Ore{};
-  GL_RETURN_IF_ERROR(add_checked(&used, c->amount_ore, "the approved total of participant " + c->participant + " in programme " + c->programme));
+  GL_RETURN_IF_ERROR(add_checked(&used, c->amount_ore,
+                                 [&] { return "the approved total of participant " + c->participant + " in programme " + c->programme; }));
   GL_RETURN_IF_ERROR(post({leg(Account::available(c->programme, c->employer), -c->amount_ore),
                            leg(Account::reserved(c->programme, c->employer), c->amount_ore)},
                           out));
@@ -618,7 +624,8 @@ Status LedgerState::apply_rejected(const EventContext& ctx, schema::Reimbursemen
   GL_RETURN_IF_ERROR(check_owner(ctx, c->programme));
   GL_RETURN_IF_ERROR(segregation(ctx, *c));
   if (e.getReason().size() == 0) return reject(Rejection::kInvalidValue, "reason: a rejection records its reason");
-  GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
+  GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id),
+                      [&] { return "course payment " + c->payment_id + " of claim " + id; }));
   CoursePaymentState pay = *stored;
   GL_RETURN_IF_ERROR(subtract_from_sum(&pay.claimed_ore, c->amount_ore, "the claims on course payment " + c->payment_id));
   put(payments_, c->payment_id, std::move(pay));
@@ -669,7 +676,8 @@ Status LedgerState::apply_cancelled(const EventContext& ctx, schema::Reimburseme
                             out));
     put(participant_use_, use_key, left);
   }
-  GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id), "course payment " + c->payment_id + " of claim " + id));
+  GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored, must(course_payment(c->payment_id),
+                      [&] { return "course payment " + c->payment_id + " of claim " + id; }));
   CoursePaymentState pay = *stored;
   GL_RETURN_IF_ERROR(subtract_from_sum(&pay.claimed_ore, c->amount_ore, "the claims on course payment " + c->payment_id));
   put(payments_, c->payment_id, std::move(pay));
@@ -789,14 +797,16 @@ Status LedgerState::apply_project_closed(const EventContext& ctx, schema::Projec
 // --- corrections -------------------------------------------------------------------------------
 
 Status LedgerState::undo_effect(uint64_t index, std::vector<Posting>* out) {
-  GL_ASSIGN_OR_RETURN(const EffectState* stored, must(effects_.find(index), "the effect of event " + std::to_string(index)));
+  GL_ASSIGN_OR_RETURN(const EffectState* stored, must(effects_.find(index),
+                      [&] { return "the effect of event " + std::to_string(index); }));
   EffectState effect = *stored;
   if (effect.target) {
     GL_RETURN_IF_ERROR(redo_effect(*effect.target, out));
   } else {
     switch (effect.type) {
       case Which::COURSE_PAYMENT_RECORDED: {
-        GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored_pay, must(course_payment(effect.id), "course payment " + effect.id));
+        GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored_pay, must(course_payment(effect.id),
+                            [&] { return "course payment " + effect.id; }));
         CoursePaymentState pay = *stored_pay;
         if (pay.claimed_ore != Ore{})
           return reject(Rejection::kNotReversible, "course payment " + effect.id + " has claims of " + kr(pay.claimed_ore) +
@@ -807,7 +817,8 @@ Status LedgerState::undo_effect(uint64_t index, std::vector<Posting>* out) {
         break;
       }
       case Which::REIMBURSEMENT_PAID: {
-        GL_ASSIGN_OR_RETURN(const ClaimState* stored_claim, must(claim(effect.id), "claim " + effect.id));
+        GL_ASSIGN_OR_RETURN(const ClaimState* stored_claim, must(claim(effect.id),
+                            [&] { return "claim " + effect.id; }));
         ClaimState c = *stored_claim;
         if (c.status != ClaimStatus::kPaid)
           return reject(Rejection::kNotReversible, "claim " + effect.id + " is " + claim_status_name(c.status));
@@ -826,14 +837,16 @@ Status LedgerState::undo_effect(uint64_t index, std::vector<Posting>* out) {
 }
 
 Status LedgerState::redo_effect(uint64_t index, std::vector<Posting>* out) {
-  GL_ASSIGN_OR_RETURN(const EffectState* stored, must(effects_.find(index), "the effect of event " + std::to_string(index)));
+  GL_ASSIGN_OR_RETURN(const EffectState* stored, must(effects_.find(index),
+                      [&] { return "the effect of event " + std::to_string(index); }));
   EffectState effect = *stored;
   if (effect.target) {
     GL_RETURN_IF_ERROR(undo_effect(*effect.target, out));
   } else {
     switch (effect.type) {
       case Which::COURSE_PAYMENT_RECORDED: {
-        GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored_pay, must(course_payment(effect.id), "course payment " + effect.id));
+        GL_ASSIGN_OR_RETURN(const CoursePaymentState* stored_pay, must(course_payment(effect.id),
+                            [&] { return "course payment " + effect.id; }));
         CoursePaymentState pay = *stored_pay;
         pay.reversed = false;
         GL_RETURN_IF_ERROR(post(effect.postings, out));
@@ -841,7 +854,8 @@ Status LedgerState::redo_effect(uint64_t index, std::vector<Posting>* out) {
         break;
       }
       case Which::REIMBURSEMENT_PAID: {
-        GL_ASSIGN_OR_RETURN(const ClaimState* stored_claim, must(claim(effect.id), "claim " + effect.id));
+        GL_ASSIGN_OR_RETURN(const ClaimState* stored_claim, must(claim(effect.id),
+                            [&] { return "claim " + effect.id; }));
         ClaimState c = *stored_claim;
         if (c.status != ClaimStatus::kApproved)
           return reject(Rejection::kNotReversible, "claim " + effect.id + " is " + claim_status_name(c.status));
@@ -873,17 +887,20 @@ Status LedgerState::apply_reversed(const EventContext& ctx, schema::EventReverse
   while (original->target) {
     if (*original->target >= base) return Status::corruption("state: the effect of event " + std::to_string(base) + " reverses a later event");
     base = *original->target;
-    GL_ASSIGN_OR_RETURN(original, must(effects_.find(base), "the effect of event " + std::to_string(base)));
+    GL_ASSIGN_OR_RETURN(original, must(effects_.find(base),
+                        [&] { return "the effect of event " + std::to_string(base); }));
   }
   GL_ASSIGN_OR_RETURN(const KeyState* signer, must(key(ctx.signer_key_id), "the signer's key"));
   if (!role_may_submit(signer->role, original->type))
     return reject(Rejection::kRoleNotAllowed, "key " + signer->name + " has role " + role_name(signer->role) +
                                                   ", which may not reverse event " + std::to_string(base));
   if (original->type == Which::COURSE_PAYMENT_RECORDED) {
-    GL_ASSIGN_OR_RETURN(const CoursePaymentState* pay, must(course_payment(original->id), "course payment " + original->id));
+    GL_ASSIGN_OR_RETURN(const CoursePaymentState* pay, must(course_payment(original->id),
+                        [&] { return "course payment " + original->id; }));
     GL_RETURN_IF_ERROR(check_scope(ctx, pay->employer));
   } else if (original->type == Which::REIMBURSEMENT_PAID) {
-    GL_ASSIGN_OR_RETURN(const ClaimState* c, must(claim(original->id), "claim " + original->id));
+    GL_ASSIGN_OR_RETURN(const ClaimState* c, must(claim(original->id),
+                        [&] { return "claim " + original->id; }));
     GL_RETURN_IF_ERROR(check_owner(ctx, c->programme));
   } else {
     GL_RETURN_IF_ERROR(check_owner(ctx, original->id));  // a sector share or allocation: its programme

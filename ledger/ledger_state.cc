@@ -91,7 +91,7 @@ const std::map<std::string, EntityState>& LedgerState::entities() const {
 }
 
 void LedgerState::rollback(size_t mark) {
-  GL_ASSERT(mark <= undo_.size());
+  GL_ASSERT(recording_undo_ && mark <= undo_.size());
   while (undo_.size() > mark) {
     undo_.back()();
     undo_.pop_back();
@@ -179,7 +179,8 @@ Status LedgerState::check_genesis(const Hash32& signer_key_id,
 
 Status LedgerState::check_role(const EventContext& ctx, Which which) const {
   // check_signer ran first (or genesis registered it)
-  GL_ASSIGN_OR_RETURN(const KeyState* signer, must(key(ctx.signer_key_id), "signer key " + short_id(ctx.signer_key_id)));
+  GL_ASSIGN_OR_RETURN(const KeyState* signer, must(key(ctx.signer_key_id),
+                      [&] { return "signer key " + short_id(ctx.signer_key_id); }));
   if (!role_may_submit(signer->role, which))
     return reject(Rejection::kRoleNotAllowed, "key " + short_id(ctx.signer_key_id) + " (" + signer->name +
                                                   ") has role " + role_name(signer->role) +

@@ -20,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "ledger/account.h"
@@ -32,6 +33,16 @@
 #include "spec/events.capnp.h"
 
 namespace grantledger {
+
+// An error message's text given as a string, or as a callable returning one (so that a check
+// that passes builds no message).
+template <typename What>
+std::string message_of(What&& what) {
+  if constexpr (std::is_invocable_v<What>)
+    return std::string(what());
+  else
+    return std::string(what);
+}
 
 class LedgerState {
  public:
@@ -86,11 +97,20 @@ class LedgerState {
   // REQUIRES: unbacked.
   void for_each_encoded_entry(const std::function<void(std::string_view key, std::string_view value)>& f) const;
 
-  size_t mark() const { return undo_.size(); }
+  size_t mark() const {
+    GL_ASSERT(recording_undo_);
+    return undo_.size();
+  }
   // Undoes every change after `mark` (and forgets what was not flushed yet: a rollback always
   // returns to a flushed point or before it).
   void rollback(size_t mark);
   void release() { undo_.clear(); }
+  // A replay that never rolls back (the audit) records no undo from here on: its changes cost no
+  // copy of the entry they replace. mark() and rollback() are then not allowed.
+  void stop_recording_undo() {
+    undo_.clear();
+    recording_undo_ = false;
+  }
 
  private:
   using Which = schema::Event::Body::Which;
@@ -148,10 +168,10 @@ class LedgerState {
     V* current = table.find_for_change(k);
     auto& map = table.entries();
     if (!current) {
-      undo_.push_back([&map, k] { map.erase(k); });
+      if (recording_undo_) undo_.push_back([&map, k] { map.erase(k); });
       map.emplace(k, std::move(v));
     } else {
-      undo_.push_back([&map, k, old = *current] { map[k] = old; });
+      if (recording_undo_) undo_.push_back([&map, k, old = *current] { map[k] = old; });
       *current = std::move(v);
     }
     table.mark_dirty(k);
@@ -162,18 +182,20 @@ class LedgerState {
   void put_fresh(StateTable<K, V>& table, const K& k, V v) {
     auto& map = table.entries();
     if (map.count(k)) return put(table, k, std::move(v));
-    undo_.push_back([&map, k] { map.erase(k); });
+    if (recording_undo_) undo_.push_back([&map, k] { map.erase(k); });
     map.emplace(k, std::move(v));
     table.mark_dirty(k);
   }
   // A failed read of the backing source, if any; else `s`.
   Status or_read_failure(Status s) const;
   // The entry `p` must exist (the state refers to it): corruption naming `what` otherwise.
-  template <typename T>
-  Result<const T*> must(const T* p, const std::string& what) const {
+  // `what` is a string, or a callable returning one, called only when the entry is missing (the
+  // common path builds no message).
+  template <typename T, typename What>
+  Result<const T*> must(const T* p, What&& what) const {
     if (p) return p;
     GL_RETURN_IF_ERROR(or_read_failure(Status::ok()));
-    return Status::corruption("state: " + what + " is missing");
+    return Status::corruption("state: " + message_of(what) + " is missing");
   }
   int64_t counter(const std::string& name) const;
   template <typename F>
@@ -200,6 +222,7 @@ class LedgerState {
   StateTable<std::string, int64_t> counters_{'n'};  // "active_admins", "open_projects/P", "sector_part/P/S"
   StateTable<std::string, ProjectState> projects_{'j'};  // project code -> grant, period, provider
   std::vector<std::function<void()>> undo_;
+  bool recording_undo_ = true;
 };
 
 // Which roles may submit an event type (spec/DOMAIN.md, "Roles").

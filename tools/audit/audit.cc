@@ -393,7 +393,9 @@ class Reader {
 // and the projections recomputed from what it replayed.
 class Replayer {
  public:
-  explicit Replayer(AuditSource& source) : source_(source) {}
+  // Nothing is rolled back during an audit (a failing event is reported, and the replay goes on):
+  // the state records no undo.
+  explicit Replayer(AuditSource& source) : source_(source) { state_.stop_recording_undo(); }
 
   // Replays `w` and leaves the postings it derived in w.derived.
   Status apply(CommitWork& w) {
@@ -439,7 +441,6 @@ class Replayer {
           findings_.add(FindingClass::kTrialBalance, seq, ev.index, "the event's postings sum to " + std::to_string(sum->value) + " øre");
       }
     }
-    state_.release();  // nothing is rolled back during an audit; keep the undo log empty
     for (size_t i = 0; i < w.events.size(); ++i)
       GL_RETURN_IF_ERROR(compare_postings(seq, w.events[i].index, applied[i] ? &derived[i] : nullptr));
     return Status::ok();
