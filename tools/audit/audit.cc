@@ -7,12 +7,15 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
 #include <random>
 #include <set>
 #include <thread>
+
+#include <unistd.h>
 
 #include "ledger/canonical.h"
 #include "ledger/log_reader.h"
@@ -705,6 +708,27 @@ class ScratchDir {
 
 }  // namespace
 
+namespace {
+
+// The memory this process may use: physical memory, or its cgroup's limit when that is lower
+// ("max" or an unreadable file: no limit). 0 when unknown.
+uint64_t usable_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  uint64_t bytes = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
+  for (const char* limit_file : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(limit_file);
+    uint64_t limit = 0;
+    if (in >> limit && limit > 0 && (bytes == 0 || limit < bytes)) bytes = limit;
+  }
+  return bytes;
+}
+
+}  // namespace
+
+uint64_t in_memory_recomputation_events() {
+  return std::max(kInMemoryRecomputationEvents, usable_memory_bytes() / 4 / kRecomputationBytesPerEvent);
+}
+
 Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) {
   if (options.threads < 1 || options.threads > 2) return Status::invalid_argument("threads: 1 or 2");
   const auto start = Clock::now();
@@ -743,6 +767,8 @@ Result<AuditReport> run_audit(AuditSource& source, const AuditOptions& options) 
   const bool scratch_on_disk =
       projections && (!options.scratch_dir.empty() || source.head().tree_size > options.in_memory_max_events);
   if (projections) {
+    spdlog::info("audit: projections recomputed {} (log of {} events; in memory up to {} on this machine)",
+                 scratch_on_disk ? "in a scratch database" : "in memory", source.head().tree_size, options.in_memory_max_events);
     if (scratch_on_disk) {
       GL_ASSIGN_OR_RETURN(scratch_dir, ScratchDir::create(options.scratch_dir));
     }

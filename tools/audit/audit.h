@@ -7,8 +7,8 @@
 // commit's signer as registered at that point of history, verifies its signature, re-applies
 // every domain rule to a fresh LedgerState and compares the derived postings. The derived
 // indexes (tree nodes, commit index, idempotency index, head) are compared once the reader is
-// done, while the replayer still runs; projections are recomputed last, into a scratch database,
-// never touching the audited one.
+// done, while the replayer still runs; projections are recomputed beside the replay, in memory or
+// in a scratch database, never touching the audited one.
 #pragma once
 
 #include <functional>
@@ -21,10 +21,16 @@
 
 namespace grantledger::audit {
 
-// The largest log whose projections the audit recomputes in memory (about 0.4-0.9 KB per event).
-// At 117k events memory saves 10-20 % of the audit; at 1M it saved nothing and took 0.9 GB more
-// (bench/RESULTS.md, issue 16, third pass), so larger logs use a scratch database.
+// Projections recomputed in memory cost about 0.6 KB per event beside the replay's own state
+// (1.33 GB peak at 1M events, against 0.74 GB with a scratch database) and save 12-14 % of the
+// audit's time at 1M (bench/RESULTS.md, issue 16, eleventh pass). A log is recomputed in memory
+// when kRecomputationBytesPerEvent per event fits in a quarter of the memory this process may use
+// (physical memory, or the cgroup's limit when lower), and always up to
+// kInMemoryRecomputationEvents; larger logs use a scratch database.
 inline constexpr uint64_t kInMemoryRecomputationEvents = 250'000;
+inline constexpr uint64_t kRecomputationBytesPerEvent = 1536;
+// The largest log recomputed in memory on this machine (the rule above).
+uint64_t in_memory_recomputation_events();
 
 struct AuditOptions {
   int threads = 2;  // 1: everything on the calling thread; 2: reader and replayer in parallel
@@ -36,7 +42,7 @@ struct AuditOptions {
   // which the audit creates and removes; a `scratch_dir` given is always used.
   // REQUIRES: `scratch_dir` absent or empty.
   std::string scratch_dir = {};
-  uint64_t in_memory_max_events = kInMemoryRecomputationEvents;
+  uint64_t in_memory_max_events = in_memory_recomputation_events();
   // Called from the reader about every kProgressEvents events and at the end.
   std::function<void(uint64_t events_done, uint64_t events_total)> progress = {};
 };
