@@ -706,10 +706,6 @@ class ScratchDir {
   std::string path_;
 };
 
-}  // namespace
-
-namespace {
-
 // The memory this process may use: physical memory, or its cgroup's limit when that is lower
 // ("max" or an unreadable file: no limit). 0 when unknown.
 uint64_t usable_memory_bytes() {
